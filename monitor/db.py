@@ -1,0 +1,155 @@
+"""The one DuckDB access module: connect, migrate, query, transaction.
+
+Every other module talks to the database through :class:`Datenbank`. Values are always bound as
+parameters (``?``), never formatted into SQL. Streamlit serves each browser session from its own
+thread and a DuckDB connection is not thread-safe, so every call opens its own cursor on the
+shared connection (DuckDB's documented pattern for threads).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+MIGRATIONEN_DIR = Path(__file__).resolve().parent / "migrationen"
+STANDARD_DB = Path(__file__).resolve().parent.parent / "data" / "monitor.duckdb"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+Params = Sequence[Any] | dict[str, Any] | None
+
+
+def db_pfad(explizit: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve the database file: ``--db`` beats ``MONITOR_DB`` beats ``data/monitor.duckdb``."""
+    if explizit:
+        return Path(explizit)
+    umgebung = os.environ.get("MONITOR_DB")
+    return Path(umgebung) if umgebung else STANDARD_DB
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered schema change from ``monitor/migrationen``."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrationen() -> list[Migration]:
+    """All migrations in version order."""
+    ergebnis = []
+    for datei in sorted(MIGRATIONEN_DIR.glob("*.sql")):
+        treffer = _MIGRATION_NAME.match(datei.name)
+        if not treffer:
+            raise RuntimeError(f"Migrationsdatei mit ungültigem Namen: {datei.name}")
+        ergebnis.append(Migration(int(treffer.group(1)), datei.stem, datei.read_text("utf-8")))
+    return ergebnis
+
+
+class Datenbank:
+    """A DuckDB database file with a cursor per call (safe across Streamlit's threads)."""
+
+    def __init__(self, pfad: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.pfad = Path(pfad)
+        if not read_only:
+            self.pfad.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.pfad), read_only=read_only)
+        self._schreiben = threading.RLock()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Datenbank:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------
+    def query(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """Run a SELECT and return a (small) DataFrame."""
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params).df()
+        finally:
+            cur.close()
+
+    def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params).fetchall()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        ergebnis = self.rows(sql, params)
+        return ergebnis[0][0] if ergebnis else None
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One all-or-nothing unit of work; writers in this process are serialised."""
+        with self._schreiben:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                cur.close()
+                raise
+            cur.execute("COMMIT")
+            cur.close()
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        with self.transaction() as cur:
+            cur.execute(sql, params)
+
+    # -- schema ----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        vorhanden = self.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            ["schema_migrationen"],
+        )
+        if not vorhanden:
+            return 0
+        return int(self.scalar("SELECT coalesce(max(version), 0) FROM schema_migrationen"))
+
+    def migrate(self) -> list[str]:
+        """Apply every migration not applied yet; each in its own transaction. Idempotent."""
+        with self._schreiben:
+            self._con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrationen ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "angewendet_am TIMESTAMP NOT NULL)"
+            )
+            stand = self.schema_version()
+            angewendet = []
+            for migration in migrationen():
+                if migration.version <= stand:
+                    continue
+                with self.transaction() as cur:
+                    cur.execute(migration.sql)
+                    cur.execute(
+                        "INSERT INTO schema_migrationen VALUES (?, ?, ?)",
+                        [migration.version, migration.name, datetime.now()],
+                    )
+                angewendet.append(migration.name)
+            return angewendet
+
+
+def verbinden(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
+    """Open (and create or migrate) the project database."""
+    db = Datenbank(db_pfad(pfad))
+    db.migrate()
+    return db
