@@ -47,6 +47,12 @@ AKTIVITAET_TYPEN: tuple[str, ...] = (
     "sonstiges",
 )
 JA_NEIN: tuple[str, ...] = ("ja", "nein")
+#: The indicator IDs a Zielwerte file may name (SPEC §4); the indicator registry must match it.
+INDIKATOR_IDS: tuple[str, ...] = (
+    *(f"A{i}" for i in range(1, 10)),
+    *(f"B{i}" for i in range(1, 7)),
+    *(f"C{i}" for i in range(1, 7)),
+)
 
 #: Column names that look like personal data. They are dropped on import and never stored.
 PERSONENBEZOGENE_SPALTEN: frozenset[str] = frozenset(
@@ -204,7 +210,13 @@ _STANDORTE: tuple[Feld, ...] = (
     _F("start", Typ.DATUM, pflicht=True, frage="Projektstart am Standort"),
 )
 _ZIELWERTE: tuple[Feld, ...] = (
-    _F("indikator", Typ.TEXT, pflicht=True, max_laenge=8, frage="Indikator-ID (z. B. A3)"),
+    _F(
+        "indikator",
+        Typ.KATEGORIE,
+        pflicht=True,
+        werte=INDIKATOR_IDS,
+        frage="Indikator-ID (z. B. A3)",
+    ),
     _F("standort", Typ.STANDORT, frage="Standort (leer = ganzes Projekt)"),
     _F("basiswert", Typ.ZAHL, frage="Ausgangswert"),
     _F("zielwert", Typ.ZAHL, pflicht=True, frage="Zielwert"),

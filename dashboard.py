@@ -1,0 +1,16 @@
+"""Streamlit entry point: page config, navigation over ``pages/``, the demo-data notice.
+
+Run with ``streamlit run dashboard.py``. The database is ``MONITOR_DB`` or ``data/monitor.duckdb``;
+an empty database is filled with demo data on first start (:mod:`monitor.start`), so the
+dashboard always opens on something meaningful.
+"""
+
+import streamlit as st
+
+from ui import daten, navigation
+
+st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
+
+seite = navigation.navigation()
+daten.demo_hinweis()
+seite.run()

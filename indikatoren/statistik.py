@@ -1,0 +1,105 @@
+"""Vectorised statistics for indicator cells, built on scipy's distributions.
+
+The engine aggregates in DuckDB (n, means, standard deviations, counts) and hands whole columns to
+these functions, so thousands of cells cost one numpy call each instead of a Python loop. Every
+formula is the textbook one named in SPEC §5; tests check them against scipy's own tests
+(``scipy.stats.ttest_rel``, ``binomtest``) on the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+Array = npt.NDArray[np.float64]
+KONFIDENZ = 0.95
+
+
+def _arr(x: object) -> Array:
+    return np.asarray(x, dtype=float)
+
+
+def wilson(zaehler: object, nenner: object, konfidenz: float = KONFIDENZ) -> tuple[Array, Array]:
+    """Wilson score interval of a share (as fractions 0–1); NaN where the denominator is 0."""
+    k, n = _arr(zaehler), _arr(nenner)
+    z = stats.norm.ppf(0.5 + konfidenz / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        mitte = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        halb = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    gueltig = n > 0
+    return np.where(gueltig, mitte - halb, np.nan), np.where(gueltig, mitte + halb, np.nan)
+
+
+def t_intervall(
+    mittel: object, sd: object, n: object, konfidenz: float = KONFIDENZ
+) -> tuple[Array, Array]:
+    """t-based confidence interval of a mean (here: of paired differences); NaN for n < 2."""
+    m, s, anzahl = _arr(mittel), _arr(sd), _arr(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = np.where(anzahl >= 2, anzahl - 1, np.nan)
+        halb = stats.t.ppf(0.5 + konfidenz / 2, df) * s / np.sqrt(anzahl)
+    return m - halb, m + halb
+
+
+def t_test_p(mittel: object, sd: object, n: object) -> Array:
+    """Two-sided p value of the one-sample t-test of the differences against 0 (paired t-test).
+
+    Where every difference is equal (sd = 0) the test is undefined; the p value is then NaN,
+    as scipy's ``ttest_rel`` returns.
+    """
+    m, s, anzahl = _arr(mittel), _arr(sd), _arr(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = m / (s / np.sqrt(anzahl))
+        df = np.where(anzahl >= 2, anzahl - 1, np.nan)
+        p = 2 * stats.t.sf(np.abs(t), df)
+    return np.where((s > 0) & np.isfinite(p), p, np.nan)
+
+
+def cohens_dz(mittel: object, sd: object) -> Array:
+    """d_z = mean(diff) / sd(diff) (Lakens 2013), NaN where sd = 0."""
+    m, s = _arr(mittel), _arr(sd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(s > 0, m / s, np.nan)
+
+
+def hedges_j(n: object) -> Array:
+    """Small-sample correction J = 1 − 3 / (4·(n − 1) − 1) that turns d_z into g_z."""
+    anzahl = _arr(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(anzahl >= 2, 1 - 3 / (4 * (anzahl - 1) - 1), np.nan)
+
+
+def mcnemar_p(b: object, c: object) -> Array:
+    """Exact (binomial) two-sided McNemar p value from the discordant pair counts.
+
+    ``b`` = no → yes, ``c`` = yes → no. Under H0 each discordant pair goes either way with 0.5;
+    the exact test is preferred over the χ² approximation because site cells are small.
+    """
+    bb, cc = _arr(b), _arr(c)
+    gesamt = bb + cc
+    p = 2 * stats.binom.cdf(np.minimum(bb, cc), gesamt, 0.5)
+    return np.where(gesamt > 0, np.minimum(p, 1.0), 1.0)
+
+
+def gepaarte_anteile_intervall(
+    b: object, c: object, n: object, konfidenz: float = KONFIDENZ
+) -> tuple[Array, Array]:
+    """Wald interval of the paired difference of shares (p_after − p_before) = (b − c) / n."""
+    bb, cc, anzahl = _arr(b), _arr(c), _arr(n)
+    z = stats.norm.ppf(0.5 + konfidenz / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (bb - cc) / anzahl
+        se = np.sqrt(np.maximum((bb + cc) - (bb - cc) ** 2 / anzahl, 0)) / anzahl
+    return d - z * se, d + z * se
+
+
+def fisher_p(a: object, b: object, c: object, d: object) -> Array:
+    """Two-sided Fisher exact test for 2×2 tables [[a, b], [c, d]], row-wise (small arrays)."""
+    tabellen = np.column_stack([_arr(a), _arr(b), _arr(c), _arr(d)])
+    ergebnis = np.full(len(tabellen), np.nan)
+    for i, (w, x, y, z) in enumerate(tabellen):
+        if np.isfinite([w, x, y, z]).all() and (w + x) > 0 and (y + z) > 0:
+            ergebnis[i] = stats.fisher_exact([[w, x], [y, z]]).pvalue
+    return ergebnis

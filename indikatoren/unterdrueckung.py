@@ -1,0 +1,108 @@
+"""Small-cell suppression — the one place where it happens (SPEC §5).
+
+The engine calls :func:`unterdruecken` on every result table before it leaves ``indikatoren``, so
+pages, the CLI and the Excel report only ever see released values.
+
+Primary: a person-based cell with fewer than ``min_personen`` persons (effects: fewer than
+``min_paare`` matched pairs) shows no value. Secondary: wherever a total and its parts appear in the
+same table (site parts of the project total, group parts of a site, quarter parts of the whole
+period), a line in which exactly one part is hidden gets a second cell hidden — the smallest
+released part, or the total when there is no other part — so the hidden one cannot be recovered by
+subtraction. A total that is hidden while all its parts are released gets its smallest part hidden
+for the same reason. This repeats until no line changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+GESAMT = "gesamt"
+STANDARD_MIN_PERSONEN = 5
+STANDARD_MIN_PAARE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Schwellen:
+    """Suppression thresholds; configurable via environment for a whole installation."""
+
+    min_personen: int = STANDARD_MIN_PERSONEN
+    min_paare: int = STANDARD_MIN_PAARE
+
+    @classmethod
+    def aus_umgebung(cls) -> Schwellen:
+        """Read ``MONITOR_MIN_PERSONEN`` / ``MONITOR_MIN_PAARE`` (defaults 5 and 10)."""
+        return cls(
+            min_personen=int(os.environ.get("MONITOR_MIN_PERSONEN", STANDARD_MIN_PERSONEN)),
+            min_paare=int(os.environ.get("MONITOR_MIN_PAARE", STANDARD_MIN_PAARE)),
+        )
+
+
+def primaer(n: pd.Series, schwelle: int) -> pd.Series:
+    """Cells below the threshold (n = 0 included: no persons means no value to show either)."""
+    return n.isna() | (n < schwelle)
+
+
+def sekundaer(
+    tabelle: pd.DataFrame,
+    dimensionen: Sequence[str],
+    *,
+    groesse: str,
+    spalte: str = "unterdrueckt",
+    schluessel: Sequence[str] = (),
+) -> pd.Series:
+    """Extend the primary flags so no hidden cell can be recovered from a total.
+
+    ``dimensionen`` are hierarchy columns whose value ``"gesamt"`` marks the total of the other
+    values; ``groesse`` (n) decides which released part is sacrificed (the smallest, so the least
+    information is lost). ``schluessel`` are further columns that separate independent tables
+    (e.g. the indicator).
+    """
+    flags = tabelle[spalte].astype(bool).to_numpy().copy()
+    if tabelle.empty:
+        return pd.Series(flags, index=tabelle.index)
+    groessen = pd.to_numeric(tabelle[groesse], errors="coerce").fillna(0).to_numpy(dtype=float)
+    linien = {
+        dim: _linien(tabelle, [*schluessel, *(d for d in dimensionen if d != dim)])
+        for dim in dimensionen
+    }
+    geaendert = True
+    while geaendert:
+        geaendert = False
+        for dim in dimensionen:
+            linie = linien[dim]
+            ist_total = (tabelle[dim] == GESAMT).to_numpy()
+            anzahl = int(linie.max()) + 1
+            teile = np.bincount(linie, weights=~ist_total, minlength=anzahl)
+            versteckt = np.bincount(linie, weights=~ist_total & flags, minlength=anzahl)
+            hat_total = np.bincount(linie, weights=ist_total, minlength=anzahl) > 0
+            total_versteckt = np.bincount(linie, weights=ist_total & flags, minlength=anzahl) > 0
+            handeln = (
+                hat_total
+                & (teile > 0)
+                & (
+                    ((versteckt == 1) & ~total_versteckt)
+                    | (total_versteckt & (versteckt == 0))
+                )
+            )
+            for nummer in np.flatnonzero(handeln):
+                zeilen = np.flatnonzero(linie == nummer)
+                offen = zeilen[~ist_total[zeilen] & ~flags[zeilen]]
+                if len(offen):
+                    ziel = offen[np.argmin(groessen[offen])]
+                else:
+                    ziel = zeilen[ist_total[zeilen]][0]
+                flags[ziel] = True
+                geaendert = True
+    return pd.Series(flags, index=tabelle.index)
+
+
+def _linien(tabelle: pd.DataFrame, spalten: list[str]) -> np.ndarray:
+    """Number the lines (all cells that share every column but one dimension)."""
+    if not spalten:
+        return np.zeros(len(tabelle), dtype=np.int64)
+    return tabelle.groupby(spalten, sort=False, dropna=False).ngroup().to_numpy()

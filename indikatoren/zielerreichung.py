@@ -1,0 +1,267 @@
+"""Targets, goal attainment and status (SPEC §4), with the rule written for the Methodik page.
+
+Attainment = (Ist − Basiswert) / (Zielwert − Basiswert). Written this way it is direction-aware
+by itself: for a "lower is better" indicator the target lies below the baseline, and moving down
+counts as progress. A missing baseline counts as 0 (the natural start of counts and changes).
+
+Status compares attainment with the progress one may expect at the reference date:
+
+* cumulative counts (A1, B3, B6) are expected to grow with the elapsed share of the time between
+  start and due date;
+* levels (shares, pre/post changes) should be half-way from the start and reach the target at the
+  due date: expected = 0.5 + 0.5 × elapsed share.
+
+erreicht: attainment ≥ 100 %. auf Kurs: attainment ≥ 90 % of the expected progress.
+Verzug: ≥ 60 % of it. kritisch: below that. After the due date an unreached target is Verzug from
+90 % attainment on, kritisch below. keine Daten: no target, or no released value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from indikatoren.definitionen import Indikator, Richtung, Ziel
+from indikatoren.katalog import INDIKATOREN, REGISTER
+from indikatoren.unterdrueckung import GESAMT
+from monitor.db import Datenbank
+
+
+class Status(StrEnum):
+    ERREICHT = "erreicht"
+    AUF_KURS = "auf Kurs"
+    VERZUG = "Verzug"
+    KRITISCH = "kritisch"
+    KEINE_DATEN = "keine Daten"
+
+
+#: Colours for status (colour-blind safe enough with the text label always shown next to them).
+STATUS_FARBE: dict[Status, str] = {
+    Status.ERREICHT: "#1a7f37",
+    Status.AUF_KURS: "#4caf50",
+    Status.VERZUG: "#e3a008",
+    Status.KRITISCH: "#c62828",
+    Status.KEINE_DATEN: "#9e9e9e",
+}
+STATUS_REIHENFOLGE: tuple[Status, ...] = (
+    Status.ERREICHT,
+    Status.AUF_KURS,
+    Status.VERZUG,
+    Status.KRITISCH,
+    Status.KEINE_DATEN,
+)
+
+AUF_KURS_AB = 0.9
+VERZUG_AB = 0.6
+
+REGEL_TEXT = (
+    "Zielerreichung = (Ist − Basiswert) / (Zielwert − Basiswert); ohne Basiswert gilt 0. "
+    "Erwarteter Fortschritt am Stichtag der Auswertung: bei Zählgrößen (A1, B3, B6) der "
+    "vergangene Anteil der Zeit zwischen Start und Zieldatum, bei Anteilen und Veränderungen "
+    "50 % plus die Hälfte des vergangenen Zeitanteils. erreicht: Zielerreichung ≥ 100 %. "
+    "auf Kurs: mindestens 90 % des erwarteten Fortschritts. Verzug: mindestens 60 %. "
+    "kritisch: darunter. Nach dem Zieldatum: Verzug ab 90 % Zielerreichung, sonst kritisch. "
+    "keine Daten: kein Zielwert oder kein (freigegebener) Wert."
+)
+
+
+def erwarteter_fortschritt(
+    indikator: Indikator, start: date | None, stichtag: date, heute: date
+) -> float:
+    """Share of the target one may expect to have reached by ``heute``."""
+    if start is None or stichtag <= start:
+        anteil = 1.0 if heute >= stichtag else 0.0
+    else:
+        anteil = min(max((heute - start).days / (stichtag - start).days, 0.0), 1.0)
+    return anteil if indikator.kumulativ else 0.5 + 0.5 * anteil
+
+
+def bewerte(
+    indikator: Indikator,
+    ist: float | None,
+    basiswert: float | None,
+    zielwert: float | None,
+    start: date | None,
+    stichtag: date | None,
+    heute: date,
+) -> tuple[float | None, Status]:
+    """Attainment (fraction, 1.0 = 100 %) and status of one cell."""
+    if ist is None or zielwert is None or stichtag is None:
+        return None, Status.KEINE_DATEN
+    if isinstance(ist, float) and math.isnan(ist):
+        return None, Status.KEINE_DATEN
+    basis = (
+        0.0
+        if basiswert is None or (isinstance(basiswert, float) and math.isnan(basiswert))
+        else basiswert
+    )
+    if zielwert == basis:
+        vorzeichen = 1 if indikator.richtung is Richtung.HOEHER_BESSER else -1
+        erreichung = 1.0 if (ist - zielwert) * vorzeichen >= 0 else 0.0
+    else:
+        erreichung = (ist - basis) / (zielwert - basis)
+    if erreichung >= 1:
+        return erreichung, Status.ERREICHT
+    if heute > stichtag:
+        return erreichung, Status.VERZUG if erreichung >= AUF_KURS_AB else Status.KRITISCH
+    erwartet = erwarteter_fortschritt(indikator, start, stichtag, heute)
+    if erwartet <= 0:
+        return erreichung, Status.AUF_KURS
+    verhaeltnis = erreichung / erwartet
+    if verhaeltnis >= AUF_KURS_AB:
+        return erreichung, Status.AUF_KURS
+    if verhaeltnis >= VERZUG_AB:
+        return erreichung, Status.VERZUG
+    return erreichung, Status.KRITISCH
+
+
+def zielwerte_laden(db: Datenbank) -> pd.DataFrame:
+    """All targets with the start date that applies (the site's, or the earliest for 'gesamt')."""
+    return db.query(
+        "SELECT z.indikator, z.standort, z.basiswert, z.zielwert, z.stichtag, "
+        "coalesce(s.start, (SELECT min(start) FROM standorte)) AS start "
+        "FROM zielwerte z LEFT JOIN standorte s ON s.standort = z.standort "
+        "ORDER BY z.indikator, z.standort"
+    )
+
+
+def ziele_anhaengen(tabelle: pd.DataFrame, ziele: pd.DataFrame, heute: date) -> pd.DataFrame:
+    """Add basiswert, zielwert, stichtag, zielerreichung (%), status to an indicator table.
+
+    Targets apply to the whole-period rows of group "gesamt" (targets are set per indicator and
+    site, not per group or quarter); other rows get no target and status "keine Daten".
+    """
+    ergebnis = tabelle.copy()
+    schluessel = ["indikator", "standort"]
+    ziele = ziele[[*schluessel, "basiswert", "zielwert", "stichtag", "start"]]
+    passend = (ergebnis["gruppe"] == GESAMT) & (ergebnis["periode"] == GESAMT)
+    ergebnis = ergebnis.merge(ziele, on=schluessel, how="left")
+    ergebnis.loc[~passend.to_numpy(), ["basiswert", "zielwert", "stichtag", "start"]] = None
+    erreichung = np.full(len(ergebnis), np.nan)
+    status = np.full(len(ergebnis), str(Status.KEINE_DATEN), dtype=object)
+    for pos in np.flatnonzero(ergebnis["zielwert"].notna().to_numpy()):
+        zeile = ergebnis.iloc[pos]
+        e, s = bewerte(
+            REGISTER[zeile["indikator"]],
+            None if zeile["unterdrueckt"] else _zahl(zeile["wert"]),
+            _zahl(zeile["basiswert"]),
+            _zahl(zeile["zielwert"]),
+            _datum(zeile["start"]),
+            _datum(zeile["stichtag"]),
+            heute,
+        )
+        erreichung[pos] = np.nan if e is None else 100 * e
+        status[pos] = str(s)
+    ergebnis["zielerreichung"] = erreichung
+    ergebnis["status"] = status
+    return ergebnis.drop(columns=["start"])
+
+
+def _zahl(wert: object) -> float | None:
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)) or wert is pd.NA:
+        return None
+    return float(wert)  # type: ignore[arg-type]
+
+
+def _datum(wert: object) -> date | None:
+    if wert is None or wert is pd.NaT or (isinstance(wert, float) and math.isnan(wert)):
+        return None
+    if isinstance(wert, pd.Timestamp):
+        return wert.date()
+    return wert if isinstance(wert, date) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Zielstand:
+    """Summary of one impact goal over its indicators that have targets."""
+
+    ziel: Ziel
+    zielerreichung: float | None  # mean of capped attainments, in %
+    status: Status
+    anzahl: dict[Status, int]
+
+
+def ziel_zusammenfassung(tabelle: pd.DataFrame, standort: str = GESAMT) -> list[Zielstand]:
+    """Goal-level summary for a, b and c from an indicator table with targets attached.
+
+    Rule (Methodik page): attainment is the mean of the indicators' attainments, each capped at
+    100 % so one over-achiever cannot hide a lagging one. Status: kritisch if at least a third
+    of the indicators with data are kritisch; Verzug if at least a third are Verzug or kritisch;
+    erreicht if all are erreicht; otherwise auf Kurs; keine Daten if none has data.
+    """
+    zeilen = tabelle[
+        (tabelle["standort"] == standort)
+        & (tabelle["gruppe"] == GESAMT)
+        & (tabelle["periode"] == GESAMT)
+        & tabelle["zielwert"].notna()
+    ]
+    ergebnis = []
+    for ziel in Ziel:
+        ids = {i.id for i in INDIKATOREN if i.ziel is ziel}
+        teil = zeilen[zeilen["indikator"].isin(ids)]
+        anzahl = {s: int((teil["status"] == str(s)).sum()) for s in Status}
+        mit_daten = teil[teil["status"] != str(Status.KEINE_DATEN)]
+        if mit_daten.empty:
+            ergebnis.append(Zielstand(ziel, None, Status.KEINE_DATEN, anzahl))
+            continue
+        n = len(mit_daten)
+        kritisch = anzahl[Status.KRITISCH]
+        verzug = anzahl[Status.VERZUG] + kritisch
+        if kritisch * 3 >= n:
+            status = Status.KRITISCH
+        elif verzug * 3 >= n:
+            status = Status.VERZUG
+        elif anzahl[Status.ERREICHT] == n:
+            status = Status.ERREICHT
+        else:
+            status = Status.AUF_KURS
+        mittel = float(np.clip(mit_daten["zielerreichung"].to_numpy(float), None, 100).mean())
+        ergebnis.append(Zielstand(ziel, mittel, status, anzahl))
+    return ergebnis
+
+
+def trend(quartale: pd.DataFrame) -> pd.DataFrame:
+    """Direction of the last two released quarters per indicator × site × group.
+
+    Returns columns indikator, standort, gruppe, letztes_quartal, vorletztes_quartal, letzter_wert,
+    vorletzter_wert, trend ("steigend", "fallend", "gleich" or "" when fewer than two quarters).
+    """
+    teile = quartale[(quartale["periode"] != GESAMT) & ~quartale["unterdrueckt"]]
+    teile = teile[teile["wert"].notna()].sort_values("periode")
+    zeilen = []
+    for (ind, st, gr), gruppe in teile.groupby(["indikator", "standort", "gruppe"], sort=False):
+        if len(gruppe) < 2:
+            continue
+        letzte, vorletzte = gruppe.iloc[-1], gruppe.iloc[-2]
+        diff = float(letzte["wert"]) - float(vorletzte["wert"])
+        richtung = "gleich" if abs(diff) < 1e-9 else ("steigend" if diff > 0 else "fallend")
+        zeilen.append(
+            (
+                ind,
+                st,
+                gr,
+                letzte["periode"],
+                vorletzte["periode"],
+                letzte["wert"],
+                vorletzte["wert"],
+                richtung,
+            )
+        )
+    return pd.DataFrame(
+        zeilen,
+        columns=[
+            "indikator",
+            "standort",
+            "gruppe",
+            "letztes_quartal",
+            "vorletztes_quartal",
+            "letzter_wert",
+            "vorletzter_wert",
+            "trend",
+        ],
+    )

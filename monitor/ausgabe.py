@@ -1,0 +1,149 @@
+"""Render released engine tables for people and programs: text table, CSV, JSON (SPEC §6).
+
+Only what :mod:`indikatoren.engine` released reaches this module; suppressed cells arrive as
+NaN with ``unterdrueckt`` set, and are written as ``null`` (JSON), empty (CSV) or the marker
+"< 5" / "< 10" (text), never as 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from indikatoren.unterdrueckung import Schwellen
+
+#: Keys and order of ``indikatoren --format json`` (SPEC §6).
+INDIKATOR_JSON: tuple[str, ...] = (
+    "indikator",
+    "ziel",
+    "name",
+    "stufe",
+    "standort",
+    "gruppe",
+    "wert",
+    "einheit",
+    "n",
+    "zaehler",
+    "nenner",
+    "ci_unten",
+    "ci_oben",
+    "basiswert",
+    "zielwert",
+    "zielerreichung",
+    "status",
+    "unterdrueckt",
+)
+#: Keys and order of ``vorher-nachher --format json`` (SPEC §6).
+VORHER_NACHHER_JSON: tuple[str, ...] = (
+    "indikator",
+    "standort",
+    "gruppe",
+    "welle",
+    "n_paare",
+    "mittel_vorher",
+    "mittel_nachher",
+    "differenz",
+    "ci_unten",
+    "ci_oben",
+    "d_z",
+    "g_z",
+    "p_wert",
+    "unterdrueckt",
+)
+_GANZZAHLIG = {"n", "zaehler", "nenner", "stufe", "n_paare", "n_t0", "n_erreicht"}
+
+
+def _json_wert(spalte: str, wert: Any) -> Any:
+    if wert is None or wert is pd.NA or wert is pd.NaT:
+        return None
+    if isinstance(wert, float) and math.isnan(wert):
+        return None
+    if hasattr(wert, "item"):  # numpy scalar
+        wert = wert.item()
+    if spalte in _GANZZAHLIG and isinstance(wert, float) and wert.is_integer():
+        return int(wert)
+    if isinstance(wert, float):
+        return round(wert, 6)
+    if hasattr(wert, "isoformat"):
+        return wert.isoformat()
+    return wert
+
+
+def als_json(tabelle: pd.DataFrame, schluessel: tuple[str, ...]) -> str:
+    """A JSON array, one object per row, exactly the given keys in that order."""
+    objekte = [
+        {k: _json_wert(k, zeile[k]) for k in schluessel}
+        for zeile in tabelle[list(schluessel)].to_dict("records")
+    ]
+    return json.dumps(objekte, ensure_ascii=False, indent=2)
+
+
+def als_csv(tabelle: pd.DataFrame, *, deutsch: bool = False) -> bytes:
+    """CSV bytes; ``deutsch``: ';' separated, decimal comma, UTF-8 with BOM for German Excel."""
+    daten = tabelle.copy()
+    for spalte in daten.columns:
+        if daten[spalte].dtype == object:
+            daten[spalte] = daten[spalte].map(_csv_text)
+    if deutsch:
+        return daten.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    return daten.to_csv(index=False).encode("utf-8")
+
+
+def _csv_text(wert: Any) -> Any:
+    """Neutralise cell text that a spreadsheet would run as a formula (OWASP CSV injection)."""
+    if isinstance(wert, str) and wert[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + wert
+    return wert
+
+
+def zahl_de(wert: Any, stellen: int = 1) -> str:
+    """German number format: 1.234,5 — empty for missing."""
+    if wert is None or (isinstance(wert, float) and math.isnan(wert)) or wert is pd.NA:
+        return ""
+    text = f"{float(wert):,.{stellen}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def markierung(schwellen: Schwellen | None = None, *, paare: bool = False) -> str:
+    """The marker shown instead of a suppressed value."""
+    schwellen = schwellen or Schwellen.aus_umgebung()
+    return f"< {schwellen.min_paare if paare else schwellen.min_personen}"
+
+
+def als_text(
+    tabelle: pd.DataFrame,
+    spalten: dict[str, tuple[str, int]],
+    *,
+    paare: bool = False,
+) -> str:
+    """A plain text table for the terminal. ``spalten``: column → (header, decimals)."""
+    marke = markierung(paare=paare)
+    zeilen = [[kopf for kopf, _ in spalten.values()]]
+    zahlen = {"wert", "n", "zaehler", "nenner", "ci_unten", "ci_oben", "differenz", "n_paare"}
+    for datensatz in tabelle.to_dict("records"):
+        zeile = []
+        for spalte, (_, stellen) in spalten.items():
+            wert = datensatz.get(spalte)
+            if datensatz.get("unterdrueckt") and spalte in zahlen | set(VORHER_NACHHER_JSON[4:13]):
+                zeile.append(marke if spalte in ("wert", "differenz", "n", "n_paare") else "")
+            elif isinstance(wert, float | int) and not isinstance(wert, bool):
+                zeile.append(zahl_de(wert, stellen))
+            elif wert is None or (isinstance(wert, float) and math.isnan(wert)):
+                zeile.append("")
+            else:
+                zeile.append(str(wert))
+        zeilen.append(zeile)
+    breiten = [max(len(z[i]) for z in zeilen) for i in range(len(spalten))]
+    ausgabe = []
+    for nummer, zeile in enumerate(zeilen):
+        ausgabe.append(
+            "  ".join(
+                text.ljust(breite) for text, breite in zip(zeile, breiten, strict=True)
+            ).rstrip()
+        )
+        if nummer == 0:
+            ausgabe.append("  ".join("-" * breite for breite in breiten))
+    return "\n".join(ausgabe)

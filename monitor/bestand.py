@@ -1,0 +1,318 @@
+"""Inventory of what the database holds: counts per site, wave, format, and the last import.
+
+The overview page needs to answer "did our data arrive?" before any indicator is read, and the
+first start needs to know whether the database is empty (then demo data is loaded). Everything
+is aggregated in DuckDB; only small tables come back, with German column labels, so a page can
+show them as they are.
+
+Counts of persons and questionnaires are subject to small-cell suppression (SPEC §5) here, in
+the computation layer, with the same rules as the indicator engine
+(:mod:`indikatoren.unterdrueckung`): a count of 1 to ``min_personen - 1`` becomes ``<NA>``, and a
+row that shows parts with their total gets a second part hidden when exactly one is hidden. A 0
+stays 0 — in an inventory "no T2 questionnaires yet" is the information, and it describes nobody.
+Activity counts describe events, not persons, and are shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indikatoren.unterdrueckung import GESAMT as _TOTAL
+from indikatoren.unterdrueckung import Schwellen, primaer, sekundaer
+from monitor.db import Datenbank
+from monitor.schema import ART_LABELS, FORMAT_LABELS, FORMATE, WELLEN
+
+MH_LABELS: dict[str, str] = {
+    "ja": "mit Migrationsgeschichte",
+    "nein": "ohne Migrationsgeschichte",
+    "keine_angabe": "keine Angabe",
+}
+OHNE_ANGABE = "ohne Angabe"
+GESAMT = "Gesamt"
+
+# Sites from the site table, plus any site only referenced by data rows (defensive: the import
+# checks references, but rows that arrived another way must not vanish from the inventory).
+_ORTE_SQL = """
+    SELECT standort, coalesce(name, standort) AS name FROM (
+        SELECT standort, name FROM standorte
+        UNION ALL
+        SELECT DISTINCT standort, NULL FROM befragungen
+        WHERE standort NOT IN (SELECT standort FROM standorte)
+        UNION ALL
+        SELECT DISTINCT standort, NULL FROM aktivitaeten
+        WHERE standort NOT IN (SELECT standort FROM standorte)
+          AND standort NOT IN (SELECT standort FROM befragungen)
+    )
+    ORDER BY standort
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Kennzahlen:
+    """Headline numbers of the inventory; ``None`` = suppressed (too few persons)."""
+
+    standorte: int
+    teilnehmende: int | None
+    fragebogen: int | None
+    aktivitaeten: int
+    importe: int
+    demo: bool
+
+    @property
+    def leer(self) -> bool:
+        """No questionnaires and no activities: nothing to show beyond the site list."""
+        return self.fragebogen == 0 and self.aktivitaeten == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Bestand:
+    """Everything the overview shows, computed in one go so a page can cache it as one value."""
+
+    kennzahlen: Kennzahlen
+    fragebogen_je_standort: pd.DataFrame
+    fragebogen_je_format: pd.DataFrame
+    teilnehmende_je_standort: pd.DataFrame
+    aktivitaeten_je_standort: pd.DataFrame
+    letzte_importe: pd.DataFrame
+
+
+def _schwelle(min_personen: int | None) -> int:
+    return Schwellen.aus_umgebung().min_personen if min_personen is None else min_personen
+
+
+def _schuetzen(breit: pd.DataFrame, teile: list[str], min_personen: int) -> pd.DataFrame:
+    """Add a ``Gesamt`` column and suppress the person counts of every row (parts + total)."""
+    breit = breit.reset_index(drop=True)
+    lang = (
+        breit[teile]
+        .reset_index(names="zeile")
+        .melt(id_vars="zeile", var_name="teil", value_name="n")
+    )
+    summen = pd.DataFrame(
+        {"zeile": breit.index, "teil": _TOTAL, "n": breit[teile].sum(axis=1).to_numpy()}
+    )
+    lang = pd.concat([lang, summen], ignore_index=True)
+    lang["unterdrueckt"] = (lang["n"] > 0) & primaer(lang["n"], min_personen)
+    versteckt = sekundaer(lang, ["teil"], groesse="n", schluessel=["zeile"])
+    lang["n"] = lang["n"].astype("Int64").mask(versteckt)
+    ergebnis = lang.pivot(index="zeile", columns="teil", values="n").reindex(
+        index=breit.index, columns=[*teile, _TOTAL]
+    )
+    geschuetzt = breit.drop(columns=teile)
+    for spalte in teile:
+        geschuetzt[spalte] = ergebnis[spalte].astype("Int64")
+    geschuetzt[GESAMT] = ergebnis[_TOTAL].astype("Int64")
+    return geschuetzt
+
+
+def _orte(db: Datenbank) -> pd.DataFrame:
+    return db.query(_ORTE_SQL)
+
+
+def _je_standort(
+    db: Datenbank, lang: pd.DataFrame, schluessel: Sequence[str], labels: dict[str, str]
+) -> pd.DataFrame:
+    """Long counts (standort, schluessel, n) → one row per known site, one column per key.
+
+    Driven by the site list, so a site without rows shows zeros instead of going missing.
+    """
+    orte = _orte(db)
+    zahlen = (
+        lang.pivot_table(index="standort", columns="schluessel", values="n", aggfunc="sum")
+        if not lang.empty
+        else pd.DataFrame()
+    )
+    zahlen = zahlen.reindex(index=orte["standort"], columns=list(schluessel)).fillna(0)
+    breit = pd.DataFrame({"Standort-ID": orte["standort"], "Standort": orte["name"]})
+    for key in schluessel:
+        breit[labels.get(key, key)] = zahlen[key].to_numpy().astype(int)
+    return breit.reset_index(drop=True)
+
+
+def fragebogen_je_standort(db: Datenbank, min_personen: int | None = None) -> pd.DataFrame:
+    """Questionnaires per site and wave: Standort-ID, Standort, T0, T1, T2, Gesamt."""
+    lang = db.query(
+        "SELECT standort, welle AS schluessel, count(*) AS n FROM befragungen GROUP BY ALL"
+    )
+    breit = _je_standort(db, lang, WELLEN, {})
+    return _schuetzen(breit, list(WELLEN), _schwelle(min_personen))
+
+
+def fragebogen_je_standort_lang(breit: pd.DataFrame) -> pd.DataFrame:
+    """The wide site × wave table as long rows (Standort, Welle, Fragebögen) for a chart.
+
+    Suppressed cells become NaN (float), which plotting libraries leave out as a missing bar.
+    """
+    lang = breit.melt(
+        id_vars=["Standort-ID", "Standort"],
+        value_vars=list(WELLEN),
+        var_name="Welle",
+        value_name="Fragebögen",
+    )
+    lang["Fragebögen"] = lang["Fragebögen"].astype("float64")
+    return lang
+
+
+def fragebogen_je_format(db: Datenbank, min_personen: int | None = None) -> pd.DataFrame:
+    """Questionnaires per format (all sites and waves): Format, Fragebögen; last row Gesamt."""
+    zahlen = dict(
+        db.rows("SELECT coalesce(format, ?), count(*) FROM befragungen GROUP BY ALL", [OHNE_ANGABE])
+    )
+    schluessel = [*FORMATE, OHNE_ANGABE]
+    zeile = pd.DataFrame({FORMAT_LABELS.get(s, s): [int(zahlen.get(s, 0))] for s in schluessel})
+    geschuetzt = _schuetzen(zeile, list(zeile.columns), _schwelle(min_personen))
+    return geschuetzt.T.reset_index().set_axis(["Format", "Fragebögen"], axis=1)
+
+
+def teilnehmende_je_standort(db: Datenbank, min_personen: int | None = None) -> pd.DataFrame:
+    """Distinct participants per site by migration background (taken from the code's T0 row).
+
+    Columns: Standort-ID, Standort, mit / ohne Migrationsgeschichte, keine Angabe, Gesamt. A code
+    without a T0 questionnaire counts as "keine Angabe" (SPEC §3.1: T1/T2 take it from T0).
+    """
+    lang = db.query(
+        """
+        WITH herkunft AS (
+            SELECT code, any_value(migrationshintergrund) AS mh
+            FROM befragungen WHERE welle = ? GROUP BY code
+        ),
+        personen AS (SELECT DISTINCT standort, code FROM befragungen)
+        SELECT p.standort, coalesce(h.mh, ?) AS schluessel, count(*) AS n
+        FROM personen p LEFT JOIN herkunft h USING (code)
+        GROUP BY ALL
+        """,
+        [WELLEN[0], "keine_angabe"],
+    )
+    breit = _je_standort(db, lang, list(MH_LABELS), MH_LABELS)
+    return _schuetzen(breit, list(MH_LABELS.values()), _schwelle(min_personen))
+
+
+def aktivitaeten_je_standort(db: Datenbank) -> pd.DataFrame:
+    """Activities per site and format: Standort-ID, Standort, Digital, Hybrid, Präsenz, Gesamt.
+
+    Activities are events, not persons, so nothing is suppressed.
+    """
+    lang = db.query(
+        "SELECT standort, format AS schluessel, count(*) AS n FROM aktivitaeten GROUP BY ALL"
+    )
+    breit = _je_standort(db, lang, FORMATE, FORMAT_LABELS)
+    teile = [FORMAT_LABELS[f] for f in FORMATE]
+    breit[teile] = breit[teile].astype("Int64")
+    breit[GESAMT] = breit[teile].sum(axis=1).astype("Int64")
+    return breit
+
+
+def letzte_importe(db: Datenbank) -> pd.DataFrame:
+    """Per site the newest import that touched its rows (sites, surveys, activities, targets).
+
+    Columns: Standort-ID, Standort, Letzter Import (timestamp), Datei, Art, Importe (number of
+    distinct imports), Demo (the site is demo data). Sites never imported show empty cells.
+    """
+    tabelle = db.query(
+        f"""
+        WITH orte AS ({_ORTE_SQL}),
+        zuordnung AS (
+            SELECT DISTINCT standort, import_id FROM befragungen WHERE import_id IS NOT NULL
+            UNION
+            SELECT DISTINCT standort, import_id FROM aktivitaeten WHERE import_id IS NOT NULL
+            UNION
+            SELECT standort, import_id FROM standorte WHERE import_id IS NOT NULL
+            UNION
+            SELECT standort, import_id FROM zielwerte WHERE import_id IS NOT NULL
+        ),
+        je_standort AS (
+            SELECT z.standort,
+                   max(i.zeitpunkt) AS zeitpunkt,
+                   arg_max(i.dateiname, i.zeitpunkt) AS dateiname,
+                   arg_max(i.art, i.zeitpunkt) AS art,
+                   count(DISTINCT i.import_id) AS importe
+            FROM zuordnung z JOIN importe i USING (import_id)
+            GROUP BY z.standort
+        )
+        SELECT o.standort AS "Standort-ID", o.name AS "Standort",
+               j.zeitpunkt AS "Letzter Import", j.dateiname AS "Datei", j.art AS "Art",
+               coalesce(j.importe, 0) AS "Importe",
+               coalesce(s.demo, false) AS "Demo"
+        FROM orte o
+        LEFT JOIN je_standort j USING (standort)
+        LEFT JOIN standorte s USING (standort)
+        ORDER BY o.standort
+        """
+    )
+    labels = {art.value: label for art, label in ART_LABELS.items()} | {"demo": "Demo-Daten"}
+    tabelle["Art"] = tabelle["Art"].map(lambda art: labels.get(art, art), na_action="ignore")
+    tabelle["Importe"] = tabelle["Importe"].astype("Int64")
+    return tabelle
+
+
+def hat_demo(db: Datenbank) -> bool:
+    """Whether any demo row is present (the dashboard then shows a notice on every page)."""
+    return bool(
+        db.scalar(
+            """
+            SELECT EXISTS (SELECT 1 FROM standorte WHERE demo)
+                OR EXISTS (SELECT 1 FROM befragungen WHERE demo)
+                OR EXISTS (SELECT 1 FROM aktivitaeten WHERE demo)
+                OR EXISTS (SELECT 1 FROM zielwerte WHERE demo)
+            """
+        )
+    )
+
+
+def ist_leer(db: Datenbank) -> bool:
+    """True when the database holds no rows at all and nothing was ever imported.
+
+    This is the condition for loading demo data at first start: an operator who imported
+    anything (even only a site list) never gets demo data mixed in.
+    """
+    return not db.scalar(
+        """
+        SELECT EXISTS (SELECT 1 FROM importe)
+            OR EXISTS (SELECT 1 FROM standorte)
+            OR EXISTS (SELECT 1 FROM befragungen)
+            OR EXISTS (SELECT 1 FROM aktivitaeten)
+            OR EXISTS (SELECT 1 FROM zielwerte)
+        """
+    )
+
+
+def kennzahlen(db: Datenbank, min_personen: int | None = None) -> Kennzahlen:
+    """Headline numbers: sites, participants, questionnaires, activities, real imports, demo."""
+    standorte, personen, fragebogen, aktivitaeten, importe = db.rows(
+        f"""
+        SELECT (SELECT count(*) FROM ({_ORTE_SQL})),
+               (SELECT count(DISTINCT code) FROM befragungen),
+               (SELECT count(*) FROM befragungen),
+               (SELECT count(*) FROM aktivitaeten),
+               (SELECT count(*) FROM importe WHERE NOT demo)
+        """
+    )[0]
+    schwelle = _schwelle(min_personen)
+
+    def geschuetzt(wert: int) -> int | None:
+        return None if 0 < wert < schwelle else int(wert)
+
+    return Kennzahlen(
+        standorte=int(standorte),
+        teilnehmende=geschuetzt(personen),
+        fragebogen=geschuetzt(fragebogen),
+        aktivitaeten=int(aktivitaeten),
+        importe=int(importe),
+        demo=hat_demo(db),
+    )
+
+
+def erheben(db: Datenbank, min_personen: int | None = None) -> Bestand:
+    """The whole inventory for the overview page."""
+    schwelle = _schwelle(min_personen)
+    return Bestand(
+        kennzahlen=kennzahlen(db, schwelle),
+        fragebogen_je_standort=fragebogen_je_standort(db, schwelle),
+        fragebogen_je_format=fragebogen_je_format(db, schwelle),
+        teilnehmende_je_standort=teilnehmende_je_standort(db, schwelle),
+        aktivitaeten_je_standort=aktivitaeten_je_standort(db),
+        letzte_importe=letzte_importe(db),
+    )

@@ -1,0 +1,350 @@
+"""Command line: ``python -m monitor [--db PATH] BEFEHL …`` (SPEC §6).
+
+Each command is one function plus one entry in :data:`BEFEHLE` (via :func:`befehl`), so later
+commands (indikatoren, vorher-nachher, export) are added without touching the rest. Exit
+status: 0 done, 1 input rejected (German report on stderr, never a traceback), 2 wrong usage.
+argparse's own English messages are translated in :meth:`_Parser.error`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from monitor.schema import Art
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from monitor.db import Datenbank
+
+#: Set to 1 to see the traceback of an unexpected internal error (for developers).
+DEBUG_VARIABLE = "MONITOR_DEBUG"
+
+
+class CliFehler(Exception):
+    """A German message for the user (exit status 1); raised by the commands themselves."""
+
+
+class DatenbankFehler(CliFehler):
+    """The database file cannot be opened (locked by the dashboard, not a DuckDB file …)."""
+
+
+def db_pfad(explizit: str | None) -> Path:
+    """:func:`monitor.db.db_pfad`, imported late: usage errors and --help stay fast."""
+    from monitor.db import db_pfad as aufloesen
+
+    return aufloesen(explizit)
+
+
+# -- argparse in German -------------------------------------------------------------------------
+_UEBERSETZUNGEN: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.*)", r"folgende Angaben fehlen: \1"),
+    (r"unrecognized arguments: (.*)", r"unbekannte Angaben: \1"),
+    (r"ambiguous option: (\S+) could match (.*)", r"mehrdeutige Option \1 (passt zu \2)"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"ungültige Auswahl \1 (möglich: \2)"),
+    (r"expected one argument", r"erwartet einen Wert"),
+    (r"expected at least one argument", r"erwartet mindestens einen Wert"),
+    (r"invalid \w+ value: (.*)", r"ungültiger Wert \1"),
+    (r"not allowed with argument (.*)", r"nicht zusammen mit \1 erlaubt"),
+    (r"^argument (\S+): ", r"Angabe \1: "),
+)
+
+
+def _auf_deutsch(meldung: str) -> str:
+    for muster, ersatz in _UEBERSETZUNGEN:
+        meldung = re.sub(muster, ersatz, meldung)
+    return meldung
+
+
+class _Format(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser with German help headings and error messages (exit status 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Format)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", help="diese Hilfe anzeigen und beenden")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler: {_auf_deutsch(message)}\n")
+
+
+def _ganzzahl(minimum: int | None = None) -> Callable[[str], int]:
+    def umwandeln(text: str) -> int:
+        try:
+            wert = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' ist keine ganze Zahl") from None
+        if minimum is not None and wert < minimum:
+            raise argparse.ArgumentTypeError(f"muss mindestens {minimum} sein, nicht {wert}")
+        return wert
+
+    return umwandeln
+
+
+# -- command table ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Befehl:
+    """One subcommand: its arguments and the function that runs it (returns the exit code)."""
+
+    name: str
+    hilfe: str
+    ausfuehren: Callable[[argparse.Namespace], int]
+    argumente: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+BEFEHLE: dict[str, Befehl] = {}
+
+
+def befehl(
+    name: str, hilfe: str, argumente: Callable[[argparse.ArgumentParser], None] | None = None
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """Register a subcommand: ``@befehl("name", "Hilfetext", argumente=...)`` on a function."""
+
+    def registrieren(
+        funktion: Callable[[argparse.Namespace], int],
+    ) -> Callable[[argparse.Namespace], int]:
+        BEFEHLE[name] = Befehl(name, hilfe, funktion, argumente)
+        return funktion
+
+    return registrieren
+
+
+@contextmanager
+def datenbank(
+    args: argparse.Namespace, *, schreiben: bool = True, muss_existieren: bool = True
+) -> Iterator[Datenbank | None]:
+    """Open the database of ``--db`` / ``MONITOR_DB`` / default with German errors.
+
+    Writing opens migrate the schema first. Read-only use never creates a file; with
+    ``muss_existieren=False`` a missing file yields ``None``.
+    """
+    import duckdb
+
+    from monitor.db import Datenbank
+
+    pfad = db_pfad(args.db)
+    if not schreiben and not pfad.exists():
+        if not muss_existieren:
+            yield None
+            return
+        raise DatenbankFehler(
+            f"Die Datenbank '{pfad}' gibt es nicht. Zuerst 'python -m monitor init' oder "
+            "'python -m monitor demo' ausführen."
+        )
+    try:
+        db = Datenbank(pfad, read_only=not schreiben)
+        if schreiben:
+            db.migrate()
+    except duckdb.Error as fehler:
+        raise DatenbankFehler(_db_meldung(pfad, fehler)) from None
+    except OSError as fehler:
+        raise DatenbankFehler(
+            f"Die Datenbank '{pfad}' kann nicht angelegt werden: {fehler.strerror}."
+        ) from None
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _db_meldung(pfad: Path, fehler: duckdb.Error) -> str:
+    text = str(fehler)
+    if "lock" in text.lower():
+        return (
+            f"Die Datenbank '{pfad}' ist gerade von einem anderen Programm geöffnet (z. B. dem "
+            "Dashboard oder einem zweiten Import). Bitte dieses beenden und erneut versuchen."
+        )
+    return f"Die Datenbank '{pfad}' kann nicht geöffnet werden: {text.splitlines()[0]}"
+
+
+def _dateien(pfade: Sequence[str]) -> list[tuple[Path, None]]:
+    return [(Path(pfad), None) for pfad in pfade]
+
+
+def _art_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dateien", nargs="+", metavar="DATEI", help="CSV- oder XLSX-Datei(en)")
+    parser.add_argument(
+        "--art",
+        choices=[art.value for art in Art],
+        help="Art der Datei (ohne Angabe: aus den Spalten erkannt)",
+    )
+
+
+# -- commands -----------------------------------------------------------------------------------
+@befehl("init", "Datenbank anlegen oder auf den neuesten Stand bringen (mehrfach ausführbar)")
+def _init(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from monitor.db import Datenbank
+
+    pfad = db_pfad(args.db)
+    try:
+        with Datenbank(pfad) as db:
+            angewendet = db.migrate()
+            version = db.schema_version()
+    except duckdb.Error as fehler:
+        raise DatenbankFehler(_db_meldung(pfad, fehler)) from None
+    if angewendet:
+        print(f"Datenbank '{pfad}': Migrationen ausgeführt: {', '.join(angewendet)}.")
+    else:
+        print(f"Datenbank '{pfad}' ist aktuell (Schema-Version {version}), nichts zu tun.")
+    return 0
+
+
+def _demo_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=_ganzzahl(), default=42, help="Zufallsstartwert (42)")
+    parser.add_argument(
+        "--standorte", type=_ganzzahl(1), default=6, metavar="K", help="Anzahl Standorte (6)"
+    )
+    parser.add_argument(
+        "--teilnehmende",
+        type=_ganzzahl(1),
+        default=1500,
+        metavar="M",
+        help="Anzahl Teilnehmende (1500)",
+    )
+
+
+@befehl("demo", "synthetische Demo-Daten laden (als Demo markiert)", _demo_argumente)
+def _demo(args: argparse.Namespace) -> int:
+    from monitor.demo import lade_demo  # lazy: only this command needs the generator
+
+    with datenbank(args) as db:
+        assert db is not None
+        ergebnis = lade_demo(
+            db, seed=args.seed, standorte=args.standorte, teilnehmende=args.teilnehmende
+        )
+    print(ergebnis)
+    return 0
+
+
+@befehl(
+    "pruefen", "Datei(en) nur prüfen und den Prüfbericht ausgeben; ändert nichts", _art_argumente
+)
+def _pruefen(args: argparse.Namespace) -> int:
+    from monitor.importieren import pruefe_stapel
+
+    with datenbank(args, schreiben=False, muss_existieren=False) as db:
+        ergebnisse = pruefe_stapel(db, _dateien(args.dateien), args.art)
+    if db is None:
+        print(
+            f"Hinweis: keine Datenbank '{db_pfad(args.db)}' gefunden – Standorte werden nur "
+            "gegen Standorte-Dateien dieses Aufrufs geprüft.",
+            file=sys.stderr,
+        )
+    for ergebnis in ergebnisse:
+        print(ergebnis.bericht(), file=sys.stdout if ergebnis.ok else sys.stderr)
+    return 0 if all(ergebnis.ok for ergebnis in ergebnisse) else 1
+
+
+@befehl("import", "Datei(en) prüfen und dann alle Zeilen oder keine importieren", _art_argumente)
+def _import(args: argparse.Namespace) -> int:
+    from monitor.importieren import ImportAbgelehnt, importiere_stapel
+
+    with datenbank(args) as db:
+        assert db is not None
+        try:
+            ergebnisse = importiere_stapel(db, _dateien(args.dateien), args.art)
+        except ImportAbgelehnt as abgelehnt:
+            print(abgelehnt, file=sys.stderr)
+            print("Es wurde nichts importiert.", file=sys.stderr)
+            return 1
+    for ergebnis in ergebnisse:
+        print(ergebnis)
+    return 0
+
+
+def _vorlagen_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ordner", metavar="ORDNER", help="Zielordner (wird angelegt)")
+
+
+@befehl(
+    "vorlagen", "leere Importvorlagen schreiben (XLSX mit Auswahllisten, CSV)", _vorlagen_argumente
+)
+def _vorlagen(args: argparse.Namespace) -> int:
+    from monitor.vorlagen import schreibe_vorlagen
+
+    try:
+        pfade = schreibe_vorlagen(args.ordner)
+    except OSError as fehler:
+        raise CliFehler(
+            f"Die Vorlagen können nicht nach '{args.ordner}' geschrieben werden: {fehler.strerror}."
+        ) from None
+    print(f"{len(pfade)} Vorlagen geschrieben nach '{args.ordner}':")
+    for pfad in pfade:
+        print(f"  {pfad.name}")
+    return 0
+
+
+# -- entry point --------------------------------------------------------------------------------
+def baue_parser() -> argparse.ArgumentParser:
+    """The full parser: global ``--db`` plus one subparser per registered command."""
+    parser = _Parser(
+        prog="python -m monitor",
+        description="Wirkungsmonitor – Datenbank, Import und Auswertungen auf der Kommandozeile.",
+        epilog=(
+            "Datenbank: --db schlägt die Umgebungsvariable MONITOR_DB, diese schlägt "
+            "data/monitor.duckdb.\nExit-Status: 0 fertig, 1 Eingabe abgelehnt, 2 falscher Aufruf."
+        ),
+    )
+    parser.add_argument("--db", metavar="PFAD", help="Datenbankdatei (DuckDB)")
+    unter = parser.add_subparsers(
+        title="Befehle", dest="befehl", metavar="BEFEHL", required=True, parser_class=_Parser
+    )
+    for eintrag in BEFEHLE.values():
+        teil = unter.add_parser(eintrag.name, help=eintrag.hilfe, description=eintrag.hilfe)
+        if eintrag.argumente:
+            eintrag.argumente(teil)
+        teil.set_defaults(ausfuehren=eintrag.ausfuehren)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status instead of raising (tracebacks never reach users)."""
+    args = baue_parser().parse_args(argv)
+    try:
+        return int(args.ausfuehren(args))
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    except Exception as fehler:
+        meldung = _meldung(fehler)
+        if meldung is None:
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
+            meldung = (
+                f"Unerwarteter Fehler ({type(fehler).__name__}): {fehler}\n"
+                f"Details mit {DEBUG_VARIABLE}=1 erneut aufrufen."
+            )
+        print(meldung, file=sys.stderr)
+        return 1
+
+
+def _meldung(fehler: Exception) -> str | None:
+    """The German message for a rejected input, or None for an unexpected internal error."""
+    import duckdb
+
+    from monitor.einlesen import EingabeFehler
+
+    if isinstance(fehler, EingabeFehler | CliFehler):
+        return f"Fehler: {fehler}"
+    if isinstance(fehler, duckdb.Error):
+        return f"Fehler in der Datenbank: {str(fehler).splitlines()[0]}"
+    return None

@@ -1,0 +1,307 @@
+"""Check and import files: all rows or none, idempotent per file, upsert by key (SPEC §6).
+
+A site coordinator uploads the same export again and again as it grows; the file hash makes a
+repeated upload harmless ("bereits importiert") and the key upsert turns a corrected row into an
+update instead of a duplicate. Rows are written in bulk from a registered DataFrame inside one
+``Datenbank.transaction()``, so a rejected or crashing import leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+
+from monitor import schema
+from monitor.db import Datenbank
+from monitor.einlesen import EingabeFehler, Quelle, lade_bytes, lies_bytes
+from monitor.pruefung import Pruefergebnis, art_aus_text, erkenne_art, pruefe
+from monitor.schema import Art
+
+ERGEBNIS_IMPORTIERT = "importiert"
+
+#: Order inside a batch: sites first, so the other files may name sites of the same batch.
+_STAPEL_REIHENFOLGE = (Art.STANDORTE, Art.ZIELWERTE, Art.AKTIVITAETEN, Art.BEFRAGUNG)
+
+
+class ImportAbgelehnt(EingabeFehler):
+    """The file has errors; nothing was changed. ``pruefergebnis`` holds the full report."""
+
+    def __init__(
+        self, pruefergebnis: Pruefergebnis, abgelehnt: Sequence[Pruefergebnis] = ()
+    ) -> None:
+        self.pruefergebnis = pruefergebnis
+        self.abgelehnt: list[Pruefergebnis] = list(abgelehnt) or [pruefergebnis]
+        super().__init__("\n\n".join(ergebnis.bericht() for ergebnis in self.abgelehnt))
+
+
+@dataclass
+class Importergebnis:
+    """What one import did; ``str()`` is the German summary for CLI and dashboard."""
+
+    dateiname: str
+    art: Art | None
+    zeilen: int = 0
+    neu: int = 0
+    aktualisiert: int = 0
+    bereits_importiert: bool = False
+    import_id: int | None = None
+    hinweise: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if self.bereits_importiert:
+            text = (
+                f"'{self.dateiname}' wurde bereits importiert (Import Nr. {self.import_id}) – "
+                "nichts geändert."
+            )
+        else:
+            art = schema.ART_LABELS[self.art] if self.art else "?"
+            text = (
+                f"'{self.dateiname}' ({art}): {self.zeilen} Zeilen importiert – {self.neu} neu, "
+                f"{self.aktualisiert} aktualisiert (Import Nr. {self.import_id})."
+            )
+        return "\n".join([text, *(f"- {hinweis}" for hinweis in self.hinweise)])
+
+
+@dataclass
+class _Datei:
+    """One file of a batch on its way through reading, checking and writing."""
+
+    inhalt: bytes
+    dateiname: str
+    sha256: str
+    pruefung: Pruefergebnis | None = None
+    frueherer_import: int | None = None
+
+
+# -- reading the database -----------------------------------------------------------------------
+def bekannte_standorte(db: Datenbank | None) -> set[str]:
+    """Site IDs in the database (empty without a database or before the first migration)."""
+    if db is None:
+        return set()
+    vorhanden = db.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", ["standorte"]
+    )
+    if not vorhanden:
+        return set()
+    return {zeile[0] for zeile in db.rows("SELECT standort FROM standorte")}
+
+
+def _frueherer_import(db: Datenbank | None, sha256: str) -> int | None:
+    if db is None or not db.scalar(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", ["importe"]
+    ):
+        return None
+    return db.scalar(
+        "SELECT min(import_id) FROM importe WHERE sha256 = ? AND ergebnis = ?",
+        [sha256, ERGEBNIS_IMPORTIERT],
+    )
+
+
+# -- checking -----------------------------------------------------------------------------------
+def _lade(dateien: Sequence[tuple[Quelle, str | None]]) -> list[_Datei]:
+    geladen = []
+    for quelle, name in dateien:
+        inhalt, dateiname = lade_bytes(quelle, name)
+        geladen.append(_Datei(inhalt, dateiname, hashlib.sha256(inhalt).hexdigest()))
+    return geladen
+
+
+def _pruefe_alle(db: Datenbank | None, dateien: list[_Datei], art: Art | str | None) -> None:
+    """Check every file that still needs it; sites of the batch count as known."""
+    gewaehlt = art_aus_text(art) if art is not None else None
+    tabellen = {}
+    for datei in dateien:
+        if datei.frueherer_import is None:
+            tabelle = lies_bytes(datei.inhalt, datei.dateiname)
+            tabellen[id(datei)] = (
+                tabelle,
+                gewaehlt or erkenne_art(tabelle.columns, datei.dateiname),
+            )
+    bekannt = bekannte_standorte(db)
+    im_stapel: set[str] = set()
+    for reihe in _STAPEL_REIHENFOLGE:
+        for datei in dateien:
+            if id(datei) not in tabellen or tabellen[id(datei)][1] is not reihe:
+                continue
+            tabelle, datei_art = tabellen[id(datei)]
+            datei.pruefung = pruefe(
+                tabelle,
+                datei_art,
+                dateiname=datei.dateiname,
+                bekannte_standorte=bekannt,
+                standorte_im_stapel=im_stapel,
+            )
+            if datei_art is Art.STANDORTE and "standort" in datei.pruefung.daten:
+                im_stapel |= set(datei.pruefung.daten["standort"].dropna())
+
+
+def pruefe_stapel(
+    db: Datenbank | None,
+    dateien: Sequence[tuple[Quelle, str | None]],
+    art: Art | str | None = None,
+) -> list[Pruefergebnis]:
+    """Check several files as one batch (a Standorte file may introduce the sites of the others).
+
+    Changes nothing. Unreadable files raise :class:`~monitor.einlesen.EinleseFehler`.
+    """
+    geladen = _lade(dateien)
+    _pruefe_alle(db, geladen, art)
+    return [datei.pruefung for datei in geladen if datei.pruefung is not None]
+
+
+def pruefe_datei(
+    db: Datenbank | None,
+    quelle: Quelle,
+    dateiname: str | None = None,
+    art: Art | str | None = None,
+) -> Pruefergebnis:
+    """Check one file against the database's sites; changes nothing."""
+    return pruefe_stapel(db, [(quelle, dateiname)], art)[0]
+
+
+# -- writing ------------------------------------------------------------------------------------
+def importiere(
+    db: Datenbank,
+    quelle: Quelle,
+    dateiname: str | None = None,
+    art: Art | str | None = None,
+    *,
+    demo: bool = False,
+) -> Importergebnis:
+    """Check one file and import all its rows or none (raises :class:`ImportAbgelehnt`)."""
+    return importiere_stapel(db, [(quelle, dateiname)], art, demo=demo)[0]
+
+
+def importiere_stapel(
+    db: Datenbank,
+    dateien: Sequence[tuple[Quelle, str | None]],
+    art: Art | str | None = None,
+    *,
+    demo: bool = False,
+) -> list[Importergebnis]:
+    """Import several files in ONE transaction: if any file is rejected, nothing changes."""
+    geladen = _lade(dateien)
+    for datei in geladen:
+        datei.frueherer_import = _frueherer_import(db, datei.sha256)
+    _pruefe_alle(db, geladen, art)
+    abgelehnt = [d.pruefung for d in geladen if d.pruefung is not None and not d.pruefung.ok]
+    if abgelehnt:
+        raise ImportAbgelehnt(abgelehnt[0], abgelehnt)
+
+    ergebnisse: dict[int, Importergebnis] = {}
+    reihenfolge = sorted(
+        geladen,
+        key=lambda d: _STAPEL_REIHENFOLGE.index(d.pruefung.art) if d.pruefung else -1,
+    )
+    with db.transaction() as cur:
+        gesehen: dict[str, int] = {}
+        for datei in reihenfolge:
+            frueher = cur.execute(
+                "SELECT min(import_id) FROM importe WHERE sha256 = ? AND ergebnis = ?",
+                [datei.sha256, ERGEBNIS_IMPORTIERT],
+            ).fetchall()[0][0]
+            frueher = frueher if frueher is not None else gesehen.get(datei.sha256)
+            if frueher is not None or datei.pruefung is None:
+                ergebnisse[id(datei)] = Importergebnis(
+                    datei.dateiname,
+                    datei.pruefung.art if datei.pruefung else None,
+                    bereits_importiert=True,
+                    import_id=frueher if frueher is not None else datei.frueherer_import,
+                )
+                continue
+            ergebnis = _schreibe(cur, datei, demo)
+            gesehen[datei.sha256] = ergebnis.import_id or 0
+            ergebnisse[id(datei)] = ergebnis
+    return [ergebnisse[id(datei)] for datei in geladen]
+
+
+def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Importergebnis:
+    """Bulk upsert of one checked file plus its row in ``importe``.
+
+    Table and column names come from :mod:`monitor.schema` (never from the file), values are
+    bound or come from the registered DataFrame, so no user text is formatted into SQL.
+    """
+    assert datei.pruefung is not None
+    pruefung = datei.pruefung
+    art = pruefung.art
+    tabelle = schema.TABELLE[art]
+    schluessel = schema.SCHLUESSEL[art]
+    daten = pruefung.daten.reset_index(drop=True)
+    spalten = list(daten.columns)
+    sicht = "_import_neu"
+
+    import_id = int(cur.execute("SELECT nextval('import_id_seq')").fetchall()[0][0])
+    cur.register(sicht, daten)
+    try:
+        verbindung = " AND ".join(f"t.{s} = d.{s}" for s in schluessel)
+        aktualisiert = int(
+            cur.execute(
+                f"SELECT count(*) FROM {tabelle} t JOIN {sicht} d ON {verbindung}"
+            ).fetchall()[0][0]
+        )
+        aenderungen = [f"{s} = excluded.{s}" for s in spalten if s not in schluessel]
+        aenderungen += ["demo = excluded.demo", "import_id = excluded.import_id"]
+        cur.execute(
+            f"INSERT INTO {tabelle} ({', '.join(spalten)}, demo, import_id) "
+            f"SELECT {', '.join(spalten)}, ?, ? FROM {sicht} "
+            f"ON CONFLICT ({', '.join(schluessel)}) DO UPDATE SET {', '.join(aenderungen)}",
+            [demo, import_id],
+        )
+        hinweise = list(pruefung.hinweise)
+        if art is Art.BEFRAGUNG:
+            uebernommen = _uebernimm_migrationshintergrund(cur, sicht)
+            if uebernommen:
+                hinweise.append(
+                    f"Migrationshintergrund für {uebernommen} Fragebögen (T1/T2) aus T0 "
+                    "desselben Codes übernommen."
+                )
+    finally:
+        cur.unregister(sicht)
+
+    neu = len(daten) - aktualisiert
+    cur.execute(
+        "INSERT INTO importe (import_id, dateiname, sha256, art, zeilen, neu, aktualisiert, "
+        "zeitpunkt, ergebnis, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            datei.dateiname,
+            datei.sha256,
+            art.value,
+            len(daten),
+            neu,
+            aktualisiert,
+            datetime.now(),
+            ERGEBNIS_IMPORTIERT,
+            demo,
+        ],
+    )
+    return Importergebnis(
+        datei.dateiname,
+        art,
+        zeilen=len(daten),
+        neu=neu,
+        aktualisiert=aktualisiert,
+        import_id=import_id,
+        hinweise=hinweise,
+    )
+
+
+def _uebernimm_migrationshintergrund(cur: duckdb.DuckDBPyConnection, sicht: str) -> int:
+    """T1/T2 rows take migrationshintergrund from the same code's T0 row (SPEC §3.1).
+
+    Runs for every code in the import, so a later T0 file fills earlier T1/T2 rows as well.
+    """
+    zeile = cur.execute(
+        "UPDATE befragungen AS b SET migrationshintergrund = t0.migrationshintergrund "
+        "FROM befragungen AS t0 "
+        "WHERE t0.code = b.code AND t0.welle = ? AND b.welle <> ? "
+        "AND t0.migrationshintergrund IS NOT NULL "
+        "AND b.migrationshintergrund IS DISTINCT FROM t0.migrationshintergrund "
+        f"AND b.code IN (SELECT code FROM {sicht})",
+        ["T0", "T0"],
+    ).fetchall()
+    return int(zeile[0][0]) if zeile else 0

@@ -1,0 +1,595 @@
+"""Declarative validation of an import table against :func:`monitor.schema.felder`.
+
+Every check is derived from the ``Feld`` declarations (the survey ones from
+``data/codebuch.csv``), so a new codebook column is validated without code changes. All errors
+are collected – a site coordinator fixes a file once, not once per error – each with the row as
+the user sees it in the file. The checks are vectorised per column: a value is parsed once per
+*distinct* value (``pd.factorize``), which keeps a 100 000-row survey well within the import
+budget (SPEC §7), because survey columns have few distinct values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Collection, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from monitor import schema
+from monitor.einlesen import EingabeFehler
+from monitor.schema import Art, Feld, Typ
+
+#: Errors kept as objects; a completely wrong file could otherwise produce millions. The total
+#: count is kept in ``Pruefergebnis.fehler_gesamt``.
+MAX_FEHLER = 10_000
+#: Errors shown in the text report before "… und N weitere".
+BERICHT_MAX_FEHLER = 50
+#: Rows listed in a Hinweis before it is shortened.
+HINWEIS_MAX_ZEILEN = 5
+
+CODE_MUSTER = r"[A-Za-z0-9_-]{4,32}"
+STANDORT_MUSTER = re.compile(r"[A-Z0-9_]{2,12}")
+STANDORT_GESAMT = "gesamt"
+
+_ZAHL = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
+_TAUSENDER = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+")
+_DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DATUM_DE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_JAHRE = (1990, 2100)
+_JA_NEIN = {"ja": True, "nein": False, "wahr": True, "falsch": False, "true": True, "false": False}
+
+#: Columns that identify the kind of a file; checked in this order, exactly one must match.
+ERKENNUNGSSPALTEN: tuple[tuple[Art, frozenset[str]], ...] = (
+    (Art.AKTIVITAETEN, frozenset({"aktivitaet_id"})),
+    (Art.ZIELWERTE, frozenset({"indikator", "zielwert"})),
+    (Art.BEFRAGUNG, frozenset({"code", "welle"})),
+    (Art.STANDORTE, frozenset({"bundesland"})),
+)
+
+
+class ArtNichtErkannt(EingabeFehler):
+    """The kind of file cannot be told from its columns (or an unknown kind was named)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fehler:
+    """One rejected cell: ``zeile`` is the row as the user sees it (header = 1)."""
+
+    zeile: int
+    spalte: str
+    wert: str
+    grund: str
+
+    def als_text(self) -> str:
+        wert = self.wert if len(self.wert) <= 60 else self.wert[:59] + "…"
+        anzeige = f"Wert '{wert}'" if wert else "(leer)"
+        return f"Zeile {self.zeile}, Spalte '{self.spalte}', {anzeige}: {self.grund}"
+
+
+@dataclass
+class Pruefergebnis:
+    """Outcome of checking one file; ``daten`` is typed and canonical, ready for the database."""
+
+    art: Art
+    dateiname: str
+    fehler: list[Fehler]
+    hinweise: list[str]
+    daten: pd.DataFrame
+    zeilen: int
+    fehler_gesamt: int = 0
+
+    def __post_init__(self) -> None:
+        self.fehler_gesamt = max(self.fehler_gesamt, len(self.fehler))
+
+    @property
+    def ok(self) -> bool:
+        return self.fehler_gesamt == 0
+
+    def bericht(self, max_fehler: int = BERICHT_MAX_FEHLER) -> str:
+        """The German report: file, then one line per error (row, column, value, reason)."""
+        kopf = (
+            f"Prüfbericht für '{self.dateiname}' "
+            f"({schema.ART_LABELS[self.art]}, {self.zeilen} Datenzeilen)"
+        )
+        zeilen = [kopf]
+        if self.ok:
+            zeilen.append("Keine Fehler gefunden – die Datei kann importiert werden.")
+        else:
+            anzahl = "1 Fehler" if self.fehler_gesamt == 1 else f"{self.fehler_gesamt} Fehler"
+            zeilen.append(f"{anzahl} – die Datei wird nicht übernommen (keine Zeile).")
+            zeilen.extend(f.als_text() for f in self.fehler[:max_fehler])
+            rest = self.fehler_gesamt - min(max_fehler, len(self.fehler))
+            if rest > 0:
+                zeilen.append(f"… und {rest} weitere")
+        if self.hinweise:
+            zeilen.append("Hinweise:")
+            zeilen.extend(f"- {hinweis}" for hinweis in self.hinweise)
+        return "\n".join(zeilen)
+
+    def fehler_tabelle(self) -> pd.DataFrame:
+        """The errors as a table (dashboard display and download)."""
+        return pd.DataFrame(
+            {
+                "Zeile": pd.array([f.zeile for f in self.fehler], dtype="Int64"),
+                "Spalte": [f.spalte for f in self.fehler],
+                "Wert": [f.wert for f in self.fehler],
+                "Grund": [f.grund for f in self.fehler],
+            }
+        )
+
+
+def art_aus_text(text: str | Art) -> Art:
+    """Parse a kind given by a user (``befragung``, ``Aktivitäten`` …)."""
+    if isinstance(text, Art):
+        return text
+    schluessel = _normalisiere(str(text))
+    for art in Art:
+        if schluessel in (art.value, _normalisiere(schema.ART_LABELS[art])):
+            return art
+    erlaubt = ", ".join(a.value for a in Art)
+    raise ArtNichtErkannt(f"Unbekannte Art '{text}' (möglich: {erlaubt}).")
+
+
+def erkenne_art(spalten: Iterable[str], dateiname: str = "") -> Art:
+    """Tell the kind of file from its (lower-cased) column names."""
+    vorhanden = set(spalten)
+    treffer = [art for art, noetig in ERKENNUNGSSPALTEN if noetig <= vorhanden]
+    if len(treffer) == 1:
+        return treffer[0]
+    datei = f"der Datei '{dateiname}'" if dateiname else "der Datei"
+    if treffer:
+        arten = " oder ".join(schema.ART_LABELS[a] for a in treffer)
+        raise ArtNichtErkannt(
+            f"Die Art {datei} ist nicht eindeutig ({arten}). Bitte die Art angeben "
+            "(z. B. --art befragung)."
+        )
+    beschreibung = "; ".join(
+        f"{' + '.join(sorted(noetig))} → {schema.ART_LABELS[art]}"
+        for art, noetig in ERKENNUNGSSPALTEN
+    )
+    raise ArtNichtErkannt(
+        f"Die Art {datei} ist nicht erkennbar: keine passenden Spalten gefunden "
+        f"({beschreibung}). Bitte Kopfzeile prüfen oder die Art angeben (z. B. --art befragung)."
+    )
+
+
+# -- personal data ------------------------------------------------------------------------------
+def _kompakt(name: str) -> str:
+    return re.sub(r"[^0-9a-zäöü]", "", name.casefold().replace("ß", "ss"))
+
+
+_PII_KOMPAKT = {_kompakt(n) for n in schema.PERSONENBEZOGENE_SPALTEN}
+_PII_KURZ = frozenset(n for n in _PII_KOMPAKT if len(n) < 5)  # name, mail, tel, ip: whole words
+_PII_LANG = frozenset(n for n in _PII_KOMPAKT if len(n) >= 5)  # telefon…: also inside words
+
+
+def ist_personenbezogen(spalte: str) -> bool:
+    """Whether an (undeclared) column name looks like personal data (e-mail, Telefonnummer …).
+
+    Short stems (``name``, ``tel``, ``ip``) only count as whole words so that e.g. ``titel``
+    is not caught; declared columns are never passed here (they win, e.g. ``name`` of a site).
+    """
+    woerter = re.split(r"[^0-9a-zäöüß]+", spalte.casefold())
+    if any(_kompakt(wort) in _PII_KURZ for wort in woerter):
+        return True
+    kompakt = _kompakt(spalte)
+    return any(stamm in kompakt for stamm in _PII_LANG)
+
+
+# -- value parsers (called once per distinct value) ---------------------------------------------
+Ergebnis = tuple[Any, str | None]
+
+
+def _normalisiere(text: str) -> str:
+    """Key for matching categories: case, umlauts, spaces and hyphens do not matter."""
+    schluessel = text.strip().casefold()
+    for umlaut, ersatz in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        schluessel = schluessel.replace(umlaut, ersatz)
+    return re.sub(r"[\s\-]+", "_", schluessel)
+
+
+def _zahl(text: str) -> float | None:
+    """Decimal point or decimal comma; nothing else (no exponent, no 'inf', no 'nan')."""
+    return float(text.replace(",", ".")) if _ZAHL.fullmatch(text) else None
+
+
+def _bereich(feld: Feld) -> str:
+    unten, oben = feld.minimum, feld.maximum
+
+    def schoen(x: float) -> str:
+        return f"{x:g}".replace(".", ",")
+
+    if unten is not None and oben is not None:
+        return f"außerhalb des erlaubten Bereichs {schoen(unten)}–{schoen(oben)}"
+    if unten == 0:
+        return "darf nicht negativ sein"
+    if unten is not None:
+        return f"muss mindestens {schoen(unten)} sein"
+    return f"darf höchstens {schoen(oben or 0)} sein"
+
+
+def _zahl_parser(feld: Feld, ganzzahl: bool) -> Callable[[str], Ergebnis]:
+    # Survey tools often export answer labels ("Trifft eher zu") instead of codes.
+    labels = {
+        _normalisiere(label): wert for wert, label in zip(feld.werte, feld.labels, strict=False)
+    }
+
+    def parse(text: str) -> Ergebnis:
+        wert = _zahl(text)
+        if wert is None and _normalisiere(text) in labels:
+            wert = float(labels[_normalisiere(text)])
+        if wert is None:
+            return None, "keine Zahl"
+        if ganzzahl and _TAUSENDER.fullmatch(text) and not text.lstrip("+-").startswith("0"):
+            return None, "mehrdeutige Zahl – bitte ohne Tausendertrennzeichen schreiben"
+        if ganzzahl and not wert.is_integer():
+            return None, "keine ganze Zahl"
+        if (feld.minimum is not None and wert < feld.minimum) or (
+            feld.maximum is not None and wert > feld.maximum
+        ):
+            return None, _bereich(feld)
+        return (int(wert) if ganzzahl else wert), None
+
+    return parse
+
+
+def _datum(text: str) -> Ergebnis:
+    if treffer := _DATUM_ISO.fullmatch(text):
+        jahr, monat, tag = (int(t) for t in treffer.groups())
+    elif treffer := _DATUM_DE.fullmatch(text):
+        tag, monat, jahr = (int(t) for t in treffer.groups())
+    else:
+        return None, "kein Datum (erwartet JJJJ-MM-TT oder TT.MM.JJJJ)"
+    try:
+        datum = dt.date(jahr, monat, tag)
+    except ValueError:
+        return None, "ungültiges Datum (diesen Tag gibt es nicht)"
+    if not _JAHRE[0] <= jahr <= _JAHRE[1]:
+        return None, f"unplausibles Datum (Jahr außerhalb {_JAHRE[0]}–{_JAHRE[1]})"
+    return datum, None
+
+
+def _kategorie_parser(feld: Feld) -> Callable[[str], Ergebnis]:
+    zuordnung: dict[str, str] = {}
+    for wert, label in zip(feld.werte, feld.labels or feld.werte, strict=False):
+        zuordnung.setdefault(_normalisiere(label), wert)
+    for wert in feld.werte:  # codes beat labels
+        zuordnung[_normalisiere(wert)] = wert
+    erlaubt = ", ".join(feld.werte)
+    grund = f"nicht erlaubt (erlaubt: {erlaubt})"
+
+    def parse(text: str) -> Ergebnis:
+        wert = zuordnung.get(_normalisiere(text))
+        return (wert, None) if wert is not None else (None, grund)
+
+    return parse
+
+
+def _ja_nein(text: str) -> Ergebnis:
+    wert = _JA_NEIN.get(text.strip().casefold())
+    return (wert, None) if wert is not None else (None, "nicht erlaubt (erlaubt: ja, nein)")
+
+
+def _standort_parser(
+    art: Art, bekannte: Collection[str], im_stapel: Collection[str]
+) -> Callable[[str], Ergebnis]:
+    pruefe_bestand = art is not Art.STANDORTE
+
+    def parse(text: str) -> Ergebnis:
+        if art is Art.ZIELWERTE and text.casefold() == STANDORT_GESAMT:
+            return STANDORT_GESAMT, None
+        kennung = text.upper()
+        if not STANDORT_MUSTER.fullmatch(kennung):
+            return None, "ungültige Standort-Kennung (2–12 Zeichen: A–Z, 0–9, _)"
+        if pruefe_bestand and kennung not in bekannte and kennung not in im_stapel:
+            return None, "unbekannter Standort (zuerst in der Standorte-Datei anlegen)"
+        return kennung, None
+
+    return parse
+
+
+def _je_wert(roh: pd.Series, parse: Callable[[str], Ergebnis]) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``parse`` once per distinct value and broadcast (values, reasons) to all rows."""
+    codes, eindeutig = pd.factorize(roh)
+    ergebnisse = [parse(str(text)) for text in eindeutig]
+    werte = np.empty(len(ergebnisse) + 1, dtype=object)
+    gruende = np.empty(len(ergebnisse) + 1, dtype=object)
+    for i, (wert, grund) in enumerate(ergebnisse):
+        werte[i] = wert
+        gruende[i] = grund
+    # code -1 (missing) picks the trailing None
+    return werte[codes], gruende[codes]
+
+
+# -- the check ----------------------------------------------------------------------------------
+@dataclass
+class _Sammler:
+    """Collects errors column-wise as arrays; objects are built once, for the kept ones."""
+
+    teile: list[pd.DataFrame] = field(default_factory=list)
+    reihenfolge: dict[str, int] = field(default_factory=dict)
+
+    def melde(
+        self, zeilen: np.ndarray, spalte: str, werte: Iterable[Any], grund: str | np.ndarray
+    ) -> None:
+        if len(zeilen) == 0:
+            return
+        self.reihenfolge.setdefault(spalte, len(self.reihenfolge))
+        self.teile.append(
+            pd.DataFrame(
+                {
+                    "zeile": np.asarray(zeilen, dtype=np.int64),
+                    "spalte": spalte,
+                    "wert": ["" if pd.isna(w) else str(w) for w in werte],
+                    "grund": grund,
+                }
+            )
+        )
+
+    def ergebnis(self) -> tuple[list[Fehler], int]:
+        if not self.teile:
+            return [], 0
+        alle = pd.concat(self.teile, ignore_index=True)
+        alle["_pos"] = alle["spalte"].map(self.reihenfolge)
+        alle = alle.sort_values(["zeile", "_pos"], kind="stable").head(MAX_FEHLER)
+        fehler = [
+            Fehler(int(z), str(s), str(w), str(g))
+            for z, s, w, g in zip(
+                alle["zeile"], alle["spalte"], alle["wert"], alle["grund"], strict=True
+            )
+        ]
+        return fehler, sum(len(teil) for teil in self.teile)
+
+
+def _zeilennummern(tabelle: pd.DataFrame) -> np.ndarray:
+    if tabelle.index.name == "zeile":
+        return tabelle.index.to_numpy(dtype=np.int64)
+    return np.arange(2, len(tabelle) + 2, dtype=np.int64)
+
+
+def _zeilenliste(zeilen: np.ndarray) -> str:
+    gezeigt = ", ".join(str(z) for z in zeilen[:HINWEIS_MAX_ZEILEN])
+    return gezeigt + (" …" if len(zeilen) > HINWEIS_MAX_ZEILEN else "")
+
+
+_SPEICHERTYP: dict[Typ, str] = {
+    Typ.GANZZAHL: "Int64",
+    Typ.ZAHL: "Float64",
+    Typ.JA_NEIN: "boolean",
+}
+
+
+def pruefe(
+    tabelle: pd.DataFrame,
+    art: Art | str | None = None,
+    *,
+    dateiname: str = "",
+    bekannte_standorte: Collection[str] = (),
+    standorte_im_stapel: Collection[str] = (),
+) -> Pruefergebnis:
+    """Check a table from :mod:`monitor.einlesen` and type it; never raises for bad cells.
+
+    ``bekannte_standorte`` are the site IDs in the database, ``standorte_im_stapel`` those of a
+    Standorte file imported together with this one.
+    """
+    tabelle = tabelle.rename(columns=lambda name: str(name).strip().lower())
+    art = erkenne_art(tabelle.columns, dateiname) if art is None else art_aus_text(art)
+    felder = schema.felder(art)
+    deklariert = {f.name: f for f in felder}
+    zeilen = _zeilennummern(tabelle)
+    sammler = _Sammler(reihenfolge={f.name: i for i, f in enumerate(felder)})
+    hinweise: list[str] = []
+
+    for spalte in tabelle.columns:
+        if spalte in deklariert:
+            continue
+        if ist_personenbezogen(spalte):
+            hinweise.append(
+                f"Spalte '{spalte}' enthält personenbezogene Daten und wurde nicht übernommen."
+            )
+        else:
+            hinweise.append(f"Unbekannte Spalte '{spalte}' wurde ignoriert.")
+
+    welle = tabelle["welle"].str.upper() if "welle" in tabelle.columns else None
+    for feld in felder:
+        if feld.name not in tabelle.columns:
+            if feld.pflicht:
+                sammler.melde(np.array([1]), feld.name, [""], "Pflichtspalte fehlt")
+            elif feld.pflicht_welle and welle is not None and (welle == feld.pflicht_welle).any():
+                sammler.melde(
+                    np.array([1]),
+                    feld.name,
+                    [""],
+                    f"Spalte fehlt (bei Welle {feld.pflicht_welle} Pflicht)",
+                )
+
+    daten: dict[str, pd.Series] = {}
+    for feld in felder:
+        if feld.name not in tabelle.columns:
+            continue
+        daten[feld.name] = _pruefe_spalte(
+            feld,
+            tabelle[feld.name],
+            zeilen,
+            art,
+            sammler,
+            bekannte_standorte,
+            standorte_im_stapel,
+        )
+
+    typisiert = pd.DataFrame(daten, index=tabelle.index)
+    if art is Art.ZIELWERTE and "standort" not in typisiert.columns and len(typisiert):
+        typisiert["standort"] = STANDORT_GESAMT
+    if art is Art.BEFRAGUNG and "welle" in typisiert.columns:
+        _pruefe_wellen(felder, tabelle, typisiert, zeilen, sammler, hinweise)
+    if art is Art.AKTIVITAETEN:
+        _pruefe_teilnehmende(typisiert, zeilen, sammler)
+    _pruefe_doppelte(art, tabelle, typisiert, zeilen, sammler)
+
+    fehler, gesamt = sammler.ergebnis()
+    return Pruefergebnis(
+        art=art,
+        dateiname=dateiname,
+        fehler=fehler,
+        hinweise=hinweise,
+        daten=typisiert,
+        zeilen=len(tabelle),
+        fehler_gesamt=gesamt,
+    )
+
+
+def _pruefe_spalte(
+    feld: Feld,
+    roh: pd.Series,
+    zeilen: np.ndarray,
+    art: Art,
+    sammler: _Sammler,
+    bekannte_standorte: Collection[str],
+    standorte_im_stapel: Collection[str],
+) -> pd.Series:
+    """Parse one column; report missing required values and unparsable ones."""
+    fehlt = roh.isna().to_numpy()
+    if feld.pflicht and fehlt.any():
+        sammler.melde(zeilen[fehlt], feld.name, [""] * int(fehlt.sum()), "Pflichtangabe fehlt")
+
+    if feld.typ in (Typ.CODE, Typ.TEXT) and not feld.werte:
+        if feld.typ is Typ.CODE:
+            ungueltig = (~fehlt) & ~roh.str.fullmatch(CODE_MUSTER).fillna(False).to_numpy(bool)
+            grund = "ungültiger Code (4–32 Zeichen: A–Z, a–z, 0–9, _ oder -)"
+        else:
+            ungueltig = (~fehlt) & (roh.str.len().fillna(0).to_numpy() > (feld.max_laenge or 10**9))
+            grund = f"zu lang (höchstens {feld.max_laenge} Zeichen)"
+        sammler.melde(zeilen[ungueltig], feld.name, roh.to_numpy()[ungueltig], grund)
+        return roh
+
+    parse: Callable[[str], Ergebnis]
+    if feld.typ is Typ.STANDORT:
+        parse = _standort_parser(art, bekannte_standorte, standorte_im_stapel)
+    elif feld.typ is Typ.DATUM:
+        parse = _datum
+    elif feld.typ is Typ.GANZZAHL:
+        parse = _zahl_parser(feld, ganzzahl=True)
+    elif feld.typ is Typ.ZAHL:
+        parse = _zahl_parser(feld, ganzzahl=False)
+    elif feld.typ is Typ.JA_NEIN:
+        parse = _ja_nein
+    else:  # KATEGORIE, or text with a fixed value list
+        parse = _kategorie_parser(feld)
+    werte, gruende = _je_wert(roh, parse)
+    ungueltig = pd.notna(gruende)
+    if ungueltig.any():
+        roh_werte = roh.to_numpy()[ungueltig]
+        sammler.melde(zeilen[ungueltig], feld.name, roh_werte, gruende[ungueltig])
+    if art is Art.ZIELWERTE and feld.typ is Typ.STANDORT:
+        werte[fehlt] = STANDORT_GESAMT  # empty site = whole project
+    ergebnis = pd.Series(werte, index=roh.index, name=feld.name)
+    if feld.typ is Typ.DATUM:
+        return pd.to_datetime(ergebnis).astype("datetime64[s]")
+    return ergebnis.astype(_SPEICHERTYP.get(feld.typ, "str"))
+
+
+def _pruefe_wellen(
+    felder: tuple[Feld, ...],
+    tabelle: pd.DataFrame,
+    typisiert: pd.DataFrame,
+    zeilen: np.ndarray,
+    sammler: _Sammler,
+    hinweise: list[str],
+) -> None:
+    """Wave-bound rules: required-at-T0 is an error, answered-but-not-asked only a Hinweis."""
+    welle = typisiert["welle"]
+    for feld in felder:
+        if feld.name not in tabelle.columns:
+            continue
+        vorhanden = tabelle[feld.name].notna()
+        if feld.pflicht_welle:
+            fehlt = ((welle == feld.pflicht_welle) & ~vorhanden).fillna(False).to_numpy(bool)
+            sammler.melde(
+                zeilen[fehlt],
+                feld.name,
+                [""] * int(fehlt.sum()),
+                f"Pflichtangabe bei Welle {feld.pflicht_welle} fehlt",
+            )
+        if set(feld.wellen) != set(schema.WELLEN):
+            fremd = (vorhanden & welle.notna() & ~welle.isin(feld.wellen)).to_numpy(bool)
+            if fremd.any():
+                nicht_gefragt = sorted(set(welle[fremd]))
+                hinweise.append(
+                    f"Spalte '{feld.name}': {int(fremd.sum())} Angabe(n) bei Welle "
+                    f"{', '.join(nicht_gefragt)}, in der die Frage nicht gestellt wird "
+                    f"(gefragt: {', '.join(feld.wellen)}; Zeilen {_zeilenliste(zeilen[fremd])})"
+                    " – die Werte wurden trotzdem übernommen."
+                )
+
+
+def _pruefe_teilnehmende(typisiert: pd.DataFrame, zeilen: np.ndarray, sammler: _Sammler) -> None:
+    """Parts of the participant count must not exceed the total."""
+    if "teilnehmende_gesamt" not in typisiert.columns:
+        return
+    gesamt = typisiert["teilnehmende_gesamt"]
+
+    def spalte(name: str) -> pd.Series:
+        if name in typisiert.columns:
+            return typisiert[name]
+        return pd.Series(pd.NA, index=typisiert.index, dtype="Int64")
+
+    mit, ohne = spalte("teilnehmende_mit_mh"), spalte("teilnehmende_ohne_mh")
+    summe = mit.fillna(0) + ohne.fillna(0)
+    teile = mit.notna() | ohne.notna()
+    zu_viel = (teile & (summe > gesamt)).fillna(False).to_numpy(bool)
+    sammler.melde(
+        zeilen[zu_viel],
+        "teilnehmende_mit_mh + teilnehmende_ohne_mh",
+        [
+            f"{m if pd.notna(m) else 0} + {o if pd.notna(o) else 0} > {g}"
+            for m, o, g in zip(mit[zu_viel], ohne[zu_viel], gesamt[zu_viel], strict=True)
+        ],
+        "mit und ohne Migrationsgeschichte zusammen mehr als teilnehmende_gesamt",
+    )
+    for name in ("neue_teilnehmende", "teilnehmende_mit_rolle"):
+        teil = spalte(name)
+        zu_viel = (teil > gesamt).fillna(False).to_numpy(bool)
+        sammler.melde(
+            zeilen[zu_viel],
+            name,
+            [f"{t} > {g}" for t, g in zip(teil[zu_viel], gesamt[zu_viel], strict=True)],
+            "größer als teilnehmende_gesamt",
+        )
+
+
+def _pruefe_doppelte(
+    art: Art,
+    tabelle: pd.DataFrame,
+    typisiert: pd.DataFrame,
+    zeilen: np.ndarray,
+    sammler: _Sammler,
+) -> None:
+    """A key (e.g. code + welle) may occur once per file; later rows point to the first."""
+    schluessel = list(schema.SCHLUESSEL[art])
+    if not set(schluessel) <= set(typisiert.columns):
+        return
+    teil = typisiert[schluessel].reset_index(drop=True)
+    vollstaendig = teil.notna().all(axis=1).to_numpy()
+    doppelt = teil.duplicated(keep="first").to_numpy() & vollstaendig
+    if not doppelt.any():
+        return
+    erste: dict[Hashable, int] = {}
+    betroffen = np.flatnonzero(teil.duplicated(keep=False).to_numpy() & vollstaendig)
+    for position in betroffen:
+        erste.setdefault(tuple(teil.iloc[position].tolist()), int(zeilen[position]))
+    positionen = np.flatnonzero(doppelt)
+    roh = tabelle[[s for s in schluessel if s in tabelle.columns]].to_numpy()
+    beschreibung = " und ".join(schluessel)
+    sammler.melde(
+        zeilen[positionen],
+        ", ".join(schluessel),
+        [" / ".join("" if pd.isna(v) else str(v) for v in roh[p]) for p in positionen],
+        [
+            f"doppelt: {beschreibung} stehen schon in Zeile {erste[tuple(teil.iloc[p].tolist())]}"
+            for p in positionen
+        ],
+    )

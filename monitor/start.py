@@ -1,0 +1,32 @@
+"""First start: open (create, migrate) the database and fill an empty one with demo data.
+
+``streamlit run dashboard.py`` on a fresh checkout must open on meaningful numbers without any
+further step, so a database that holds nothing at all — no rows and no import ever — gets the
+synthetic demo data (marked ``demo``, removable with one command). A database that has seen
+any real import is never touched, so demo rows are never mixed into real data behind the
+operator's back.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from monitor import bestand, demo
+from monitor.db import Datenbank, verbinden
+
+# Streamlit may run the first script runs of several browser sessions at once; two threads must
+# not both find the database empty and both load demo data.
+_ERSTSTART = threading.Lock()
+
+
+def bereitstellen(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
+    """Open the project database (``--db`` > ``MONITOR_DB`` > default) ready for the dashboard.
+
+    Idempotent: a second call finds data and only opens the database.
+    """
+    db = verbinden(pfad)
+    with _ERSTSTART:
+        if bestand.ist_leer(db):
+            demo.lade_demo(db)
+    return db

@@ -1,0 +1,215 @@
+"""indikatoren.statistik against scipy's own tests and a published example, and the engine's
+pre/post statistics against scipy.stats.ttest_rel on the very pairs inserted into the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from indikatoren import statistik
+from indikatoren.engine import berechne
+from indikatoren.unterdrueckung import Schwellen
+
+# Student (1908), "The probable error of a mean", data of Cushny & Peebles: extra hours of sleep
+# of 10 patients under two drugs (R's `sleep` data set).
+DROGE_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+DROGE_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+
+def _kennzahlen(differenzen: list[float]) -> tuple[float, float, int]:
+    d = np.asarray(differenzen, dtype=float)
+    return float(d.mean()), float(d.std(ddof=1)), len(d)
+
+
+# -- Wilson ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("k", "n"), [(0, 1), (0, 10), (1, 10), (5, 10), (10, 10), (7, 12), (3, 40), (199, 200)]
+)
+def test_wilson_wie_scipy(k: int, n: int) -> None:
+    unten, oben = statistik.wilson([k], [n])
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert unten[0] == pytest.approx(ci.low, abs=1e-12)
+    assert oben[0] == pytest.approx(ci.high, rel=1e-12)
+
+
+def test_wilson_vektorisiert_und_nenner_null() -> None:
+    unten, oben = statistik.wilson([0, 3, 5, 0], [5, 10, 5, 0])
+    assert unten.shape == (4,)
+    assert unten[0] == pytest.approx(0.0, abs=1e-12)  # k = 0: lower bound exactly 0
+    assert oben[2] == pytest.approx(1.0)  # k = n: upper bound exactly 1
+    assert np.isnan(unten[3]) and np.isnan(oben[3])
+    assert np.all(unten[:3] <= oben[:3])
+
+
+# -- t-based pre/post statistics ------------------------------------------------------------
+def test_student_schlafdaten_veroeffentlichte_werte() -> None:
+    """Published: t = -4.06, df = 9, mean difference -1.58, 95 % CI -2.46 to -0.70, p = 0.00283."""
+    differenzen = [a - b for a, b in zip(DROGE_1, DROGE_2, strict=True)]
+    mittel, sd, n = _kennzahlen(differenzen)
+    assert round(mittel, 2) == -1.58
+    unten, oben = statistik.t_intervall([mittel], [sd], [n])
+    assert round(float(unten[0]), 2) == -2.46
+    assert round(float(oben[0]), 2) == -0.70
+    t = mittel / (sd / np.sqrt(n))
+    assert round(t, 2) == -4.06
+    assert statistik.t_test_p([mittel], [sd], [n])[0] == pytest.approx(0.00283, abs=5e-6)
+    assert statistik.cohens_dz([mittel], [sd])[0] == pytest.approx(t / np.sqrt(n))
+
+
+@pytest.mark.parametrize(
+    ("vorher", "nachher"),
+    [
+        (DROGE_2, DROGE_1),
+        ([3, 2, 4, 1, 3, 2, 5, 3], [4, 4, 4, 2, 3, 4, 5, 5]),
+        ([10.0, 12.5, 9.0], [11.0, 12.0, 13.5]),
+    ],
+)
+def test_t_funktionen_wie_ttest_rel(vorher: list[float], nachher: list[float]) -> None:
+    referenz = stats.ttest_rel(nachher, vorher)
+    ci = referenz.confidence_interval(0.95)
+    mittel, sd, n = _kennzahlen([b - a for a, b in zip(vorher, nachher, strict=True)])
+    unten, oben = statistik.t_intervall([mittel], [sd], [n])
+    assert (unten[0], oben[0]) == pytest.approx((ci.low, ci.high), rel=1e-10)
+    assert statistik.t_test_p([mittel], [sd], [n])[0] == pytest.approx(referenz.pvalue, rel=1e-9)
+    assert referenz.df == n - 1
+    d_z = statistik.cohens_dz([mittel], [sd])[0]
+    assert d_z == pytest.approx(referenz.statistic / np.sqrt(n))
+    j = statistik.hedges_j([n])[0]
+    assert j == pytest.approx(1 - 3 / (4 * (n - 1) - 1))
+
+
+def test_t_funktionen_grenzfaelle() -> None:
+    # n = 1: no interval; sd = 0: no test, no effect size (scipy's ttest_rel gives NaN too)
+    unten, oben = statistik.t_intervall([1.0], [np.nan], [1])
+    assert np.isnan(unten[0]) and np.isnan(oben[0])
+    assert np.isnan(statistik.t_test_p([1.0], [0.0], [5])[0])
+    assert np.isnan(statistik.cohens_dz([1.0], [0.0])[0])
+    assert np.isnan(statistik.hedges_j([1])[0])
+    # J for n = 10: 1 - 3/35
+    assert statistik.hedges_j([10])[0] == pytest.approx(32 / 35)
+
+
+# -- McNemar, paired shares, Fisher ---------------------------------------------------------
+@pytest.mark.parametrize(("b", "c"), [(0, 1), (1, 5), (4, 1), (3, 3), (10, 2), (0, 12), (7, 20)])
+def test_mcnemar_exakt_wie_binomtest(b: int, c: int) -> None:
+    erwartet = stats.binomtest(min(b, c), b + c, 0.5).pvalue
+    assert statistik.mcnemar_p([b], [c])[0] == pytest.approx(erwartet, rel=1e-12)
+
+
+def test_mcnemar_von_hand() -> None:
+    # b = 1, c = 5: P(X ≤ 1 | 6, ½) = (1 + 6)/64 → two-sided 14/64 = 0.21875
+    # b = 0, c = 3: 2 · (1/8) = 0.25; b = c = 2: capped at 1; no discordant pair: 1
+    p = statistik.mcnemar_p([1, 0, 2, 0], [5, 3, 2, 0])
+    assert p == pytest.approx([0.21875, 0.25, 1.0, 1.0])
+
+
+def test_gepaarte_anteile_intervall_von_hand() -> None:
+    # b = 5 (nein→ja), c = 1 (ja→nein), n = 20: d = (5-1)/20 = 0.2;
+    # Var(d) = [(b+c)/n - d²]/n = (0.3 - 0.04)/20 = 0.013 → se = 0.1140175;
+    # z = 1.959964 → 0.2 ± 0.2234696 = (-0.0234696, 0.4234696)
+    unten, oben = statistik.gepaarte_anteile_intervall([5], [1], [20])
+    assert unten[0] == pytest.approx(0.2 - 1.959964 * np.sqrt(0.013), abs=1e-6)
+    assert oben[0] == pytest.approx(0.4234696, abs=1e-6)
+    # all concordant: zero width around 0
+    unten, oben = statistik.gepaarte_anteile_intervall([0], [0], [8])
+    assert (unten[0], oben[0]) == (0.0, 0.0)
+
+
+def test_fisher_wie_scipy() -> None:
+    tabellen = [(3, 1, 1, 3), (8, 2, 1, 5), (0, 5, 6, 0), (10, 10, 10, 10), (0, 0, 2, 3)]
+    p = statistik.fisher_p(*(np.array(spalte) for spalte in zip(*tabellen, strict=True)))
+    for i, (a, b, c, d) in enumerate(tabellen[:4]):
+        assert p[i] == pytest.approx(stats.fisher_exact([[a, b], [c, d]]).pvalue, rel=1e-12)
+    assert np.isnan(p[4])  # an empty row has no test
+
+
+# -- through the engine ---------------------------------------------------------------------
+def _paare_einfuegen(daten: Any, spalte: str, vorher: list, nachher: list) -> None:
+    zeilen = []
+    for i, (v, n) in enumerate(zip(vorher, nachher, strict=True)):
+        code = f"stat_{i:02d}"
+        basis = {"code": code, "standort": "STAT", "migrationshintergrund": "ja"}
+        zeilen.append({**basis, "welle": "T0", "datum": "2025-03-01", spalte: v})
+        zeilen.append({**basis, "welle": "T1", "datum": "2025-06-01", spalte: n})
+    daten.befragungen(zeilen)
+
+
+def _vn_gesamt(ergebnis: Any, indikator: str) -> Any:
+    vn = ergebnis.vorher_nachher
+    zeile = vn[
+        (vn["indikator"] == indikator)
+        & (vn["standort"] == "gesamt")
+        & (vn["gruppe"] == "gesamt")
+        & (vn["welle"] == "T1")
+    ]
+    assert len(zeile) == 1
+    return zeile.iloc[0]
+
+
+def test_engine_wie_ttest_rel(daten: Any) -> None:
+    """12 pairs of a_kontakt_haeufigkeit (A5) with default thresholds: released, and every
+    statistic equals scipy's paired t-test on the same before/after vectors."""
+    vorher = [1, 2, 2, 3, 1, 4, 2, 3, 3, 2, 1, 5]
+    nachher = [3, 2, 4, 3, 2, 5, 2, 4, 5, 3, 1, 4]
+    _paare_einfuegen(daten, "a_kontakt_haeufigkeit", vorher, nachher)
+    ergebnis = berechne(daten.db, schwellen=Schwellen())
+    zeile = _vn_gesamt(ergebnis, "A5")
+    referenz = stats.ttest_rel(nachher, vorher)
+    ci = referenz.confidence_interval(0.95)
+    n = len(vorher)
+    d = np.subtract(nachher, vorher)
+    assert not zeile["unterdrueckt"]
+    assert zeile["n_paare"] == n
+    assert zeile["mittel_vorher"] == pytest.approx(np.mean(vorher))
+    assert zeile["mittel_nachher"] == pytest.approx(np.mean(nachher))
+    assert zeile["differenz"] == pytest.approx(d.mean())
+    assert (zeile["ci_unten"], zeile["ci_oben"]) == pytest.approx((ci.low, ci.high))
+    assert zeile["p_wert"] == pytest.approx(referenz.pvalue)
+    d_z = d.mean() / d.std(ddof=1)
+    assert zeile["d_z"] == pytest.approx(d_z)
+    assert zeile["g_z"] == pytest.approx(d_z * (1 - 3 / (4 * (n - 1) - 1)))
+    indikator = ergebnis.indikatoren
+    a5 = indikator[(indikator["indikator"] == "A5") & (indikator["standort"] == "gesamt")]
+    a5 = a5[a5["gruppe"] == "gesamt"].iloc[0]
+    assert a5["wert"] == pytest.approx(d.mean())
+    assert (a5["ci_unten"], a5["ci_oben"]) == pytest.approx((ci.low, ci.high))
+
+
+def test_engine_schlafdaten_ueber_thermometer(daten: Any) -> None:
+    """Student's data through the whole engine: hours·10 + 40 on the 0–100 thermometer (A7);
+    T0 = drug 2, T1 = drug 1, so the change is 10·(drug1 - drug2): mean -15.8, CI -24.6 to
+    -7.0, p = 0.00283 (scale-free), d_z = -1.58/1.23 = -1.28."""
+    vorher = [round(10 * x + 40) for x in DROGE_2]
+    nachher = [round(10 * x + 40) for x in DROGE_1]
+    _paare_einfuegen(daten, "a_thermometer", vorher, nachher)
+    zeile = _vn_gesamt(berechne(daten.db, schwellen=Schwellen()), "A7")
+    assert zeile["n_paare"] == 10  # exactly the default minimum: released
+    assert not zeile["unterdrueckt"]
+    assert round(zeile["differenz"], 1) == -15.8
+    assert round(zeile["ci_unten"], 1) == -24.6
+    assert round(zeile["ci_oben"], 1) == -7.0
+    assert zeile["p_wert"] == pytest.approx(0.00283, abs=5e-6)
+    assert round(zeile["d_z"], 2) == -1.28
+    assert zeile["g_z"] == pytest.approx(zeile["d_z"] * 32 / 35)
+
+
+def test_engine_ja_nein_mcnemar(daten: Any) -> None:
+    """C2 with 12 pairs: b = 5 (nein→ja), c = 1 (ja→nein), 6 concordant (3 ja-ja, 3 nein-nein).
+    Difference 100·4/12 = 33.33 pp; before 4/12, after 8/12; p = binomtest(1, 6) = 0.21875."""
+    vorher = ["nein"] * 5 + ["ja"] + ["ja"] * 3 + ["nein"] * 3
+    nachher = ["ja"] * 5 + ["nein"] + ["ja"] * 3 + ["nein"] * 3
+    _paare_einfuegen(daten, "c_aktiv", vorher, nachher)
+    zeile = _vn_gesamt(berechne(daten.db, schwellen=Schwellen()), "C2")
+    assert zeile["n_paare"] == 12
+    assert zeile["differenz"] == pytest.approx(100 * 4 / 12)
+    assert zeile["mittel_vorher"] == pytest.approx(100 * 4 / 12)
+    assert zeile["mittel_nachher"] == pytest.approx(100 * 8 / 12)
+    assert zeile["p_wert"] == pytest.approx(stats.binomtest(1, 6, 0.5).pvalue)
+    assert zeile["p_wert"] == pytest.approx(0.21875)
+    se = np.sqrt((6 / 12 - (4 / 12) ** 2) / 12)
+    assert zeile["ci_unten"] == pytest.approx(100 * (4 / 12 - stats.norm.ppf(0.975) * se))
+    assert zeile["ci_oben"] == pytest.approx(100 * (4 / 12 + stats.norm.ppf(0.975) * se))

@@ -1,0 +1,80 @@
+"""The dashboard's access to the database: one cached connection, cached small results.
+
+The connection is a ``st.cache_resource`` keyed by the database path, so every browser session
+shares it, and a test (or a second app in the same process) with another ``MONITOR_DB`` gets its
+own. Results are ``st.cache_data`` keyed by the path and small scalar arguments, and are cleared
+by :func:`cache_leeren` after an import, so nobody sees stale numbers for the full TTL.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import duckdb
+import streamlit as st
+
+from monitor import bestand as inventar
+from monitor.db import Datenbank, db_pfad
+from monitor.start import bereitstellen
+
+#: How long a cached result may be shown before it is recomputed (seconds).
+CACHE_TTL = 600
+
+
+def aktueller_pfad() -> str:
+    """The database file this dashboard works on (``MONITOR_DB`` or ``data/monitor.duckdb``)."""
+    return str(db_pfad().resolve())
+
+
+@st.cache_resource(
+    show_spinner="Datenbank wird vorbereitet – beim ersten Start werden Demo-Daten erzeugt …",
+    on_release=Datenbank.close,
+)
+def _verbindung(pfad: str) -> Datenbank:
+    return bereitstellen(pfad)
+
+
+def _nicht_erreichbar(pfad: str, fehler: duckdb.Error) -> NoReturn:
+    st.error(
+        f"Die Datenbank **{pfad}** kann nicht geöffnet werden. Meist ist sie gerade von einem "
+        "anderen Programm geöffnet (z. B. einem laufenden Import über die Kommandozeile). "
+        "Bitte kurz warten und die Seite neu laden.\n\n"
+        f"Meldung der Datenbank: {fehler}"
+    )
+    st.stop()
+
+
+def datenbank() -> Datenbank:
+    """The shared connection; shows a German error and stops the page if it cannot be opened."""
+    pfad = aktueller_pfad()
+    try:
+        return _verbindung(pfad)
+    except duckdb.IOException as fehler:
+        _nicht_erreichbar(pfad, fehler)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _bestand(pfad: str) -> inventar.Bestand:
+    return inventar.erheben(_verbindung(pfad))
+
+
+def bestand() -> inventar.Bestand:
+    """The inventory of the current database (cached)."""
+    datenbank()
+    return _bestand(aktueller_pfad())
+
+
+def cache_leeren() -> None:
+    """Forget every cached result, e.g. right after an import changed the data."""
+    st.cache_data.clear()
+
+
+def demo_hinweis() -> None:
+    """A notice on every page while demo data is in the database, so nobody mistakes it."""
+    if bestand().kennzahlen.demo:
+        st.info(
+            "Es werden Demo-Daten angezeigt – erfundene Beispieldaten zum Ausprobieren, keine "
+            "echten Befragungen. Echte Daten lassen sich mit `python -m monitor import DATEI` "
+            "einlesen (siehe README).",
+            icon=":material/science:",
+        )
