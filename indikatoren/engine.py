@@ -22,7 +22,7 @@ import pandas as pd
 from indikatoren import statistik
 from indikatoren.definitionen import Berechnung, Indikator, Messgroesse
 from indikatoren.filter import Filter, Gruppierung
-from indikatoren.katalog import INDIKATOREN, MESSGROESSEN
+from indikatoren.katalog import INDIKATOREN, MESSGROESSEN_NACH_NAME
 from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer
 from indikatoren.zielerreichung import ziele_anhaengen, zielwerte_laden
 from monitor.db import Datenbank
@@ -165,13 +165,17 @@ def _zeit_format(abfrage: _Abfrage, filter_: Filter, datum: str, format_: str) -
     return abfrage
 
 
-def _bef_cte(filter_: Filter) -> tuple[str, dict[str, Any]]:
+def _bef_cte(filter_: Filter, messgroessen: list[str]) -> tuple[str, dict[str, Any]]:
+    """CTE ``bef``: questionnaires of the chosen sites with group, quarter and the scores a
+    query needs (only those: scale scores are the costly part of every scan)."""
     abfrage = _standort_filter(filter_)
-    scores = ",\n       ".join(f"{_score_sql(m)} AS {m.name}" for m in MESSGROESSEN)
+    scores = "".join(
+        f",\n       {_score_sql(MESSGROESSEN_NACH_NAME[name])} AS {name}" for name in messgroessen
+    )
     sql = (
         "bef AS (SELECT code, standort, welle, datum, format, "
-        f"{_GRUPPE_BEFRAGUNG[filter_.gruppierung]} AS gruppe, {_PERIODE} AS periode,\n"
-        f"       {scores}\n  FROM befragungen WHERE {abfrage.sql})"
+        f"{_GRUPPE_BEFRAGUNG[filter_.gruppierung]} AS gruppe, {_PERIODE} AS periode"
+        f"{scores}\n  FROM befragungen WHERE {abfrage.sql})"
     )
     return sql, abfrage.parameter
 
@@ -211,13 +215,16 @@ def _zellen(roh: pd.DataFrame, filter_: Filter) -> pd.DataFrame:
 
 # -- queries ---------------------------------------------------------------------------------
 def _einzelwellen(db: Datenbank, filter_: Filter) -> pd.DataFrame:
-    bef, parameter = _bef_cte(filter_)
+    namen = sorted({i.messgroesse for i in INDIKATOREN if i.berechnung is Berechnung.ANTEIL})
+    bef, parameter = _bef_cte(filter_, namen)
     abfrage = _zeit_format(_Abfrage(), filter_, "datum", "format")
     spalten = []
     for ind in INDIKATOREN:
         welle = f"welle = '{ind.welle}'"
         if ind.berechnung is Berechnung.PERSONEN:
-            spalten.append(f'count(DISTINCT code) FILTER (WHERE {welle}) AS "{ind.id}__zaehler"')
+            # (code, welle) is the primary key: one row per code and wave, so counting rows
+            # counts distinct codes — without DISTINCT's cost under CUBE.
+            spalten.append(f'count(*) FILTER (WHERE {welle}) AS "{ind.id}__zaehler"')
         elif ind.berechnung is Berechnung.ANTEIL:
             x = ind.messgroesse
             bedingung = ind.bedingung.format(x=x)
@@ -233,11 +240,13 @@ def _einzelwellen(db: Datenbank, filter_: Filter) -> pd.DataFrame:
     return _zellen(db.query(sql, {**parameter, **abfrage.parameter}), filter_)
 
 
-def _paare(db: Datenbank, filter_: Filter, welle: str) -> pd.DataFrame:
-    bef, parameter = _bef_cte(filter_)
-    abfrage = _zeit_format(_Abfrage(), filter_, "n.datum", "coalesce(n.format, v.format)")
-    abfrage.wo("v.welle = 'T0' AND n.welle = $welle", welle=welle)
+def _paare(db: Datenbank, filter_: Filter) -> pd.DataFrame:
+    """Matched pairs T0→T1 and T0→T2 (same code, same site) in one scan, one row set per wave."""
     namen = sorted({i.messgroesse for i in INDIKATOREN if i.vorher_nachher})
+    bef, parameter = _bef_cte(filter_, namen)
+    abfrage = _zeit_format(_Abfrage(), filter_, "n.datum", "coalesce(n.format, v.format)")
+    abfrage.wo("v.welle = 'T0' AND list_contains($folgewellen, n.welle)")
+    abfrage.parameter["folgewellen"] = list(FOLGEWELLEN)
     paar_spalten = ", ".join(f"v.{m} AS v_{m}, n.{m} AS n_{m}" for m in namen)
     spalten = []
     for ind in INDIKATOREN:
@@ -261,25 +270,31 @@ def _paare(db: Datenbank, filter_: Filter, welle: str) -> pd.DataFrame:
     auswahl, gruppierung = _gruppierte_auswahl(filter_)
     sql = (
         f"WITH {bef}, paare AS (SELECT v.standort, coalesce(n.gruppe, v.gruppe) AS gruppe, "
-        f"n.periode, {paar_spalten} FROM bef v JOIN bef n "
+        f"n.periode, n.welle, {paar_spalten} FROM bef v JOIN bef n "
         f"ON v.code = n.code AND v.standort = n.standort WHERE {abfrage.sql}) "
-        f"SELECT {auswahl}, {', '.join(spalten)} FROM paare {gruppierung}"
+        f"SELECT welle, {auswahl}, {', '.join(spalten)} FROM paare "
+        f"{gruppierung.replace('GROUP BY ', 'GROUP BY welle, ')}"
     )
     return _zellen(db.query(sql, {**parameter, **abfrage.parameter}), filter_)
 
 
-def _match(db: Datenbank, filter_: Filter, welle: str) -> pd.DataFrame:
-    """T0 codes and how many of them reached the follow-up wave at the same site."""
-    bef, parameter = _bef_cte(filter_)
+def _match(db: Datenbank, filter_: Filter) -> pd.DataFrame:
+    """T0 codes and how many of them reached T1 and T2 at the same site."""
+    bef, parameter = _bef_cte(filter_, [])
     abfrage = _zeit_format(_Abfrage(), filter_, "v.datum", "v.format")
     abfrage.wo("v.welle = 'T0'")
     auswahl, gruppierung = _gruppierte_auswahl(filter_, "v.")
-    sql = (
-        f"WITH {bef} SELECT {auswahl}, count(*) AS n_t0, count(n.code) AS n_erreicht "
-        f"FROM bef v LEFT JOIN bef n ON v.code = n.code AND v.standort = n.standort "
-        f"AND n.welle = $welle WHERE {abfrage.sql} {gruppierung}"
+    erreicht = ", ".join(f'count({w}.code) AS "n_erreicht_{w}"' for w in FOLGEWELLEN)
+    joins = " ".join(
+        f"LEFT JOIN bef {w} ON {w}.code = v.code AND {w}.standort = v.standort "
+        f"AND {w}.welle = '{w}'"
+        for w in FOLGEWELLEN
     )
-    return _zellen(db.query(sql, {**parameter, **abfrage.parameter, "welle": welle}), filter_)
+    sql = (
+        f"WITH {bef} SELECT {auswahl}, count(*) AS n_t0, {erreicht} "
+        f"FROM bef v {joins} WHERE {abfrage.sql} {gruppierung}"
+    )
+    return _zellen(db.query(sql, {**parameter, **abfrage.parameter}), filter_)
 
 
 def _aktivitaeten(db: Datenbank, filter_: Filter) -> pd.DataFrame:
@@ -475,9 +490,13 @@ def berechne(
     filter_ = filter_ or Filter()
     heute = heute or filter_.bis or date.today()
     schwellen = schwellen or Schwellen.aus_umgebung()
+    paare, match = _paare(db, filter_), _match(db, filter_)
     vn = {
         welle: _vorher_nachher_zeilen(
-            _paare(db, filter_, welle), _match(db, filter_, welle), welle, schwellen
+            paare[paare["welle"] == welle].reset_index(drop=True),
+            match.rename(columns={f"n_erreicht_{welle}": "n_erreicht"}),
+            welle,
+            schwellen,
         )
         for welle in FOLGEWELLEN
     }

@@ -9,7 +9,8 @@ same table (site parts of the project total, group parts of a site, quarter part
 period), a line in which exactly one part is hidden gets a second cell hidden — the smallest
 released part, or the total when there is no other part — so the hidden one cannot be recovered by
 subtraction. A total that is hidden while all its parts are released gets its smallest part hidden
-for the same reason. This repeats until no line changes.
+for the same reason — also when it has a single part (e.g. a site whose participants all share one
+group), since that part equals the total. This repeats until no line changes.
 """
 
 from __future__ import annotations
@@ -84,10 +85,7 @@ def sekundaer(
             handeln = (
                 hat_total
                 & (teile > 0)
-                & (
-                    ((versteckt == 1) & ~total_versteckt)
-                    | (total_versteckt & (versteckt == 0))
-                )
+                & (((versteckt == 1) & ~total_versteckt) | (total_versteckt & (versteckt == 0)))
             )
             for nummer in np.flatnonzero(handeln):
                 zeilen = np.flatnonzero(linie == nummer)

@@ -60,7 +60,8 @@ class Importergebnis:
         else:
             art = schema.ART_LABELS[self.art] if self.art else "?"
             text = (
-                f"'{self.dateiname}' ({art}): {self.zeilen} Zeilen importiert – {self.neu} neu, "
+                f"'{self.dateiname}' ({art}): {self.zeilen} "
+                f"{'Zeile' if self.zeilen == 1 else 'Zeilen'} importiert – {self.neu} neu, "
                 f"{self.aktualisiert} aktualisiert (Import Nr. {self.import_id})."
             )
         return "\n".join([text, *(f"- {hinweis}" for hinweis in self.hinweise)])
@@ -256,7 +257,8 @@ def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Impo
             uebernommen = _uebernimm_migrationshintergrund(cur, sicht)
             if uebernommen:
                 hinweise.append(
-                    f"Migrationshintergrund für {uebernommen} Fragebögen (T1/T2) aus T0 "
+                    f"Migrationshintergrund für {uebernommen} "
+                    f"{'Fragebogen' if uebernommen == 1 else 'Fragebögen'} (T1/T2) aus T0 "
                     "desselben Codes übernommen."
                 )
     finally:

@@ -74,7 +74,7 @@ def demo_hinweis() -> None:
     if bestand().kennzahlen.demo:
         st.info(
             "Es werden Demo-Daten angezeigt – erfundene Beispieldaten zum Ausprobieren, keine "
-            "echten Befragungen. Echte Daten lassen sich mit `python -m monitor import DATEI` "
-            "einlesen (siehe README).",
+            "echten Befragungen. Wie echte Daten eingelesen werden, steht in der README unter "
+            "„Echte Daten importieren“.",
             icon=":material/science:",
         )

@@ -222,3 +222,17 @@ def test_pruefen_aendert_nichts_und_demo_markierung(
     ergebnis = importiere(db, pfad, demo=True)
     assert db.rows("SELECT demo FROM befragungen") == [(True,)]
     assert db.scalar("SELECT demo FROM importe WHERE import_id = ?", [ergebnis.import_id])
+
+
+def test_gleicher_schluessel_in_zwei_dateien_eines_stapels(
+    db_mit_standorten: Datenbank, befragung_kopf
+) -> None:
+    kopf = befragung_kopf.encode()
+    erste = kopf + b"\nabcd1;KOELN;T0;01.03.2025;ja;;\nabcd1;KOELN;T1;01.06.2025;;3;\n"
+    zweite = kopf + b"\nabcd1;KOELN;T1;02.06.2025;;5;\nabcd1;KOELN;T0;01.03.2025;nein;;\n"
+    ergebnisse = importiere_stapel(db_mit_standorten, [(erste, "a.csv"), (zweite, "b.csv")])
+    assert [(e.neu, e.aktualisiert) for e in ergebnisse] == [(2, 0), (0, 2)]
+    assert str(ergebnisse[1]).startswith("'b.csv' (Befragung): 2 Zeilen importiert – 0 neu")
+    assert db_mit_standorten.rows(
+        "SELECT welle, migrationshintergrund, zufriedenheit FROM befragungen ORDER BY welle"
+    ) == [("T0", "nein", None), ("T1", "nein", 5)]
