@@ -503,6 +503,11 @@ def berechne(
     indikatoren = _indikator_zeilen(
         _einzelwellen(db, filter_), _aktivitaeten(db, filter_), vn["T1"], schwellen
     )
-    indikatoren = ziele_anhaengen(indikatoren, zielwerte_laden(db), heute)
+    ziele = zielwerte_laden(db)
+    if filter_.standorte or filter_.formate:
+        # A project-wide target describes the whole project; the total of a selection of
+        # sites or formats is not that, so it is not judged against it.
+        ziele = ziele[ziele["standort"] != GESAMT]
+    indikatoren = ziele_anhaengen(indikatoren, ziele, heute)
     vorher_nachher = pd.concat(vn.values(), ignore_index=True)
     return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher)

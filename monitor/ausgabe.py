@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from indikatoren.katalog import REGISTER
 from indikatoren.unterdrueckung import Schwellen
 
 #: Keys and order of ``indikatoren --format json`` (SPEC §6).
@@ -113,6 +114,14 @@ def markierung(schwellen: Schwellen | None = None, *, paare: bool = False) -> st
     return f"< {schwellen.min_paare if paare else schwellen.min_personen}"
 
 
+def _stellen(datensatz: dict[str, Any], spalte: str, standard: int) -> int:
+    """Decimals of the indicator's own declaration for its values (counts without decimals)."""
+    indikator = REGISTER.get(str(datensatz.get("indikator")))
+    if indikator and spalte in ("wert", "ci_unten", "ci_oben", "zielwert", "basiswert"):
+        return indikator.dezimalstellen
+    return standard
+
+
 def als_text(
     tabelle: pd.DataFrame,
     spalten: dict[str, tuple[str, int]],
@@ -129,8 +138,10 @@ def als_text(
             wert = datensatz.get(spalte)
             if datensatz.get("unterdrueckt") and spalte in zahlen | set(VORHER_NACHHER_JSON[4:13]):
                 zeile.append(marke if spalte in ("wert", "differenz", "n", "n_paare") else "")
+            elif spalte == "p_wert" and isinstance(wert, float) and wert < 0.001:
+                zeile.append("< 0,001")
             elif isinstance(wert, float | int) and not isinstance(wert, bool):
-                zeile.append(zahl_de(wert, stellen))
+                zeile.append(zahl_de(wert, _stellen(datensatz, spalte, stellen)))
             elif wert is None or (isinstance(wert, float) and math.isnan(wert)):
                 zeile.append("")
             else:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -22,7 +23,9 @@ from monitor.schema import Art
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
+    from indikatoren.filter import Filter
     from monitor.db import Datenbank
 
 #: Set to 1 to see the traceback of an unexpected internal error (for developers).
@@ -293,6 +296,165 @@ def _vorlagen(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- evaluations ----------------------------------------------------------------------------
+def _datum(text: str) -> date:
+    """Accept YYYY-MM-DD or DD.MM.YYYY (as in the import files)."""
+    for muster in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, muster).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"'{text}' ist kein Datum (JJJJ-MM-TT oder TT.MM.JJJJ)")
+
+
+def _filter_argumente(parser: argparse.ArgumentParser, *, zeitraum: bool = True) -> None:
+    parser.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="Ausgabeformat: table (Text), csv oder json (Standard: table)",
+    )
+    parser.add_argument(
+        "--deutsch",
+        action="store_true",
+        help="CSV für deutsches Excel: Semikolon, Dezimalkomma, UTF-8 mit BOM",
+    )
+    parser.add_argument(
+        "--standort", nargs="+", metavar="ID", default=[], help="nur diese Standorte"
+    )
+    if zeitraum:
+        parser.add_argument("--von", type=_datum, metavar="DATUM", help="ab diesem Datum")
+        parser.add_argument("--bis", type=_datum, metavar="DATUM", help="bis zu diesem Datum")
+    parser.add_argument(
+        "--gruppierung",
+        choices=["mh", "format", "geschlecht", "altersgruppe"],
+        default="mh",
+        help="Gruppen neben 'gesamt' (Standard: mh = mit/ohne Migrationsgeschichte)",
+    )
+
+
+def _vorher_nachher_argumente(parser: argparse.ArgumentParser) -> None:
+    _filter_argumente(parser, zeitraum=False)
+    parser.add_argument(
+        "--welle", choices=["T1", "T2"], help="nur T0→T1 oder T0→T2 (Standard: beide)"
+    )
+
+
+def _engine_filter(args: argparse.Namespace, db: Datenbank) -> Filter:
+    from indikatoren.filter import Filter, Gruppierung
+
+    standorte = tuple(s.strip().upper() for s in args.standort)
+    if standorte:
+        bekannt = {zeile[0] for zeile in db.rows("SELECT standort FROM standorte")}
+        unbekannt = [s for s in standorte if s not in bekannt]
+        if unbekannt:
+            raise CliFehler(
+                f"Unbekannte Standorte: {', '.join(unbekannt)}. "
+                f"Vorhanden: {', '.join(sorted(bekannt)) or 'keine'}."
+            )
+    return Filter(
+        standorte=standorte,
+        von=getattr(args, "von", None),
+        bis=getattr(args, "bis", None),
+        gruppierung=Gruppierung(args.gruppierung),
+    )
+
+
+def _ausgeben(
+    tabelle: pd.DataFrame,
+    args: argparse.Namespace,
+    json_schluessel: tuple[str, ...],
+    text_spalten: dict[str, tuple[str, int]],
+    *,
+    paare: bool,
+) -> None:
+    from monitor import ausgabe
+
+    if args.format == "json":
+        print(ausgabe.als_json(tabelle, json_schluessel))
+    elif args.format == "csv":
+        sys.stdout.buffer.write(
+            ausgabe.als_csv(tabelle[list(json_schluessel)], deutsch=args.deutsch)
+        )
+        sys.stdout.flush()
+    else:
+        print(ausgabe.als_text(tabelle, text_spalten, paare=paare))
+
+
+@befehl(
+    "indikatoren",
+    "alle Indikatoren je Standort und Gruppe (unterdrückt, mit Zielerreichung)",
+    _filter_argumente,
+)
+def _indikatoren(args: argparse.Namespace) -> int:
+    from indikatoren.engine import berechne
+    from monitor import ausgabe
+
+    with datenbank(args, schreiben=False) as db:
+        assert db is not None
+        tabelle = berechne(db, _engine_filter(args, db)).indikatoren
+    _ausgeben(
+        tabelle,
+        args,
+        ausgabe.INDIKATOR_JSON,
+        {
+            "indikator": ("ID", 0),
+            "name": ("Indikator", 0),
+            "standort": ("Standort", 0),
+            "gruppe": ("Gruppe", 0),
+            "wert": ("Wert", 2),
+            "einheit": ("Einheit", 0),
+            "n": ("n", 0),
+            "ci_unten": ("KI unten", 2),
+            "ci_oben": ("KI oben", 2),
+            "zielwert": ("Zielwert", 2),
+            "zielerreichung": ("Erreichung %", 0),
+            "status": ("Status", 0),
+        },
+        paare=False,
+    )
+    return 0
+
+
+@befehl(
+    "vorher-nachher",
+    "gepaarte Vorher-Nachher-Vergleiche (T0→T1, T0→T2) mit KI, d_z, g_z und p",
+    _vorher_nachher_argumente,
+)
+def _vorher_nachher(args: argparse.Namespace) -> int:
+    from indikatoren.engine import berechne
+    from monitor import ausgabe
+
+    with datenbank(args, schreiben=False) as db:
+        assert db is not None
+        tabelle = berechne(db, _engine_filter(args, db)).vorher_nachher
+    if args.welle:
+        tabelle = tabelle[tabelle["welle"] == args.welle]
+    _ausgeben(
+        tabelle,
+        args,
+        ausgabe.VORHER_NACHHER_JSON,
+        {
+            "indikator": ("ID", 0),
+            "standort": ("Standort", 0),
+            "gruppe": ("Gruppe", 0),
+            "welle": ("Welle", 0),
+            "n_paare": ("Paare", 0),
+            "mittel_vorher": ("vorher", 2),
+            "mittel_nachher": ("nachher", 2),
+            "differenz": ("Differenz", 2),
+            "ci_unten": ("KI unten", 2),
+            "ci_oben": ("KI oben", 2),
+            "d_z": ("d_z", 2),
+            "g_z": ("g_z", 2),
+            "p_wert": ("p", 3),
+            "match_quote": ("Match %", 0),
+        },
+        paare=True,
+    )
+    return 0
+
+
 # -- entry point --------------------------------------------------------------------------------
 def baue_parser() -> argparse.ArgumentParser:
     """The full parser: global ``--db`` plus one subparser per registered command."""
@@ -321,6 +483,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = baue_parser().parse_args(argv)
     try:
         return int(args.ausfuehren(args))
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return 130

@@ -201,7 +201,12 @@ _AKTIVITAETEN: tuple[Feld, ...] = (
     _F("reichweite", Typ.GANZZAHL, minimum=0, frage="Erreichtes Publikum (Personen, Aufrufe)"),
 )
 _STANDORTE: tuple[Feld, ...] = (
-    _F("standort", Typ.STANDORT, pflicht=True, frage="Kennung des Standorts (2–12 Zeichen A–Z, 0–9, _)"),
+    _F(
+        "standort",
+        Typ.STANDORT,
+        pflicht=True,
+        frage="Kennung des Standorts (2–12 Zeichen A–Z, 0–9, _)",
+    ),
     _F("name", Typ.TEXT, pflicht=True, max_laenge=120, frage="Name"),
     _F("ort", Typ.TEXT, pflicht=True, max_laenge=120, frage="Ort"),
     _F("bundesland", Typ.KATEGORIE, pflicht=True, werte=BUNDESLAENDER, frage="Bundesland"),
@@ -228,7 +233,9 @@ def felder(art: Art) -> tuple[Feld, ...]:
     """The declared columns of one file kind."""
     if art is Art.BEFRAGUNG:
         return codebuch()
-    return {Art.AKTIVITAETEN: _AKTIVITAETEN, Art.STANDORTE: _STANDORTE, Art.ZIELWERTE: _ZIELWERTE}[art]
+    return {Art.AKTIVITAETEN: _AKTIVITAETEN, Art.STANDORTE: _STANDORTE, Art.ZIELWERTE: _ZIELWERTE}[
+        art
+    ]
 
 
 #: The columns that identify a row; re-importing a row with the same key updates it.

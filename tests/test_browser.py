@@ -147,12 +147,16 @@ def _warten_bis_fertig(page: Page) -> None:
 
 
 def _bildschirmfoto(page: Page, datei: Path) -> None:
-    """Full-page screenshot. Streamlit scrolls inside its main container, not the document, so
-    the viewport is first stretched to the content height (else only the top would be seen)."""
+    """Full-page screenshot of the whole content.
+
+    Streamlit scrolls inside its main container, not the document, so the viewport is first
+    stretched to the content height (else only the top would be on the picture).
+    """
     hoehe = page.evaluate(
-        """() => Math.max(...Array.from(
-            document.querySelectorAll('[data-testid="stMain"], [data-testid="stMainBlockContainer"]'),
-            (el) => el.scrollHeight), document.body.scrollHeight)"""
+        """() => Math.max(document.body.scrollHeight, ...Array.from(
+            document.querySelectorAll(
+                '[data-testid="stMain"], [data-testid="stMainBlockContainer"]'),
+            (el) => el.scrollHeight))"""
     )
     breite = page.viewport_size["width"] if page.viewport_size else 1440
     page.set_viewport_size({"width": breite, "height": min(int(hoehe) + 40, 12_000)})
@@ -174,6 +178,7 @@ def test_seite_im_browser(server: str, browser: Browser, seite: Seite) -> None:
         text = page.locator("body").inner_text()
         assert "Traceback" not in text
         assert page.locator("h1", has_text=seite.titel).count() == 1
+        assert page.title() == "Wirkungsmonitor"  # st.set_page_config in dashboard.py
         assert "Demo-Daten" in text  # a fresh database opens on demo data
     finally:
         page.close()
