@@ -7,10 +7,11 @@ dashboard always opens on something meaningful.
 
 import streamlit as st
 
-from ui import daten, navigation
+from ui import daten, navigation, seitenleiste
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
 
 seite = navigation.navigation()
+seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen())
 daten.demo_hinweis()
 seite.run()

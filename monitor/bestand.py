@@ -316,3 +316,29 @@ def erheben(db: Datenbank, min_personen: int | None = None) -> Bestand:
         aktivitaeten_je_standort=aktivitaeten_je_standort(db),
         letzte_importe=letzte_importe(db),
     )
+
+
+def quartale(db: Datenbank) -> list[str]:
+    """Every quarter ("2025-Q1") from the first to the last questionnaire or activity date.
+
+    The sidebar's period filter offers exactly these, so a user cannot pick an empty range.
+    """
+    erster, letzter = db.rows(
+        "SELECT min(d), max(d) FROM (SELECT datum AS d FROM befragungen "
+        "UNION ALL SELECT datum FROM aktivitaeten)"
+    )[0]
+    if erster is None:
+        return []
+    ergebnis = []
+    jahr, quartal = erster.year, (erster.month - 1) // 3 + 1
+    while (jahr, quartal) <= (letzter.year, (letzter.month - 1) // 3 + 1):
+        ergebnis.append(f"{jahr}-Q{quartal}")
+        jahr, quartal = (jahr + 1, 1) if quartal == 4 else (jahr, quartal + 1)
+    return ergebnis
+
+
+def standortliste(db: Datenbank) -> pd.DataFrame:
+    """Sites with ID, name and place, for filters and labels (small table, no person data)."""
+    return db.query(
+        "SELECT standort, name, ort, bundesland, lat, lon, start FROM standorte ORDER BY standort"
+    )

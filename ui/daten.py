@@ -8,11 +8,15 @@ by :func:`cache_leeren` after an import, so nobody sees stale numbers for the fu
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NoReturn
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
+from indikatoren.engine import Ergebnis, berechne
+from indikatoren.filter import Filter, Gruppierung
 from monitor import bestand as inventar
 from monitor.db import Datenbank, db_pfad
 from monitor.start import bereitstellen
@@ -78,3 +82,65 @@ def demo_hinweis() -> None:
             "„Echte Daten importieren“.",
             icon=":material/science:",
         )
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Indikatoren werden berechnet …")
+def _ergebnis(
+    pfad: str,
+    standorte: tuple[str, ...],
+    von: date | None,
+    bis: date | None,
+    formate: tuple[str, ...],
+    gruppierung: str,
+    nach_quartal: bool,
+) -> Ergebnis:
+    filter_ = Filter(standorte, von, bis, formate, Gruppierung(gruppierung), nach_quartal)
+    return berechne(_verbindung(pfad), filter_)
+
+
+def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
+    """Released indicator and pre/post tables for a filter (cached per filter).
+
+    The cache key is built from the filter's plain fields, so Streamlit hashes a handful of
+    strings and dates — never a DataFrame.
+    """
+    datenbank()
+    return _ergebnis(
+        aktueller_pfad(),
+        filter_.standorte,
+        filter_.von,
+        filter_.bis,
+        filter_.formate,
+        filter_.gruppierung.value,
+        nach_quartal or filter_.nach_quartal,
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _quartale(pfad: str) -> list[str]:
+    return inventar.quartale(_verbindung(pfad))
+
+
+def quartale() -> list[str]:
+    """Quarters that hold data, oldest first (for the period filter)."""
+    datenbank()
+    return _quartale(aktueller_pfad())
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _standorte(pfad: str) -> pd.DataFrame:
+    return inventar.standortliste(_verbindung(pfad))
+
+
+def standorte() -> pd.DataFrame:
+    """Sites (ID, name, place, Bundesland, coordinates, start)."""
+    datenbank()
+    return _standorte(aktueller_pfad())
+
+
+def standortnamen() -> dict[str, str]:
+    """Site ID → "Name (Ort)" for labels."""
+    tabelle = standorte()
+    return {
+        zeile.standort: f"{zeile.name} ({zeile.ort})" for zeile in tabelle.itertuples(index=False)
+    }
