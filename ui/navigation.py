@@ -38,7 +38,36 @@ SEITEN: tuple[Seite, ...] = (
         ":material/dashboard:",
         standard=True,
     ),
-    Seite("pages/methodik.py", "Methodik", "methodik", "Hintergrund", ":material/menu_book:"),
+    Seite("pages/ziel_a.py", "Ziel a – Kontakte", "ziel-a", "Wirkungsziele", ":material/group:"),
+    Seite(
+        "pages/ziel_b.py", "Ziel b – Kompetenzen", "ziel-b", "Wirkungsziele", ":material/school:"
+    ),
+    Seite(
+        "pages/ziel_c.py",
+        "Ziel c – Partizipation",
+        "ziel-c",
+        "Wirkungsziele",
+        ":material/how_to_vote:",
+    ),
+    Seite(
+        "pages/standortvergleich.py",
+        "Standortvergleich",
+        "standortvergleich",
+        "Vergleiche",
+        ":material/compare_arrows:",
+    ),
+    Seite("pages/formate.py", "Formate", "formate", "Vergleiche", ":material/devices:"),
+    Seite("pages/datenimport.py", "Datenimport", "datenimport", "Daten", ":material/upload_file:"),
+    Seite(
+        "pages/datenqualitaet.py",
+        "Datenqualität",
+        "datenqualitaet",
+        "Daten",
+        ":material/fact_check:",
+    ),
+    Seite("pages/zielwerte.py", "Zielwerte", "zielwerte", "Daten", ":material/flag:"),
+    Seite("pages/bericht.py", "Bericht", "bericht", "Ergebnisse", ":material/description:"),
+    Seite("pages/methodik.py", "Methodik", "methodik", "Ergebnisse", ":material/menu_book:"),
 )
 
 

@@ -1,0 +1,6 @@
+"""Datenqualität (wird gerade aufgebaut)."""
+
+import streamlit as st
+
+st.title("Datenqualität")
+st.info("Diese Seite wird gerade aufgebaut.")
