@@ -223,14 +223,22 @@ def _demo_argumente(parser: argparse.ArgumentParser) -> None:
         metavar="M",
         help="Anzahl Teilnehmende (1500)",
     )
+    parser.add_argument(
+        "--entfernen",
+        action="store_true",
+        help="alle Demo-Daten in einem Schritt entfernen (echte Daten bleiben)",
+    )
 
 
 @befehl("demo", "synthetische Demo-Daten laden (als Demo markiert)", _demo_argumente)
 def _demo(args: argparse.Namespace) -> int:
-    from monitor.demo import lade_demo  # lazy: only this command needs the generator
+    from monitor.demo import entferne_demo, lade_demo  # lazy: only this command needs them
 
     with datenbank(args) as db:
         assert db is not None
+        if args.entfernen:
+            print(f"Demo-Daten entfernt: {entferne_demo(db)} Zeilen. Echte Daten sind unverändert.")
+            return 0
         ergebnis = lade_demo(
             db, seed=args.seed, standorte=args.standorte, teilnehmende=args.teilnehmende
         )

@@ -115,3 +115,20 @@ def test_ohne_datenbank_deutsche_meldung(tmp_path: Path) -> None:
     lauf = monitor("indikatoren", db=tmp_path / "fehlt.duckdb")
     assert lauf.returncode == 1
     assert "gibt es nicht" in lauf.stderr
+
+
+def test_demo_entfernen_laesst_echte_daten(tmp_path: Path) -> None:
+    pfad = tmp_path / "mix.duckdb"
+    assert monitor("demo", db=pfad).returncode == 0
+    standorte = tmp_path / "standorte.csv"
+    standorte.write_text(
+        "standort;name;ort;bundesland;start\nECHT;Echtes Projekt;Kassel;Hessen;01.03.2025\n",
+        encoding="utf-8",
+    )
+    assert monitor("import", standorte, db=pfad).returncode == 0
+    lauf = monitor("demo", "--entfernen", db=pfad)
+    assert lauf.returncode == 0 and "Demo-Daten entfernt" in lauf.stdout
+    with duckdb.connect(str(pfad), read_only=True) as con:
+        assert con.execute("SELECT standort FROM standorte").fetchall() == [("ECHT",)]
+        assert con.execute("SELECT count(*) FROM befragungen").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM importe WHERE demo").fetchone()[0] == 0
