@@ -31,12 +31,10 @@ from monitor.schema import Typ, codebuch
 FOLGEWELLEN: tuple[str, ...] = ("T1", "T2")
 
 _GRUPPE_BEFRAGUNG: dict[Gruppierung, str] = {
-    # SPEC §3.1: asked at T0 only; T1/T2 take it from the same code's T0 (own answer only
-    # when the code has no T0).
+    # SPEC §3.1: asked at T0 only; every writer copies the T0 answer onto the code's T1/T2 rows
+    # (monitor.importieren.uebernimm_migrationshintergrund), so each row carries it.
     Gruppierung.MH: (
-        "CASE coalesce((SELECT t0.migrationshintergrund FROM befragungen t0 "
-        "WHERE t0.code = befragungen.code AND t0.welle = 'T0'), migrationshintergrund) "
-        "WHEN 'ja' THEN 'mit_mh' WHEN 'nein' THEN 'ohne_mh' END"
+        "CASE migrationshintergrund WHEN 'ja' THEN 'mit_mh' WHEN 'nein' THEN 'ohne_mh' END"
     ),
     Gruppierung.FORMAT: "format",
     Gruppierung.GESCHLECHT: "nullif(geschlecht, 'keine_angabe')",

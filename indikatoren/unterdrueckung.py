@@ -67,6 +67,10 @@ def sekundaer(
     if tabelle.empty:
         return pd.Series(flags, index=tabelle.index)
     groessen = pd.to_numeric(tabelle[groesse], errors="coerce").fillna(0).to_numpy(dtype=float)
+    # An empty cell (n = 0) shows no value, but there is nobody in it to protect, and hiding it
+    # protects nobody else: it counts as known. Otherwise an empty quarter or group would force
+    # a populated neighbour to be hidden.
+    leer = groessen <= 0
     linien = {
         dim: _linien(tabelle, [*schluessel, *(d for d in dimensionen if d != dim)])
         for dim in dimensionen
@@ -78,10 +82,13 @@ def sekundaer(
             linie = linien[dim]
             ist_total = (tabelle[dim] == GESAMT).to_numpy()
             anzahl = int(linie.max()) + 1
-            teile = np.bincount(linie, weights=~ist_total, minlength=anzahl)
-            versteckt = np.bincount(linie, weights=~ist_total & flags, minlength=anzahl)
+            geschuetzt = flags & ~leer
+            teile = np.bincount(linie, weights=~ist_total & ~leer, minlength=anzahl)
+            versteckt = np.bincount(linie, weights=~ist_total & geschuetzt, minlength=anzahl)
             hat_total = np.bincount(linie, weights=ist_total, minlength=anzahl) > 0
-            total_versteckt = np.bincount(linie, weights=ist_total & flags, minlength=anzahl) > 0
+            total_versteckt = (
+                np.bincount(linie, weights=ist_total & geschuetzt, minlength=anzahl) > 0
+            )
             handeln = (
                 hat_total
                 & (teile > 0)
@@ -89,7 +96,7 @@ def sekundaer(
             )
             for nummer in np.flatnonzero(handeln):
                 zeilen = np.flatnonzero(linie == nummer)
-                offen = zeilen[~ist_total[zeilen] & ~flags[zeilen]]
+                offen = zeilen[~ist_total[zeilen] & ~flags[zeilen] & ~leer[zeilen]]
                 if len(offen):
                     ziel = offen[np.argmin(groessen[offen])]
                 else:

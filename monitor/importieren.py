@@ -254,7 +254,7 @@ def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Impo
         )
         hinweise = list(pruefung.hinweise)
         if art is Art.BEFRAGUNG:
-            uebernommen = _uebernimm_migrationshintergrund(cur, sicht)
+            uebernommen = uebernimm_migrationshintergrund(cur, sicht)
             if uebernommen:
                 hinweise.append(
                     f"Migrationshintergrund für {uebernommen} "
@@ -292,10 +292,14 @@ def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Impo
     )
 
 
-def _uebernimm_migrationshintergrund(cur: duckdb.DuckDBPyConnection, sicht: str) -> int:
+def uebernimm_migrationshintergrund(
+    cur: duckdb.DuckDBPyConnection, sicht: str = "befragungen"
+) -> int:
     """T1/T2 rows take migrationshintergrund from the same code's T0 row (SPEC §3.1).
 
-    Runs for every code in the import, so a later T0 file fills earlier T1/T2 rows as well.
+    Runs for every code in ``sicht`` (the import's staging view; default: all codes), so a later
+    T0 file fills earlier T1/T2 rows as well. Every writer of questionnaires calls this, which
+    keeps the invariant the indicator engine relies on: each row carries its code's T0 answer.
     """
     zeile = cur.execute(
         "UPDATE befragungen AS b SET migrationshintergrund = t0.migrationshintergrund "

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from monitor.db import Datenbank
+from monitor.importieren import uebernimm_migrationshintergrund
 from monitor.schema import Typ, codebuch
 
 Zeile = Mapping[str, Any]
@@ -80,6 +81,8 @@ def befragungen_einfuegen(db: Datenbank, zeilen: Iterable[Zeile]) -> None:
             reihe.append(wert)
         werte.append(reihe)
     _einfuegen(db, "befragungen", spalten, werte)
+    with db.transaction() as cur:  # the importer's rule, by the importer's own function
+        uebernimm_migrationshintergrund(cur)
 
 
 def aktivitaeten_einfuegen(db: Datenbank, zeilen: Iterable[Zeile]) -> None:
@@ -111,8 +114,13 @@ def zielwerte_einfuegen(db: Datenbank, zeilen: Iterable[Zeile]) -> None:
     """Targets; ``standort`` 'gesamt' marks a project-wide target (as in the schema)."""
     spalten = ("indikator", "standort", "basiswert", "zielwert", "stichtag")
     werte = [
-        [z["indikator"], z.get("standort", "gesamt"), z.get("basiswert"), z["zielwert"],
-         _datum(z["stichtag"])]  # fmt: skip
+        [
+            z["indikator"],
+            z.get("standort", "gesamt"),
+            z.get("basiswert"),
+            z["zielwert"],
+            _datum(z["stichtag"]),
+        ]
         for z in zeilen
     ]
     _einfuegen(db, "zielwerte", spalten, werte)

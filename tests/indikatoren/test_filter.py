@@ -3,16 +3,16 @@
 One small data set (thresholds 1 person / 1 pair so nothing is suppressed for size), all
 expected values counted by hand from the table below.
 
-code site  T0 date     T0 fmt    T1 date (site)       T1 fmt    MH    Geschlecht Alter  zuf  häufigk.
-n1   NORD  2025-01-15  digital   2025-04-10           digital   ja    weiblich   18_26   5   2→4 (+2)
-n2   NORD  2025-02-20  praesenz  2025-05-15           praesenz  nein  maennlich  27_49   3   3→3 (0)
-n3   NORD  2025-03-10  hybrid    2025-07-01           hybrid    ja    weiblich   unter_18 4  1→2 (+1)
-n4   NORD  2025-04-05  digital   —                              nein  divers     50_plus
-s1   SUED  2025-01-20  praesenz  2025-04-20           praesenz  ja    k. A.      18_26   4   2→5 (+3)
-s2   SUED  2025-02-10  digital   2025-06-30           digital   nein  weiblich   k. A.   2   4→4 (0)
-s3   SUED  2025-05-05  praesenz  2025-08-15           praesenz  ja    maennlich  27_49   5   3→4 (+1)
-w1   WEST  2025-02-01  digital   2025-05-01           digital   nein  weiblich   18_26   5   1→3 (+2)
-w2   WEST  2025-03-01  digital   2025-06-01 (NORD!)   digital   ja    maennlich  18_26   1   2→5 (no pair)
+code site T0 date    T0 fmt   T1 date (site)   T1 fmt   MH   Geschlecht Alter    zuf häufigkeit
+n1   NORD 2025-01-15 digital  2025-04-10       digital  ja   weiblich   18_26     5  2→4 (+2)
+n2   NORD 2025-02-20 praesenz 2025-05-15       praesenz nein maennlich  27_49     3  3→3 (0)
+n3   NORD 2025-03-10 hybrid   2025-07-01       hybrid   ja   weiblich   unter_18  4  1→2 (+1)
+n4   NORD 2025-04-05 digital  —                         nein divers     50_plus
+s1   SUED 2025-01-20 praesenz 2025-04-20       praesenz ja   k. A.      18_26     4  2→5 (+3)
+s2   SUED 2025-02-10 digital  2025-06-30       digital  nein weiblich   k. A.     2  4→4 (0)
+s3   SUED 2025-05-05 praesenz 2025-08-15       praesenz ja   maennlich  27_49     5  3→4 (+1)
+w1   WEST 2025-02-01 digital  2025-05-01       digital  nein weiblich   18_26     5  1→3 (+2)
+w2   WEST 2025-03-01 digital  2025-06-01 NORD! digital  ja   maennlich  18_26     1  2→5 (no pair)
 s1 also has T2 on 2025-10-01 (häufigkeit 5: +3 against T0).
 
 Activities: a NORD 2025-01-10 digital public reach 10; b NORD 2025-04-10 praesenz not public;
@@ -31,6 +31,7 @@ import pytest
 from indikatoren.engine import Ergebnis, berechne
 from indikatoren.filter import Filter, Gruppierung
 from indikatoren.unterdrueckung import GESAMT, Schwellen
+from monitor.db import Datenbank
 
 SCHWELLEN = Schwellen(min_personen=1, min_paare=1)
 
@@ -70,31 +71,58 @@ def _befragungen() -> list[dict[str, Any]]:
     for code, ort, d0, f0, d1, ort1, f1, mh, sex, alter, zuf, h0, h1 in _P:
         person = {"code": f"filt_{code}", "geschlecht": sex, "altersgruppe": alter}
         zeilen.append(
-            {**person, "standort": ort, "welle": "T0", "datum": d0, "format": f0,
-             "migrationshintergrund": mh, "a_kontakt_haeufigkeit": h0}  # fmt: skip
+            {
+                **person,
+                "standort": ort,
+                "welle": "T0",
+                "datum": d0,
+                "format": f0,
+                "migrationshintergrund": mh,
+                "a_kontakt_haeufigkeit": h0,
+            }
         )
         if d1:
             zeilen.append(
-                {**person, "standort": ort1, "welle": "T1", "datum": d1, "format": f1,
-                 "zufriedenheit": zuf, "a_kontakt_haeufigkeit": h1}  # fmt: skip
+                {
+                    **person,
+                    "standort": ort1,
+                    "welle": "T1",
+                    "datum": d1,
+                    "format": f1,
+                    "zufriedenheit": zuf,
+                    "a_kontakt_haeufigkeit": h1,
+                }
             )
     zeilen.append(
-        {"code": "filt_s1", "standort": "SUED", "welle": "T2", "datum": "2025-10-01",
-         "format": "praesenz", "a_kontakt_haeufigkeit": 5}  # fmt: skip
+        {
+            "code": "filt_s1",
+            "standort": "SUED",
+            "welle": "T2",
+            "datum": "2025-10-01",
+            "format": "praesenz",
+            "a_kontakt_haeufigkeit": 5,
+        }
     )
     return zeilen
 
 
 @pytest.fixture(scope="module")
-def db(neue_testdaten: Any):
+def db(neue_testdaten: Any) -> Datenbank:
     """Module-wide database (overrides the per-test ``db``); every test only reads."""
     daten = neue_testdaten()
     daten.standorte(["NORD", "SUED", "WEST"])
     daten.befragungen(_befragungen())
     daten.aktivitaeten(
         [
-            {"aktivitaet_id": i, "standort": s, "datum": d, "format": f, "oeffentlich": o,
-             "reichweite": r, "teilnehmende_gesamt": 10}  # fmt: skip
+            {
+                "aktivitaet_id": i,
+                "standort": s,
+                "datum": d,
+                "format": f,
+                "oeffentlich": o,
+                "reichweite": r,
+                "teilnehmende_gesamt": 10,
+            }
             for i, s, d, f, o, r in _AKTIVITAETEN
         ]
     )

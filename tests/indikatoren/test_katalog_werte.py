@@ -443,7 +443,9 @@ def _zeile(tabelle: pd.DataFrame, **schluessel: str) -> pd.Series:
     return auswahl.iloc[0]
 
 
-def _gesamt(ergebnis: Ergebnis, indikator: str, standort: str = "gesamt", gruppe: str = "gesamt"):
+def _gesamt(
+    ergebnis: Ergebnis, indikator: str, standort: str = "gesamt", gruppe: str = "gesamt"
+) -> pd.Series:
     return _zeile(
         ergebnis.indikatoren,
         indikator=indikator,

@@ -8,7 +8,7 @@ away, and asserts that no hidden cell is ever recovered.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,9 @@ DIMENSIONEN = ["standort", "gruppe", "periode"]
 
 
 # -- the attacker ---------------------------------------------------------------------------
-def _linien(tabelle: pd.DataFrame, dimensionen: Sequence[str], schluessel: Sequence[str]):
+def _linien(
+    tabelle: pd.DataFrame, dimensionen: Sequence[str], schluessel: Sequence[str]
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(total row positions, part row positions) of every line along every dimension."""
     for dim in dimensionen:
         andere = [*schluessel, *(d for d in dimensionen if d != dim)]
@@ -35,15 +37,24 @@ def _linien(tabelle: pd.DataFrame, dimensionen: Sequence[str], schluessel: Seque
             yield zeilen[ist_total[zeilen]], zeilen[~ist_total[zeilen]]
 
 
+def _leer(tabelle: pd.DataFrame, groesse: str | None) -> np.ndarray:
+    """Cells with nobody in them: nothing to protect, so they count as known (value 0)."""
+    if groesse is None:
+        return np.zeros(len(tabelle), dtype=bool)
+    return pd.to_numeric(tabelle[groesse], errors="coerce").fillna(0).to_numpy() <= 0
+
+
 def einfach_aufdeckbar(
     tabelle: pd.DataFrame,
     dimensionen: Sequence[str],
     schluessel: Sequence[str] = (),
     spalte: str = "unterdrueckt",
+    groesse: str | None = None,
 ) -> list[int]:
     """SPEC rule, one step: a line whose total and all parts but one are released gives the
     remaining part away by subtraction. Returns the hidden rows exposed that way."""
-    versteckt = tabelle[spalte].to_numpy(dtype=bool)
+    leer = _leer(tabelle, groesse)
+    versteckt = tabelle[spalte].to_numpy(dtype=bool) & ~leer
     offen = []
     for total, teile in _linien(tabelle, dimensionen, schluessel):
         if len(total) and len(teile) and not versteckt[total[0]]:
@@ -58,11 +69,14 @@ def aufdeckbar(
     dimensionen: Sequence[str],
     schluessel: Sequence[str] = (),
     spalte: str = "unterdrueckt",
+    groesse: str | None = None,
 ) -> list[int]:
     """Chained recovery (needs parts that add up to their total): known total + all parts but
-    one known → that part; all parts known → the total. Repeats until nothing new is learnt."""
+    one known → that part; all parts known → the total. Repeats until nothing new is learnt.
+    ``groesse`` (the true n) marks empty cells, which the attacker may take as known."""
+    leer = _leer(tabelle, groesse)
     versteckt = tabelle[spalte].to_numpy(dtype=bool)
-    bekannt = ~versteckt
+    bekannt = ~versteckt | leer
     linien = [(t, p) for t, p in _linien(tabelle, dimensionen, schluessel) if len(t) and len(p)]
     neu = True
     while neu:
@@ -73,29 +87,44 @@ def aufdeckbar(
                 bekannt[unbekannt[0]] = neu = True
             elif not bekannt[total[0]] and len(unbekannt) == 0:
                 bekannt[total[0]] = neu = True
-    return [int(i) for i in np.flatnonzero(versteckt & bekannt)]
+    return [int(i) for i in np.flatnonzero(versteckt & bekannt & ~leer)]
 
 
 def _pruefe_ergebnis(
-    ergebnis: Ergebnis, dimensionen: Sequence[str] = DIMENSIONEN, *, mit_match: bool = True
+    ergebnis: Ergebnis,
+    roh: Ergebnis,
+    dimensionen: Sequence[str] = DIMENSIONEN,
+    *,
+    mit_match: bool = True,
 ) -> None:
     """No hidden cell of any person-based table can be recovered (parts must be complete).
 
+    ``roh`` is the same computation without thresholds; it supplies the true n of each cell.
     The match rate rides along on the pre/post rows, so its table only shows the cells that have
     pairs; with quarters (pairs by T1 quarter, match by T0 quarter) that shown table is not
     complete and the attacker's sum rule would not apply — ``mit_match=False`` there.
     """
-    ind = ergebnis.indikatoren
-    personen = ind[ind["indikator"].map(lambda i: REGISTER[i].personenbezogen)]
-    personen = personen.reset_index(drop=True)
-    vn = ergebnis.vorher_nachher.reset_index(drop=True)
-    pruefen = [(personen, ["indikator"], "unterdrueckt"), (vn, ["indikator", "welle"], "unterdrueckt")]
+
+    def personen(e: Ergebnis) -> pd.DataFrame:
+        ind = e.indikatoren
+        return ind[ind["indikator"].map(lambda i: REGISTER[i].personenbezogen)]
+
+    def match(e: Ergebnis) -> pd.DataFrame:
+        return e.vorher_nachher.drop_duplicates([*dimensionen, "welle"])
+
+    teile = [
+        (personen, ["indikator"], "unterdrueckt", "n"),
+        (lambda e: e.vorher_nachher, ["indikator", "welle"], "unterdrueckt", "n_paare"),
+    ]
     if mit_match:
-        match = vn.drop_duplicates([*dimensionen, "welle"]).reset_index(drop=True)
-        pruefen.append((match, ["welle"], "match_unterdrueckt"))
-    for tabelle, schluessel, spalte in pruefen:
-        assert einfach_aufdeckbar(tabelle, dimensionen, schluessel, spalte) == []
-        offen = aufdeckbar(tabelle, dimensionen, schluessel, spalte)
+        teile.append((match, ["welle"], "match_unterdrueckt", "n_t0"))
+    for auswahl, schluessel, spalte, groesse in teile:
+        schluessel_alle = [*schluessel, *dimensionen]
+        wahr = auswahl(roh)[[*schluessel_alle, groesse]].rename(columns={groesse: "_n"})
+        tabelle = auswahl(ergebnis).merge(wahr, on=schluessel_alle, validate="one_to_one")
+        assert len(tabelle) == len(auswahl(ergebnis))
+        assert einfach_aufdeckbar(tabelle, dimensionen, schluessel, spalte, "_n") == []
+        offen = aufdeckbar(tabelle, dimensionen, schluessel, spalte, "_n")
         assert offen == [], tabelle.iloc[offen]
 
 
@@ -106,9 +135,7 @@ def _personen(standort: str, mh: str, anzahl: int, *, start: int = 0, **t1: Any)
     for i in range(start, start + anzahl):
         code = f"{standort.lower()}_{mh}_{i:03d}"
         basis = {"code": code, "standort": standort, "format": "praesenz"}
-        zeilen.append(
-            {**basis, "welle": "T0", "datum": "2025-02-03", "migrationshintergrund": mh}
-        )
+        zeilen.append({**basis, "welle": "T0", "datum": "2025-02-03", "migrationshintergrund": mh})
         if t1:
             zeilen.append({**basis, "welle": "T1", "datum": "2025-05-05", **t1})
     return zeilen
@@ -127,11 +154,19 @@ def _szenario_einfuegen(daten: Any) -> None:
     daten.befragungen(zeilen)
 
 
+OHNE_SCHWELLEN = Schwellen(min_personen=0, min_paare=0)
+
+
 @pytest.fixture(scope="module")
-def szenario(neue_testdaten: Any) -> Ergebnis:
+def szenario_db(neue_testdaten: Any) -> Any:
     daten = neue_testdaten()
     _szenario_einfuegen(daten)
-    return berechne(daten.db, filter_=Filter(), schwellen=Schwellen())
+    return daten.db
+
+
+@pytest.fixture(scope="module")
+def szenario(szenario_db: Any) -> Ergebnis:
+    return berechne(szenario_db, filter_=Filter(), schwellen=Schwellen())
 
 
 def _zelle(ergebnis: Ergebnis, indikator: str, standort: str, gruppe: str) -> pd.Series:
@@ -210,8 +245,8 @@ def test_sekundaer_ueber_standorte(szenario: Ergebnis) -> None:
     assert _zelle(szenario, "A1", GESAMT, "ohne_mh")["wert"] == 29
 
 
-def test_nichts_aufdeckbar_szenario(szenario: Ergebnis) -> None:
-    _pruefe_ergebnis(szenario)
+def test_nichts_aufdeckbar_szenario(szenario: Ergebnis, szenario_db: Any) -> None:
+    _pruefe_ergebnis(szenario, berechne(szenario_db, schwellen=OHNE_SCHWELLEN))
     assert szenario.indikatoren["unterdrueckt"].any()  # the checker had something to attack
 
 
@@ -224,7 +259,7 @@ def test_nichts_aufdeckbar_standort_mit_nur_einer_gruppe(daten: Any) -> None:
     assert _zelle(ergebnis, "A1", GESAMT, GESAMT)["wert"] == 12
     assert _zelle(ergebnis, "A1", "NUR", GESAMT)["unterdrueckt"]
     assert _zelle(ergebnis, "A1", "NUR", "ohne_mh")["unterdrueckt"]
-    _pruefe_ergebnis(ergebnis)
+    _pruefe_ergebnis(ergebnis, berechne(daten.db, schwellen=OHNE_SCHWELLEN))
 
 
 def test_nichts_aufdeckbar_mit_quartalen(daten: Any) -> None:
@@ -236,9 +271,11 @@ def test_nichts_aufdeckbar_mit_quartalen(daten: Any) -> None:
                 person["datum"] = "2025-04-07"
             zeilen.append(person)
     daten.befragungen(zeilen)
-    ergebnis = berechne(daten.db, Filter(nach_quartal=True), Schwellen())
+    quartale = Filter(nach_quartal=True)
+    ergebnis = berechne(daten.db, quartale, Schwellen())
     assert {"2025-Q1", "2025-Q2", GESAMT} <= set(ergebnis.indikatoren["periode"])
-    _pruefe_ergebnis(ergebnis, mit_match=False)
+    roh = berechne(daten.db, quartale, OHNE_SCHWELLEN)
+    _pruefe_ergebnis(ergebnis, roh, mit_match=False)
 
 
 # -- sekundaer() on hand-made frames ---------------------------------------------------------
@@ -276,6 +313,25 @@ def test_sekundaer_schon_zwei_versteckt_und_ohne_summe() -> None:
     assert sekundaer(t, ["standort"], groesse="n").tolist() == [False, True, True, False]
     ohne_summe = _tabelle([("A", 3, True), ("B", 12, False)], ["standort"])
     assert sekundaer(ohne_summe, ["standort"], groesse="n").tolist() == [True, False]
+
+
+def test_sekundaer_leere_zelle_schuetzt_nicht_und_braucht_keinen_schutz() -> None:
+    """An empty cell (n = 0, e.g. a quarter without T1) is hidden by the primary rule, but there
+    is nobody to protect: it must not cost a populated neighbour its value — and it cannot
+    serve as the second hidden cell either (total - released = the small cell + 0)."""
+    ohne_schutzbedarf = _tabelle(
+        [("gesamt", 10, False), ("Q1", 0, True), ("Q2", 4, False), ("Q3", 6, False)],
+        ["periode"],
+    )
+    assert sekundaer(ohne_schutzbedarf, ["periode"], groesse="n").tolist() == [
+        False, True, False, False,
+    ]  # fmt: skip
+    schuetzt_nicht = _tabelle(
+        [("gesamt", 12, False), ("Q1", 0, True), ("Q2", 3, True), ("Q3", 9, False)], ["periode"]
+    )
+    assert sekundaer(schuetzt_nicht, ["periode"], groesse="n").tolist() == [
+        False, True, True, True,
+    ]  # fmt: skip
 
 
 def test_sekundaer_schluessel_trennt_tabellen() -> None:

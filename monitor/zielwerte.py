@@ -1,0 +1,213 @@
+"""Targets edited in the dashboard: read one site's targets, check them, save them in one go.
+
+The Zielwerte page lets the project lead type targets instead of uploading a file. The typed
+values are checked by exactly the rules of a Zielwerte import (:func:`monitor.pruefung.pruefe`
+with ``Art.ZIELWERTE``), so the page and the import can never disagree about what a valid target
+is. Saving replaces the targets of one site (or of the whole project) in a single transaction:
+new rows are inserted, changed rows updated, removed rows deleted — or, if anything is wrong,
+nothing changes at all. Every save that changes something is logged in ``importe`` (result
+"im Dashboard bearbeitet"), so the import history shows who-knows-when a target moved, and the
+rows point to that log entry through ``import_id`` like imported rows do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from monitor.db import Datenbank
+from monitor.einlesen import EingabeFehler
+from monitor.importieren import bekannte_standorte
+from monitor.pruefung import STANDORT_GESAMT, Pruefergebnis, pruefe
+from monitor.schema import Art
+
+#: Columns of a target table, in the order of the Zielwerte import file.
+SPALTEN: tuple[str, ...] = ("indikator", "standort", "basiswert", "zielwert", "stichtag")
+#: Result text of a dashboard edit in ``importe`` (an import has "importiert").
+ERGEBNIS_BEARBEITET = "im Dashboard bearbeitet"
+QUELLE = "Dashboard (Zielwerte)"
+
+
+class ZielwerteAbgelehnt(EingabeFehler):
+    """The edited targets break a rule; nothing was saved. ``pruefergebnis`` has every error."""
+
+    def __init__(self, pruefergebnis: Pruefergebnis) -> None:
+        self.pruefergebnis = pruefergebnis
+        super().__init__(pruefergebnis.bericht())
+
+
+@dataclass(frozen=True, slots=True)
+class Speicherergebnis:
+    """What one save changed; ``str()`` is the German summary shown on the page."""
+
+    standort: str
+    neu: int = 0
+    aktualisiert: int = 0
+    geloescht: int = 0
+    import_id: int | None = None
+
+    @property
+    def geaendert(self) -> bool:
+        return bool(self.neu or self.aktualisiert or self.geloescht)
+
+    def __str__(self) -> str:
+        wo = "das ganze Projekt" if self.standort == STANDORT_GESAMT else self.standort
+        if not self.geaendert:
+            return f"Zielwerte für {wo}: keine Änderungen."
+        return (
+            f"Zielwerte für {wo} gespeichert: {self.neu} neu, {self.aktualisiert} geändert, "
+            f"{self.geloescht} entfernt."
+        )
+
+
+def zielwerte(db: Datenbank, standort: str) -> pd.DataFrame:
+    """The targets of one site (``"gesamt"`` = whole project): indikator, basiswert, zielwert,
+    stichtag, demo — one row per indicator that has a target."""
+    return db.query(
+        "SELECT indikator, basiswert, zielwert, stichtag, demo FROM zielwerte "
+        "WHERE standort = ? ORDER BY indikator",
+        [standort],
+    )
+
+
+def pruefe_zielwerte(db: Datenbank, tabelle: pd.DataFrame) -> Pruefergebnis:
+    """Check a table of targets as text cells (columns :data:`SPALTEN`), like an import file.
+
+    The index is used as the row number in error messages when it is named ``zeile``, so a
+    caller can map errors back to what the user edited.
+    """
+    return pruefe(
+        tabelle,
+        Art.ZIELWERTE,
+        dateiname="Zielwerte-Tabelle",
+        bekannte_standorte=bekannte_standorte(db),
+    )
+
+
+def _gleich(a: object, b: object) -> bool:
+    """Equality of two cells where missing (None, NaN, NaT, NA) equals missing."""
+    fehlt_a = a is None or a is pd.NA or a is pd.NaT or (isinstance(a, float) and math.isnan(a))
+    fehlt_b = b is None or b is pd.NA or b is pd.NaT or (isinstance(b, float) and math.isnan(b))
+    if fehlt_a or fehlt_b:
+        return fehlt_a and fehlt_b
+    if isinstance(a, pd.Timestamp):
+        a = a.date()
+    if isinstance(b, pd.Timestamp):
+        b = b.date()
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-12)
+    return a == b
+
+
+def speichere_zielwerte(db: Datenbank, standort: str, tabelle: pd.DataFrame) -> Speicherergebnis:
+    """Make ``tabelle`` the complete set of targets of ``standort``, or change nothing.
+
+    ``tabelle`` holds text cells in the columns :data:`SPALTEN` (every row for ``standort``);
+    indicators of that site missing from it lose their target. Raises
+    :class:`ZielwerteAbgelehnt` when a rule is broken.
+    """
+    if tabelle.empty:
+        tabelle = pd.DataFrame(columns=list(SPALTEN), dtype=object)
+    fremd = set(tabelle["standort"].fillna(STANDORT_GESAMT).str.upper()) - {
+        standort.upper(),
+        STANDORT_GESAMT.upper(),
+    }
+    if fremd or (standort == STANDORT_GESAMT) != set(tabelle["standort"].fillna("")) <= {
+        STANDORT_GESAMT,
+        "",
+    }:
+        raise ValueError(f"Zielwert-Tabelle enthält Zeilen eines anderen Standorts: {fremd}")
+    pruefung = pruefe_zielwerte(db, tabelle)
+    if not pruefung.ok:
+        raise ZielwerteAbgelehnt(pruefung)
+    neu = pruefung.daten.reset_index(drop=True)
+    neu["stichtag"] = pd.to_datetime(neu["stichtag"]).dt.date
+
+    with db.transaction() as cur:
+        alt = cur.execute(
+            "SELECT indikator, basiswert, zielwert, stichtag FROM zielwerte WHERE standort = ?",
+            [standort],
+        ).df()
+        alt_je = {zeile["indikator"]: zeile for zeile in alt.to_dict("records")}
+        neu_zeilen = neu.to_dict("records")
+        hinzu = [z for z in neu_zeilen if z["indikator"] not in alt_je]
+        geaendert = [
+            z
+            for z in neu_zeilen
+            if z["indikator"] in alt_je
+            and not all(
+                _gleich(z[s], alt_je[z["indikator"]][s])
+                for s in ("basiswert", "zielwert", "stichtag")
+            )
+        ]
+        weg = sorted(set(alt_je) - {z["indikator"] for z in neu_zeilen})
+        if not (hinzu or geaendert or weg):
+            return Speicherergebnis(standort)
+
+        demo_zeilen = cur.execute(
+            "SELECT demo FROM standorte WHERE standort = ?", [standort]
+        ).fetchall()
+        demo = bool(demo_zeilen[0][0]) if demo_zeilen else False
+        import_id = int(cur.execute("SELECT nextval('import_id_seq')").fetchall()[0][0])
+        if weg:
+            cur.execute(
+                "DELETE FROM zielwerte WHERE standort = ? AND list_contains(?, indikator)",
+                [standort, weg],
+            )
+        for zeile in [*hinzu, *geaendert]:
+            basiswert = None if _gleich(zeile["basiswert"], None) else float(zeile["basiswert"])
+            cur.execute(
+                "INSERT INTO zielwerte (indikator, standort, basiswert, zielwert, stichtag, demo, "
+                "import_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indikator, standort) DO "
+                "UPDATE SET basiswert = excluded.basiswert, zielwert = excluded.zielwert, "
+                "stichtag = excluded.stichtag, demo = excluded.demo, "
+                "import_id = excluded.import_id",
+                [
+                    zeile["indikator"],
+                    standort,
+                    basiswert,
+                    float(zeile["zielwert"]),
+                    zeile["stichtag"],
+                    demo,
+                    import_id,
+                ],
+            )
+        inhalt = repr(sorted((str(z["indikator"]), repr(z)) for z in neu_zeilen)).encode()
+        cur.execute(
+            "INSERT INTO importe (import_id, dateiname, sha256, art, zeilen, neu, aktualisiert, "
+            "zeitpunkt, ergebnis, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                import_id,
+                f"{QUELLE}: {standort}",
+                hashlib.sha256(inhalt).hexdigest(),
+                Art.ZIELWERTE.value,
+                len(hinzu) + len(geaendert),
+                len(hinzu),
+                len(geaendert),
+                datetime.now(),
+                f"{ERGEBNIS_BEARBEITET} ({len(weg)} entfernt)" if weg else ERGEBNIS_BEARBEITET,
+                demo,
+            ],
+        )
+    return Speicherergebnis(standort, len(hinzu), len(geaendert), len(weg), import_id)
+
+
+def als_text(wert: object) -> str | None:
+    """A stored number or date as the text a user would type (German decimal comma).
+
+    Used to fill the page's editor, whose cells are checked like file cells; no thousands
+    separators, because the import reads "1.234" as 1,234.
+    """
+    if _gleich(wert, None):
+        return None
+    if isinstance(wert, pd.Timestamp | datetime):
+        wert = wert.date()
+    if isinstance(wert, date):
+        return wert.strftime("%d.%m.%Y")
+    zahl = float(wert)  # type: ignore[arg-type]
+    text = f"{zahl:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
