@@ -157,6 +157,12 @@ _STILE: dict[str, dict[str, Any]] = {
         "alignment": Alignment(wrap_text=True, vertical="center"),
         "border": Border(bottom=Side(style="thin")),
     },
+    "kopf_zahl": {
+        "font": Font(name=_SCHRIFT, bold=True),
+        "fill": PatternFill("solid", start_color="DCE6F1", end_color="DCE6F1"),
+        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="right"),
+        "border": Border(bottom=Side(style="thin")),
+    },
     "titel": {"font": Font(name=_SCHRIFT, bold=True, size=16)},
     "abschnitt": {"font": Font(name=_SCHRIFT, bold=True, size=12)},
     "fett": {"font": Font(name=_SCHRIFT, bold=True), "alignment": Alignment(vertical="top")},
@@ -189,6 +195,7 @@ _TEXT_STILE = {
     "text",
     "umbruch",
     "kopf",
+    "kopf_zahl",
     "titel",
     "abschnitt",
     "fett",
@@ -196,6 +203,14 @@ _TEXT_STILE = {
     "hinweis",
     "notiz",
 }
+
+
+_ZAHL_STILE = {"p", "effekt", *(f"z{k}" for k in range(len(_ZAHL_FORMATE)))}
+
+
+def _kopfstile(datenstile: Sequence[str]) -> list[str]:
+    """Header cells right-aligned above number columns, so a heading sits over its numbers."""
+    return ["kopf_zahl" if s in _ZAHL_STILE else "kopf" for s in datenstile]
 
 
 def _zahl_stil(stellen: int) -> str:
@@ -295,11 +310,13 @@ class _Blatt:
         self.ws.auto_filter.ref = f"A{kopfzeile}:{_BUCHSTABEN[spalten]}{ende}"
         self.ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
 
-    def querformat(self, *, auf_breite: bool, nur_tabelle: int = 0) -> None:
-        """Landscape A4; ``auf_breite`` scales to the page width; ``nur_tabelle`` limits the
-        print area to that many columns (charts beside a table would shrink it unreadably)."""
+    def querformat(self, *, auf_breite: bool, nur_tabelle: int = 0, diagramme: str = "") -> None:
+        """Landscape A4; ``auf_breite`` scales to the page width. ``nur_tabelle`` prints that
+        many columns and, on pages of their own, the ``diagramme`` range — charts beside a table
+        would otherwise shrink it unreadably."""
         if nur_tabelle:
-            self.ws.print_area = f"A1:{_BUCHSTABEN[nur_tabelle]}{max(self.zeile, 1)}"
+            bereiche = [f"A1:{_BUCHSTABEN[nur_tabelle]}{max(self.zeile, 1)}"]
+            self.ws.print_area = [*bereiche, diagramme] if diagramme else bereiche
         self.ws.page_setup.orientation = "landscape"
         self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
         if auf_breite:
@@ -526,7 +543,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
     if f.standorte:
         standorte = "; ".join(f"{s} ({d.name(s)})" for s in f.standorte)
     else:
-        standorte = f"alle ({len(d.namen)} Standorte)"
+        standorte = f"alle ({len(d.qualitaet.meldestand)} Standorte)"
     formate = ", ".join(FORMAT_LABELS.get(x, x) for x in f.formate) if f.formate else "alle"
     letzter_import = db.scalar("SELECT max(zeitpunkt) FROM importe")
     s = d.schwellen
@@ -559,7 +576,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
     b.leerzeile()
     b.schreibe(["Stand der Wirkungsziele (ganzes Projekt bzw. Auswahl)"], "abschnitt")
     kopf = ["Wirkungsziel", "Zielerreichung (%)", "Status", *map(str, STATUS_REIHENFOLGE)]
-    erste = b.schreibe(kopf, "kopf", hoehe=30) + 1
+    erste = b.schreibe(kopf, _kopfstile(["text", "z0", "text", *["z0"] * 5]), hoehe=30) + 1
     for stand in ziel_zusammenfassung(d.haupt.indikatoren):
         b.schreibe(
             [
@@ -609,9 +626,10 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
         "n",
         *(_quartal_label(p) for p in perioden),
     ]
-    breiten = [6, 15, 36, 6, 16, 16, 30, 10, 10, 11, 10, 13, 12, 10, 10, 9]
+    breiten = [6, 15, 36, 6, 16, 16, 30, 10, 10, 11, 10, 16, 12, 10, 10, 9]
     b = mappe.blatt("Zielerreichung", [*breiten, *[10] * len(perioden)])
-    b.schreibe(kopf, "kopf", hoehe=32)
+    muster = ["text"] * 7 + ["z0", "z0", "text", "z0", "z0", "text", "z0", "z0", "z0"]
+    b.schreibe(kopf, _kopfstile(muster + ["z0"] * len(perioden)), hoehe=32)
     tabelle = d.haupt.indikatoren
     gesamt = tabelle[(tabelle["gruppe"] == GESAMT) & (tabelle["periode"] == GESAMT)]
     projekt = gesamt[gesamt["standort"] == GESAMT]
@@ -807,6 +825,9 @@ def _balken(quellen: _Diagrammquellen, ind: Indikator) -> BarChart | None:
     spalte = quellen.spalte[ind.id]
     diagramm = BarChart()
     diagramm.type = "bar"
+    diagramm.x_axis.scaling.orientation = "maxMin"  # first site on top, as in the tables
+    diagramm.y_axis.crosses = "max"  # keeps the value axis at the bottom
+    diagramm.x_axis.tickLblPos = "low"  # site names left of the plot, also beside negative bars
     diagramm.add_data(
         Reference(quellen.blatt, min_col=spalte, min_row=kopf, max_row=ende),
         titles_from_data=True,
@@ -836,8 +857,8 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
         "Zähler",
         "Nenner",
     ]
-    b = mappe.blatt(f"Ziel {ziel.value}", [6, 36, 14, 30, 24, 10, 16, 9, 10, 10, 10, 10])
-    b.schreibe(kopf, "kopf", hoehe=30)
+    b = mappe.blatt(f"Ziel {ziel.value}", [6, 36, 14, 30, 24, 18, 10, 9, 10, 10, 10, 10])
+    b.schreibe(kopf, _kopfstile(["text"] * 6 + ["z0"] * 6), hoehe=30)
     ids = [i.id for i in INDIKATOREN if i.ziel is ziel]
     t = d.haupt.indikatoren
     t = t[t["indikator"].isin(ids) & (t["periode"] == GESAMT)]
@@ -877,7 +898,6 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
             ["text"] * 6 + [zahl, "z0", zahl, zahl, "z0", "z0"],
         )
     b.tabelle_einrichten(1, len(kopf), "C2")
-    b.querformat(auf_breite=True, nur_tabelle=len(kopf))
     zeile = 2
     for ind_id in ids:
         ind = REGISTER[ind_id]
@@ -888,6 +908,7 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
             b.ws.add_chart(balken, f"X{zeile}")
         hoehe = max(7.5, balken.height if balken is not None else 0)
         zeile += math.ceil(hoehe / _ZEILE_CM) + 2
+    b.querformat(auf_breite=True, nur_tabelle=len(kopf), diagramme=f"N1:AH{zeile}")
 
 
 def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
@@ -913,7 +934,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
     ]
     breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 11, 11]
     b = mappe.blatt("Vorher-Nachher", breiten)
-    b.schreibe(kopf, "kopf", hoehe=32)
+    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 11), hoehe=32)
     t = d.haupt.vorher_nachher
     reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
     t = t.assign(_i=t["indikator"].map(reihenfolge)).sort_values(["_i", "welle"], kind="stable")
@@ -1004,8 +1025,8 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
 
 def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
     kopf = ["Standort-ID", "Standort", *(f"{i.id} {i.name} ({i.einheit})" for i in INDIKATOREN)]
-    b = mappe.blatt("Standortvergleich", [14, 30, *[15] * len(INDIKATOREN)])
-    b.schreibe(kopf, "kopf", hoehe=90)
+    b = mappe.blatt("Standortvergleich", [14, 30, *[17] * len(INDIKATOREN)])
+    b.schreibe(kopf, _kopfstile(["text", "text", *["z0"] * len(INDIKATOREN)]), hoehe=90)
     t = d.haupt.indikatoren
     t = t[(t["gruppe"] == GESAMT) & (t["periode"] == GESAMT)]
     werte = {
@@ -1023,10 +1044,13 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
             zeile.append(_freigegeben(wert, bool(aus), d.marke(ind)))
         b.schreibe(zeile, stile)
     b.tabelle_einrichten(1, len(kopf), "C2")
-    b.querformat(auf_breite=False, nur_tabelle=len(kopf))
     balken = _balken(quellen, REGISTER["A1"])
+    links, rechts = _BUCHSTABEN[len(kopf) + 2], _BUCHSTABEN[len(kopf) + 11]
+    diagramme = ""
     if balken is not None:
-        b.ws.add_chart(balken, f"{_BUCHSTABEN[len(kopf) + 2]}2")
+        b.ws.add_chart(balken, f"{links}2")
+        diagramme = f"{links}1:{rechts}{math.ceil(balken.height / _ZEILE_CM) + 3}"
+    b.querformat(auf_breite=False, nur_tabelle=len(kopf), diagramme=diagramme)
 
 
 def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
@@ -1035,7 +1059,7 @@ def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
         label = FORMAT_LABELS.get(x, "Gesamt")
         kopf += [label, f"n {label}"]
     b = mappe.blatt("Formate", [6, 36, 16, *[10, 9] * (len(FORMATE) + 1)])
-    b.schreibe(kopf, "kopf", hoehe=30)
+    b.schreibe(kopf, _kopfstile(["text"] * 3 + ["z0"] * (len(kopf) - 3)), hoehe=30)
     t = d.formate.indikatoren
     t = t[(t["standort"] == GESAMT) & (t["periode"] == GESAMT)]
     werte = {
@@ -1054,14 +1078,15 @@ def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
             stile += [_zahl_stil(ind.dezimalstellen), "z0"]
         b.schreibe(zeile, stile)
     b.tabelle_einrichten(1, len(kopf), "C2")
-    b.querformat(auf_breite=True, nur_tabelle=len(kopf))
     anker = 2
     for name, titel, _ in _FORMAT_DIAGRAMME:
         kopfzeile, ende = quellen.format_bloecke[name]
         if ende <= kopfzeile:
             continue
         diagramm = BarChart()
-        diagramm.type = "col"
+        diagramm.type = "bar"  # horizontal: long indicator names stay readable
+        diagramm.x_axis.scaling.orientation = "maxMin"
+        diagramm.y_axis.crosses = "max"
         diagramm.grouping = "clustered"
         diagramm.add_data(
             Reference(
@@ -1072,10 +1097,12 @@ def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
         diagramm.set_categories(
             Reference(quellen.blatt, min_col=1, min_row=kopfzeile + 1, max_row=ende)
         )
-        diagramm.width, diagramm.height = 22, 9
+        diagramm.width, diagramm.height = 24, 12
         _achsen(diagramm, titel, "Prozent" if name == "anteile" else "Punkte")
         b.ws.add_chart(diagramm, f"{_BUCHSTABEN[len(kopf) + 2]}{anker}")
-        anker += math.ceil(9 / _ZEILE_CM) + 2
+        anker += math.ceil(12 / _ZEILE_CM) + 2
+    links, rechts = _BUCHSTABEN[len(kopf) + 2], _BUCHSTABEN[len(kopf) + 16]
+    b.querformat(auf_breite=True, nur_tabelle=len(kopf), diagramme=f"{links}1:{rechts}{anker}")
 
 
 def _dq_block(
@@ -1090,7 +1117,8 @@ def _dq_block(
     b.schreibe([titel], "abschnitt", hoehe=20)
     nummer = b.schreibe([text], "umbruch", hoehe=_zeilenhoehe(text, breite_text))
     b.verbinden(f"A{nummer}:{_BUCHSTABEN[len(_DQ_BREITEN)]}{nummer}")
-    kopfzeile = b.schreibe(list(kopf), "kopf", hoehe=45)
+    stile = _kopfstile(zeilen[0][1]) if zeilen else "kopf"
+    kopfzeile = b.schreibe(list(kopf), stile, hoehe=45)
     if not zeilen:
         b.schreibe(["keine Einträge"], "notiz")
     for werte, stile in zeilen:
@@ -1107,7 +1135,7 @@ def _dq_block(
     b.leerzeile()
 
 
-_DQ_BREITEN = (16, 32, 17, 17, 17, 14, 14, 14, 16)
+_DQ_BREITEN = (16, 40, 28, 17, 17, 14, 14, 14, 16)
 
 
 def _datenqualitaet(mappe: _Mappe, d: _Daten) -> None:

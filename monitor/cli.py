@@ -9,6 +9,7 @@ argparse's own English messages are translated in :meth:`_Parser.error`.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from indikatoren.filter import Filter
     from monitor.db import Datenbank
+    from monitor.umfragen.zuordnung import Profil
 
 #: Set to 1 to see the traceback of an unexpected internal error (for developers).
 DEBUG_VARIABLE = "MONITOR_DEBUG"
@@ -188,6 +190,21 @@ def _art_argumente(parser: argparse.ArgumentParser) -> None:
         choices=[art.value for art in Art],
         help="Art der Datei (ohne Angabe: aus den Spalten erkannt)",
     )
+    parser.add_argument(
+        "--zuordnung",
+        metavar="PROFIL",
+        help="Zuordnungsprofil für Exporte aus Umfragewerkzeugen: Name eines gespeicherten "
+        "Profils oder Pfad zu einer .json-Datei",
+    )
+
+
+def _profil(db: Datenbank | None, angabe: str | None) -> Profil | None:
+    """The mapping profile named by ``--zuordnung`` (None without the option)."""
+    if not angabe:
+        return None
+    from monitor.umfragen.profile import finde_profil
+
+    return finde_profil(db, angabe)
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -253,7 +270,9 @@ def _pruefen(args: argparse.Namespace) -> int:
     from monitor.importieren import pruefe_stapel
 
     with datenbank(args, schreiben=False, muss_existieren=False) as db:
-        ergebnisse = pruefe_stapel(db, _dateien(args.dateien), args.art)
+        ergebnisse = pruefe_stapel(
+            db, _dateien(args.dateien), args.art, zuordnung=_profil(db, args.zuordnung)
+        )
     if db is None:
         print(
             f"Hinweis: keine Datenbank '{db_pfad(args.db)}' gefunden – Standorte werden nur "
@@ -272,7 +291,9 @@ def _import(args: argparse.Namespace) -> int:
     with datenbank(args) as db:
         assert db is not None
         try:
-            ergebnisse = importiere_stapel(db, _dateien(args.dateien), args.art)
+            ergebnisse = importiere_stapel(
+                db, _dateien(args.dateien), args.art, zuordnung=_profil(db, args.zuordnung)
+            )
         except ImportAbgelehnt as abgelehnt:
             print(abgelehnt, file=sys.stderr)
             print("Es wurde nichts importiert.", file=sys.stderr)
@@ -287,13 +308,18 @@ def _vorlagen_argumente(parser: argparse.ArgumentParser) -> None:
 
 
 @befehl(
-    "vorlagen", "leere Importvorlagen schreiben (XLSX mit Auswahllisten, CSV)", _vorlagen_argumente
+    "vorlagen",
+    "leere Importvorlagen (XLSX mit Auswahllisten, CSV) und Fragebögen aus dem Codebuch "
+    "schreiben (XLSForm für KoboToolbox/ODK, LimeSurvey, Druckfassung je Welle)",
+    _vorlagen_argumente,
 )
 def _vorlagen(args: argparse.Namespace) -> int:
+    from monitor.umfragen.fragebogen_aus import schreibe_frageboegen
     from monitor.vorlagen import schreibe_vorlagen
 
     try:
         pfade = schreibe_vorlagen(args.ordner)
+        frageboegen = schreibe_frageboegen(args.ordner)
     except OSError as fehler:
         raise CliFehler(
             f"Die Vorlagen können nicht nach '{args.ordner}' geschrieben werden: {fehler.strerror}."
@@ -301,7 +327,101 @@ def _vorlagen(args: argparse.Namespace) -> int:
     print(f"{len(pfade)} Vorlagen geschrieben nach '{args.ordner}':")
     for pfad in pfade:
         print(f"  {pfad.name}")
+    print(f"{len(frageboegen)} Fragebögen aus dem Codebuch geschrieben:")
+    for pfad in frageboegen:
+        print(f"  {pfad.name}")
     return 0
+
+
+def _zuordnung_argumente(parser: argparse.ArgumentParser) -> None:
+    from monitor.umfragen.erkennung import Werkzeug
+
+    parser.add_argument("datei", metavar="DATEI", help="Export aus dem Umfragewerkzeug")
+    parser.add_argument(
+        "--zuordnung", metavar="PROFIL", help="vorhandenes Profil (Name oder .json) als Ausgang"
+    )
+    parser.add_argument(
+        "--werkzeug",
+        choices=[w.value for w in Werkzeug if w is not Werkzeug.VORLAGE],
+        help="Werkzeug angeben statt es aus den Spalten zu erkennen",
+    )
+    parser.add_argument(
+        "--standort", metavar="ID", help="fester Standort, wenn die Datei keinen hat"
+    )
+    parser.add_argument(
+        "--welle", choices=["T0", "T1", "T2"], help="feste Welle, wenn die Datei keine hat"
+    )
+    parser.add_argument(
+        "--name", metavar="NAME", help="Name des Profils (Standard: STANDORT_werkzeug)"
+    )
+    parser.add_argument("--json", metavar="PFAD", help="Profil als JSON-Datei schreiben")
+    parser.add_argument(
+        "--speichern",
+        action="store_true",
+        help="Profil in der Datenbank speichern (nur wenn alles eindeutig ist)",
+    )
+
+
+@befehl(
+    "zuordnung",
+    "Export eines Umfragewerkzeugs dem Codebuch zuordnen: Bericht, Profil als JSON oder speichern",
+    _zuordnung_argumente,
+)
+def _zuordnung(args: argparse.Namespace) -> int:
+    from monitor.einlesen import lies_tabelle
+    from monitor.umfragen.profile import speichere_profil
+    from monitor.umfragen.zuordnung import OFFEN, Profil, schlage_vor
+
+    tabelle = lies_tabelle(args.datei)
+    with datenbank(args, schreiben=args.speichern, muss_existieren=False) as db:
+        ausgang = _profil(db, args.zuordnung)
+        if args.standort or args.welle:
+            ausgang = ausgang or Profil(name="neu")
+            if args.standort:
+                ausgang.konstanten["standort"] = args.standort.strip().upper()
+                ausgang.standort = ausgang.standort or args.standort.strip().upper()
+            if args.welle:
+                ausgang.konstanten["welle"] = args.welle
+        vorschlag = schlage_vor(
+            tabelle,
+            werkzeug=args.werkzeug or (ausgang.werkzeug if args.zuordnung and ausgang else None),
+            profil=ausgang,
+            dateiname=Path(args.datei).name,
+        )
+        standort = args.standort or (ausgang.standort if ausgang else None)
+        name = args.name or (ausgang.name if args.zuordnung and ausgang else None)
+        name = name or f"{standort or 'PROJEKT'}_{vorschlag.werkzeug.value}"
+        profil = vorschlag.als_profil(name, standort)
+        print(vorschlag.bericht(), file=sys.stdout if vorschlag.ok else sys.stderr)
+        if args.json:
+            daten = profil.als_dict()
+            daten["spalten"].update({s.spalte: OFFEN for s in vorschlag.probleme})
+            try:
+                Path(args.json).write_text(
+                    json.dumps(daten, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+                )
+            except OSError as fehler:
+                raise CliFehler(
+                    f"Die Profildatei '{args.json}' kann nicht geschrieben werden: "
+                    f"{fehler.strerror}."
+                ) from None
+            offen = len(vorschlag.probleme)
+            print(
+                f"Profil '{name}' nach '{args.json}' geschrieben"
+                + (f"; {offen} Spalten mit '{OFFEN}' bitte zuordnen." if offen else ".")
+            )
+        if args.speichern:
+            if not vorschlag.ok:
+                raise CliFehler(
+                    f"Profil '{name}' nicht gespeichert: die Zuordnung ist noch nicht eindeutig."
+                )
+            assert db is not None
+            speichere_profil(db, profil)
+            print(
+                f"Zuordnungsprofil '{name}' gespeichert. Import: python -m monitor import "
+                f'DATEI --zuordnung "{name}"'
+            )
+    return 0 if vorschlag.ok else 1
 
 
 # -- evaluations ----------------------------------------------------------------------------
@@ -460,6 +580,50 @@ def _vorher_nachher(args: argparse.Namespace) -> int:
         },
         paare=True,
     )
+    return 0
+
+
+def _export_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("datei", metavar="DATEI.xlsx", help="Zieldatei des Excel-Berichts")
+    parser.add_argument(
+        "--standort", nargs="+", metavar="ID", default=[], help="nur diese Standorte"
+    )
+    parser.add_argument("--von", type=_datum, metavar="DATUM", help="ab diesem Datum")
+    parser.add_argument("--bis", type=_datum, metavar="DATUM", help="bis zu diesem Datum")
+    parser.add_argument(
+        "--csv",
+        metavar="DATEI.csv",
+        help="zusätzlich die Indikatortabelle als CSV für deutsches Excel schreiben",
+    )
+
+
+@befehl(
+    "export", "Excel-Bericht für die Evaluation schreiben (wie im Dashboard)", _export_argumente
+)
+def _export(args: argparse.Namespace) -> int:
+    from monitor.bericht import indikator_csv, schreibe_bericht
+
+    ziel = Path(args.datei)
+    if ziel.suffix.lower() != ".xlsx":
+        raise CliFehler(
+            f"Der Bericht wird als Excel-Datei geschrieben: '{ziel}' muss auf .xlsx enden."
+        )
+    args.gruppierung = "mh"
+    with datenbank(args, schreiben=False) as db:
+        assert db is not None
+        filter_ = _engine_filter(args, db)
+        try:
+            schreibe_bericht(db, ziel, filter_)
+            if args.csv:
+                Path(args.csv).write_bytes(indikator_csv(db, filter_, deutsch=True))
+        except OSError as fehler:
+            raise CliFehler(
+                f"Der Bericht kann nicht nach '{fehler.filename or ziel}' geschrieben werden: "
+                f"{fehler.strerror}."
+            ) from None
+    print(f"Excel-Bericht geschrieben: {ziel}")
+    if args.csv:
+        print(f"Indikatortabelle (CSV für deutsches Excel) geschrieben: {args.csv}")
     return 0
 
 

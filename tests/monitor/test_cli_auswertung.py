@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from test_cli import monitor
 
@@ -132,3 +133,16 @@ def test_demo_entfernen_laesst_echte_daten(tmp_path: Path) -> None:
         assert con.execute("SELECT standort FROM standorte").fetchall() == [("ECHT",)]
         assert con.execute("SELECT count(*) FROM befragungen").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM importe WHERE demo").fetchone()[0] == 0
+
+
+def test_export_schreibt_bericht_und_csv(demo_db: Path, tmp_path: Path) -> None:
+    ziel, csv = tmp_path / "bericht.xlsx", tmp_path / "indikatoren.csv"
+    lauf = monitor("export", ziel, "--standort", "D_BERLIN", "--csv", csv, db=demo_db)
+    assert lauf.returncode == 0, lauf.stderr
+    mappe = openpyxl.load_workbook(ziel)
+    for blatt in ("Deckblatt", "Zielerreichung", "Vorher-Nachher", "Methodik"):
+        assert blatt in mappe.sheetnames
+    inhalt = csv.read_bytes()
+    assert inhalt.startswith(b"\xef\xbb\xbf") and b";" in inhalt.splitlines()[0]
+    falsch = monitor("export", tmp_path / "bericht.txt", db=demo_db)
+    assert falsch.returncode == 1 and "muss auf .xlsx enden" in falsch.stderr
