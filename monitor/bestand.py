@@ -23,7 +23,7 @@ import pandas as pd
 from indikatoren.unterdrueckung import GESAMT as _TOTAL
 from indikatoren.unterdrueckung import Schwellen, primaer, sekundaer
 from monitor.db import Datenbank
-from monitor.schema import ART_LABELS, FORMAT_LABELS, FORMATE, WELLEN
+from monitor.schema import ART_LABELS, FORMAT_LABELS, FORMATE, WELLEN, Art
 
 MH_LABELS: dict[str, str] = {
     "ja": "mit Migrationsgeschichte",
@@ -205,6 +205,12 @@ def aktivitaeten_je_standort(db: Datenbank) -> pd.DataFrame:
     return breit
 
 
+def _art_labels(arten: pd.Series) -> pd.Series:
+    """Kind keys of ``importe`` ("befragung", "demo" …) as the German labels users read."""
+    labels = {art.value: label for art, label in ART_LABELS.items()} | {"demo": "Demo-Daten"}
+    return arten.map(lambda art: labels.get(art, art), na_action="ignore")
+
+
 def letzte_importe(db: Datenbank) -> pd.DataFrame:
     """Per site the newest import that touched its rows (sites, surveys, activities, targets).
 
@@ -242,8 +248,7 @@ def letzte_importe(db: Datenbank) -> pd.DataFrame:
         ORDER BY o.standort
         """
     )
-    labels = {art.value: label for art, label in ART_LABELS.items()} | {"demo": "Demo-Daten"}
-    tabelle["Art"] = tabelle["Art"].map(lambda art: labels.get(art, art), na_action="ignore")
+    tabelle["Art"] = _art_labels(tabelle["Art"])
     tabelle["Importe"] = tabelle["Importe"].astype("Int64")
     return tabelle
 
@@ -342,3 +347,33 @@ def standortliste(db: Datenbank) -> pd.DataFrame:
     return db.query(
         "SELECT standort, name, ort, bundesland, lat, lon, start FROM standorte ORDER BY standort"
     )
+
+
+def importprotokoll(
+    db: Datenbank, anzahl: int = 200, min_personen: int | None = None
+) -> pd.DataFrame:
+    """The newest imports (files, demo loads, target edits in the dashboard), newest first.
+
+    Columns: Nr., Zeitpunkt, Datei, Art, Zeilen, neu, aktualisiert, Ergebnis, Demo. Only file
+    names and counts, never row content. The counts of a survey import are questionnaires, so
+    they are suppressed like the inventory's (a small file would otherwise reveal the count the
+    overview hides); Zeilen is the total of neu and aktualisiert.
+    """
+    tabelle = db.query(
+        'SELECT import_id AS "Nr.", zeitpunkt AS "Zeitpunkt", dateiname AS "Datei", '
+        'art AS "Art", neu AS "neu", aktualisiert AS "aktualisiert", '
+        'ergebnis AS "Ergebnis", demo AS "Demo" FROM importe '
+        "ORDER BY zeitpunkt DESC, import_id DESC LIMIT ?",
+        [anzahl],
+    )
+    teile = ["neu", "aktualisiert"]
+    personen = (tabelle["Art"] == Art.BEFRAGUNG.value).to_numpy()
+    geschuetzt = _schuetzen(tabelle, teile, _schwelle(min_personen))
+    offen = tabelle[teile].astype("Int64")
+    for spalte in teile:
+        geschuetzt[spalte] = geschuetzt[spalte].where(personen, offen[spalte])
+    geschuetzt["Zeilen"] = geschuetzt[GESAMT].where(personen, offen.sum(axis=1))
+    geschuetzt["Art"] = _art_labels(geschuetzt["Art"])
+    geschuetzt["Nr."] = geschuetzt["Nr."].astype("Int64")
+    spalten = ["Nr.", "Zeitpunkt", "Datei", "Art", "Zeilen", *teile, "Ergebnis", "Demo"]
+    return geschuetzt[spalten]

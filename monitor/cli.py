@@ -376,23 +376,24 @@ def _zuordnung(args: argparse.Namespace) -> int:
     with datenbank(args, schreiben=args.speichern, muss_existieren=False) as db:
         ausgang = _profil(db, args.zuordnung)
         if args.standort or args.welle:
-            ausgang = ausgang or Profil(name="neu")
+            ausgang = ausgang or Profil(name="neu", werkzeug=args.werkzeug or "anderes")
             if args.standort:
                 ausgang.konstanten["standort"] = args.standort.strip().upper()
                 ausgang.standort = ausgang.standort or args.standort.strip().upper()
             if args.welle:
                 ausgang.konstanten["welle"] = args.welle
         vorschlag = schlage_vor(
-            tabelle,
-            werkzeug=args.werkzeug or (ausgang.werkzeug if args.zuordnung and ausgang else None),
-            profil=ausgang,
-            dateiname=Path(args.datei).name,
+            tabelle, werkzeug=args.werkzeug, profil=ausgang, dateiname=Path(args.datei).name
         )
         standort = args.standort or (ausgang.standort if ausgang else None)
         name = args.name or (ausgang.name if args.zuordnung and ausgang else None)
         name = name or f"{standort or 'PROJEKT'}_{vorschlag.werkzeug.value}"
         profil = vorschlag.als_profil(name, standort)
         print(vorschlag.bericht(), file=sys.stdout if vorschlag.ok else sys.stderr)
+        print("Spalten:")
+        for spalte in vorschlag.spalten:
+            ziel = f" → {spalte.variable}" if spalte.variable else ""
+            print(f"  '{' '.join(spalte.spalte.split())[:70]}'{ziel} ({spalte.status.value})")
         if args.json:
             daten = profil.als_dict()
             daten["spalten"].update({s.spalte: OFFEN for s in vorschlag.probleme})

@@ -20,6 +20,7 @@ from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler, Quelle, lade_bytes, lies_bytes
 from monitor.pruefung import Pruefergebnis, art_aus_text, erkenne_art, pruefe
 from monitor.schema import Art
+from monitor.umfragen.zuordnung import Profil, bereite_vor
 
 ERGEBNIS_IMPORTIERT = "importiert"
 
@@ -111,13 +112,26 @@ def _lade(dateien: Sequence[tuple[Quelle, str | None]]) -> list[_Datei]:
     return geladen
 
 
-def _pruefe_alle(db: Datenbank | None, dateien: list[_Datei], art: Art | str | None) -> None:
-    """Check every file that still needs it; sites of the batch count as known."""
+def _pruefe_alle(
+    db: Datenbank | None,
+    dateien: list[_Datei],
+    art: Art | str | None,
+    zuordnung: Profil | None = None,
+) -> None:
+    """Check every file that still needs it; sites of the batch count as known.
+
+    Survey-tool exports are mapped to the codebook first (:mod:`monitor.umfragen.zuordnung`);
+    our own templates pass that step unchanged.
+    """
     gewaehlt = art_aus_text(art) if art is not None else None
     tabellen = {}
+    zuordnungshinweise: dict[int, list[str]] = {}
     for datei in dateien:
         if datei.frueherer_import is None:
             tabelle = lies_bytes(datei.inhalt, datei.dateiname)
+            tabelle, zuordnungshinweise[id(datei)] = bereite_vor(
+                tabelle, art=gewaehlt, profil=zuordnung, dateiname=datei.dateiname
+            )
             tabellen[id(datei)] = (
                 tabelle,
                 gewaehlt or erkenne_art(tabelle.columns, datei.dateiname),
@@ -136,6 +150,7 @@ def _pruefe_alle(db: Datenbank | None, dateien: list[_Datei], art: Art | str | N
                 bekannte_standorte=bekannt,
                 standorte_im_stapel=im_stapel,
             )
+            datei.pruefung.hinweise[:0] = zuordnungshinweise[id(datei)]
             if datei_art is Art.STANDORTE and "standort" in datei.pruefung.daten:
                 im_stapel |= set(datei.pruefung.daten["standort"].dropna())
 
@@ -144,13 +159,17 @@ def pruefe_stapel(
     db: Datenbank | None,
     dateien: Sequence[tuple[Quelle, str | None]],
     art: Art | str | None = None,
+    *,
+    zuordnung: Profil | None = None,
 ) -> list[Pruefergebnis]:
     """Check several files as one batch (a Standorte file may introduce the sites of the others).
 
-    Changes nothing. Unreadable files raise :class:`~monitor.einlesen.EinleseFehler`.
+    Changes nothing. Unreadable files raise :class:`~monitor.einlesen.EinleseFehler`, survey
+    exports that cannot be mapped :class:`~monitor.umfragen.zuordnung.ZuordnungAbgelehnt`.
+    ``zuordnung`` is the confirmed mapping profile for survey-tool exports.
     """
     geladen = _lade(dateien)
-    _pruefe_alle(db, geladen, art)
+    _pruefe_alle(db, geladen, art, zuordnung)
     return [datei.pruefung for datei in geladen if datei.pruefung is not None]
 
 
@@ -159,9 +178,11 @@ def pruefe_datei(
     quelle: Quelle,
     dateiname: str | None = None,
     art: Art | str | None = None,
+    *,
+    zuordnung: Profil | None = None,
 ) -> Pruefergebnis:
     """Check one file against the database's sites; changes nothing."""
-    return pruefe_stapel(db, [(quelle, dateiname)], art)[0]
+    return pruefe_stapel(db, [(quelle, dateiname)], art, zuordnung=zuordnung)[0]
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -172,9 +193,10 @@ def importiere(
     art: Art | str | None = None,
     *,
     demo: bool = False,
+    zuordnung: Profil | None = None,
 ) -> Importergebnis:
     """Check one file and import all its rows or none (raises :class:`ImportAbgelehnt`)."""
-    return importiere_stapel(db, [(quelle, dateiname)], art, demo=demo)[0]
+    return importiere_stapel(db, [(quelle, dateiname)], art, demo=demo, zuordnung=zuordnung)[0]
 
 
 def importiere_stapel(
@@ -183,12 +205,18 @@ def importiere_stapel(
     art: Art | str | None = None,
     *,
     demo: bool = False,
+    zuordnung: Profil | None = None,
 ) -> list[Importergebnis]:
-    """Import several files in ONE transaction: if any file is rejected, nothing changes."""
+    """Import several files in ONE transaction: if any file is rejected, nothing changes.
+
+    ``zuordnung`` is the confirmed mapping profile for survey-tool exports (see
+    :mod:`monitor.umfragen.zuordnung`); without it, exports are mapped automatically when every
+    column is unambiguous.
+    """
     geladen = _lade(dateien)
     for datei in geladen:
         datei.frueherer_import = _frueherer_import(db, datei.sha256)
-    _pruefe_alle(db, geladen, art)
+    _pruefe_alle(db, geladen, art, zuordnung)
     abgelehnt = [d.pruefung for d in geladen if d.pruefung is not None and not d.pruefung.ok]
     if abgelehnt:
         raise ImportAbgelehnt(abgelehnt[0], abgelehnt)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,9 @@ BERICHT_MAX_FEHLER = 50
 HINWEIS_MAX_ZEILEN = 5
 
 CODE_MUSTER = r"[A-Za-z0-9_-]{4,32}"
+#: A code already in its stored form (lower case, no umlauts); everything else is normalised.
+_CODE_KANONISCH = r"[a-z0-9_-]*"
+_UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 STANDORT_MUSTER = re.compile(r"[A-Z0-9_]{2,12}")
 STANDORT_GESAMT = "gesamt"
 
@@ -178,6 +182,74 @@ def ist_personenbezogen(spalte: str) -> bool:
         return True
     kompakt = _kompakt(spalte)
     return any(stamm in kompakt for stamm in _PII_LANG)
+
+
+# -- participant codes --------------------------------------------------------------------------
+def normalisiere_code(text: str, *, leerzeichen_entfernen: bool = False) -> str:
+    """The stored form of a self-generated participant code: lower case, ä→ae, ö→oe, ü→ue,
+    ß→ss, other accents dropped (é→e).
+
+    Participants build their code anew at every wave and type it in different tools, so
+    "MÜ07be" at T0 and "mue07BE" at T1 must become the same code, or the pre/post pair is lost.
+    ``leerzeichen_entfernen`` also drops inner spaces ("MU 07 BE"); the survey-tool import uses
+    it because there participants type the code themselves, while the CSV template keeps
+    rejecting a space so that staff notice a mistyped code.
+    """
+    schluessel = unicodedata.normalize("NFKC", text).casefold().translate(_UMLAUTE)
+    schluessel = "".join(
+        zeichen
+        for zeichen in unicodedata.normalize("NFKD", schluessel)
+        if not unicodedata.combining(zeichen)
+    )
+    if leerzeichen_entfernen:
+        schluessel = re.sub(r"\s+", "", schluessel)
+    return schluessel.strip()
+
+
+def vereinheitliche_codes(
+    tabelle: pd.DataFrame, zeilen: np.ndarray | None = None, *, leerzeichen_entfernen: bool = False
+) -> tuple[pd.DataFrame, str | None]:
+    """Normalise the ``code`` column with :func:`normalisiere_code` and say so in a Hinweis.
+
+    Runs for every survey import (template and survey tools alike), so codes are stored in one
+    form. Only values not yet in the stored form are touched, so a large file of clean codes
+    costs one vectorised match.
+    """
+    roh = tabelle["code"]
+    treffer = roh.str.fullmatch(_CODE_KANONISCH).fillna(False).to_numpy(dtype=bool)
+    kanonisch = roh.isna().to_numpy(dtype=bool) | treffer
+    if kanonisch.all():
+        return tabelle, None
+    teil = roh[~kanonisch]
+    # plain ASCII ("MA07BE") only needs lower case: vectorised; the rest once per distinct value
+    ascii_ = teil.str.fullmatch(r"[\x00-\x7f]*").fillna(False).to_numpy(dtype=bool)
+    einfach = teil[ascii_].str.lower()
+    if leerzeichen_entfernen:
+        einfach = einfach.str.replace(r"\s+", "", regex=True)
+    rest = teil[~ascii_]
+    zuordnung = {
+        wert: normalisiere_code(wert, leerzeichen_entfernen=leerzeichen_entfernen)
+        for wert in rest.unique()
+    }
+    neu = pd.concat([einfach, rest.map(zuordnung)]).reindex(teil.index)
+    geaendert_teil = (neu != teil).to_numpy(dtype=bool)
+    if not geaendert_teil.any():
+        return tabelle, None
+    geaendert = np.zeros(len(roh), dtype=bool)
+    geaendert[np.flatnonzero(~kanonisch)[geaendert_teil]] = True
+    tabelle = tabelle.copy()
+    werte = roh.astype(object).to_numpy(copy=True)
+    werte[~kanonisch] = neu.astype(object).to_numpy()
+    tabelle["code"] = pd.Series(werte, index=roh.index, dtype=roh.dtype)
+    anzahl = int(geaendert.sum())
+    zeilen = _zeilennummern(tabelle) if zeilen is None else zeilen
+    leer = ", ohne Leerzeichen" if leerzeichen_entfernen else ""
+    return tabelle, (
+        f"{anzahl} {'Code' if anzahl == 1 else 'Codes'} vereinheitlicht (Kleinbuchstaben, "
+        f"ä→ae, ö→oe, ü→ue, ß→ss, ohne Akzente{leer}), damit die Fragebögen derselben Person "
+        f"über die Wellen zusammenpassen (Zeilen {_zeilenliste(zeilen[geaendert])}). Codes "
+        "werden bei jedem Import so gespeichert."
+    )
 
 
 # -- value parsers (called once per distinct value) ---------------------------------------------
@@ -383,6 +455,9 @@ def pruefe(
     zeilen = _zeilennummern(tabelle)
     sammler = _Sammler(reihenfolge={f.name: i for i, f in enumerate(felder)})
     hinweise: list[str] = []
+    if art is Art.BEFRAGUNG and "code" in tabelle.columns:
+        tabelle, hinweis = vereinheitliche_codes(tabelle, zeilen)
+        hinweise.extend([hinweis] if hinweis else [])
 
     for spalte in tabelle.columns:
         if spalte in deklariert:

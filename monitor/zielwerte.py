@@ -6,7 +6,7 @@ with ``Art.ZIELWERTE``), so the page and the import can never disagree about wha
 is. Saving replaces the targets of one site (or of the whole project) in a single transaction:
 new rows are inserted, changed rows updated, removed rows deleted — or, if anything is wrong,
 nothing changes at all. Every save that changes something is logged in ``importe`` (result
-"im Dashboard bearbeitet"), so the import history shows who-knows-when a target moved, and the
+"im Dashboard bearbeitet"), so the import history shows when a target was changed, and the
 rows point to that log entry through ``import_id`` like imported rows do.
 """
 
@@ -25,8 +25,8 @@ from monitor.importieren import bekannte_standorte
 from monitor.pruefung import STANDORT_GESAMT, Pruefergebnis, pruefe
 from monitor.schema import Art
 
-#: Columns of a target table, in the order of the Zielwerte import file.
-SPALTEN: tuple[str, ...] = ("indikator", "standort", "basiswert", "zielwert", "stichtag")
+#: Columns the page hands over for one site (the site itself is added here).
+EINGABE_SPALTEN: tuple[str, ...] = ("indikator", "basiswert", "zielwert", "stichtag")
 #: Result text of a dashboard edit in ``importe`` (an import has "importiert").
 ERGEBNIS_BEARBEITET = "im Dashboard bearbeitet"
 QUELLE = "Dashboard (Zielwerte)"
@@ -75,7 +75,7 @@ def zielwerte(db: Datenbank, standort: str) -> pd.DataFrame:
 
 
 def pruefe_zielwerte(db: Datenbank, tabelle: pd.DataFrame) -> Pruefergebnis:
-    """Check a table of targets as text cells (columns :data:`SPALTEN`), like an import file.
+    """Check a table of targets as text cells (columns of a Zielwerte file), like an import.
 
     The index is used as the row number in error messages when it is named ``zeile``, so a
     caller can map errors back to what the user edited.
@@ -106,21 +106,11 @@ def _gleich(a: object, b: object) -> bool:
 def speichere_zielwerte(db: Datenbank, standort: str, tabelle: pd.DataFrame) -> Speicherergebnis:
     """Make ``tabelle`` the complete set of targets of ``standort``, or change nothing.
 
-    ``tabelle`` holds text cells in the columns :data:`SPALTEN` (every row for ``standort``);
+    ``tabelle`` holds text cells in the columns :data:`EINGABE_SPALTEN`, one row per target;
     indicators of that site missing from it lose their target. Raises
     :class:`ZielwerteAbgelehnt` when a rule is broken.
     """
-    if tabelle.empty:
-        tabelle = pd.DataFrame(columns=list(SPALTEN), dtype=object)
-    fremd = set(tabelle["standort"].fillna(STANDORT_GESAMT).str.upper()) - {
-        standort.upper(),
-        STANDORT_GESAMT.upper(),
-    }
-    if fremd or (standort == STANDORT_GESAMT) != set(tabelle["standort"].fillna("")) <= {
-        STANDORT_GESAMT,
-        "",
-    }:
-        raise ValueError(f"Zielwert-Tabelle enthält Zeilen eines anderen Standorts: {fremd}")
+    tabelle = tabelle.reindex(columns=list(EINGABE_SPALTEN)).assign(standort=standort)
     pruefung = pruefe_zielwerte(db, tabelle)
     if not pruefung.ok:
         raise ZielwerteAbgelehnt(pruefung)

@@ -1,6 +1,78 @@
-"""Bericht (wird gerade aufgebaut)."""
+"""Bericht: choose sites, quarters and goals; download the Excel report and the indicator CSV.
+
+Thin page: the workbook is the one of ``python -m monitor export`` (:mod:`monitor.bericht`), the
+choices and the preview come from :mod:`ui.berichtseite`.
+"""
 
 import streamlit as st
 
+from ui import berichtseite, daten
+from ui.format import LEGENDE_UNTERDRUECKT
+from ui.seitenleiste import aktueller_filter
+
 st.title("Bericht")
-st.info("Diese Seite wird gerade aufgebaut.")
+st.caption(
+    "Excel-Bericht für Projektleitung, Fördergeber und Evaluation: Zielerreichung, "
+    "Wirkungsziele mit Diagrammen, Vorher-Nachher, Standorte, Formate, Datenqualität und "
+    "Methodik. Kleine Zellen sind wie im Dashboard unterdrückt."
+)
+
+db = daten.datenbank()
+quartale = daten.quartale()
+namen = daten.standortnamen()
+seitenleiste = aktueller_filter()
+
+standorte = st.multiselect(
+    "Standorte",
+    list(namen),
+    default=[s for s in seitenleiste.standorte if s in namen],
+    format_func=lambda s: namen.get(s, s),
+    placeholder="alle Standorte",
+)
+zeitraum = None
+if len(quartale) > 1:
+    zeitraum = st.select_slider(
+        "Zeitraum (Quartale)",
+        options=quartale,
+        value=berichtseite.zeitraum_vorgabe(seitenleiste, quartale),
+    )
+ziele = st.multiselect(
+    "Wirkungsziele (Vorschau und CSV-Tabelle)",
+    list(berichtseite.ZIEL_AUSWAHL),
+    default=list(berichtseite.ZIEL_AUSWAHL),
+    format_func=berichtseite.ZIEL_AUSWAHL.get,
+    help="Der Excel-Bericht enthält immer alle drei Wirkungsziele.",
+)
+filter_ = berichtseite.bericht_filter(standorte, zeitraum, quartale)
+
+knoepfe = st.container(horizontal=True)
+knoepfe.download_button(
+    "Excel-Bericht herunterladen",
+    berichtseite.excel(db, filter_),
+    file_name=berichtseite.dateiname(filter_, "xlsx"),
+    mime=berichtseite.MIME_XLSX,
+    type="primary",
+    icon=":material/download:",
+    on_click="ignore",
+)
+indikatoren = daten.ergebnis(filter_).indikatoren
+knoepfe.download_button(
+    "Indikatoren als CSV (Excel, deutsch)",
+    berichtseite.csv(indikatoren, ziele),
+    file_name=berichtseite.dateiname(filter_, "csv"),
+    mime=berichtseite.MIME_CSV,
+    icon=":material/table:",
+    on_click="ignore",
+    disabled=not ziele,
+)
+
+st.subheader("Vorschau: Indikatoren der Auswahl")
+if not ziele:
+    st.info("Bitte mindestens ein Wirkungsziel wählen.")
+else:
+    st.dataframe(
+        berichtseite.vorschau(indikatoren, ziele),
+        hide_index=True,
+        column_config=berichtseite.VORSCHAU_KONFIG,
+    )
+    st.caption(LEGENDE_UNTERDRUECKT)

@@ -1,6 +1,77 @@
-"""Datenqualität (wird gerade aufgebaut)."""
+"""Datenqualität: which sites report, how complete the questionnaires are, who stays from T0 to
+T2, contradictions and implausible activity counts — for the sidebar's sites, period, formats.
+
+Thin page: the checks and their German explanations come from
+:mod:`indikatoren.datenqualitaet` (suppressed there), layout helpers from :mod:`ui.qualitaetseite`.
+"""
 
 import streamlit as st
 
+from indikatoren.datenqualitaet import PRUEFUNGEN
+from ui import daten, qualitaetseite
+from ui.format import LEGENDE_UNTERDRUECKT
+from ui.seitenleiste import aktueller_filter
+
 st.title("Datenqualität")
-st.info("Diese Seite wird gerade aufgebaut.")
+pruefung = qualitaetseite.datenqualitaet(aktueller_filter())
+namen = daten.standortnamen()
+st.caption(
+    f"Stand {pruefung.stichtag:%d.%m.%Y}; es gelten die Filter der Seitenleiste (Zeitraum, "
+    f"Standorte, Format). {LEGENDE_UNTERDRUECKT}"
+)
+
+
+def abschnitt(schluessel: str) -> None:
+    titel, erklaerung = PRUEFUNGEN[schluessel]
+    st.subheader(titel, help=erklaerung)
+
+
+abschnitt("meldestand")
+if pruefung.meldestand.empty:
+    st.info("Noch keine Standorte angelegt – zuerst eine Standorte-Datei importieren.")
+    st.stop()
+stumm = pruefung.meldestand[~pruefung.meldestand["gemeldet"]]
+quartal = f"{pruefung.quartal_von:%d.%m.%Y}–{pruefung.quartal_bis:%d.%m.%Y}"
+if stumm.empty:
+    st.success(f"Alle Standorte haben im letzten vollen Quartal ({quartal}) Daten geliefert.")
+else:
+    liste = ", ".join(namen.get(s, s) for s in stumm["standort"])
+    st.warning(
+        f"Keine Daten im letzten vollen Quartal ({quartal}): {liste}", icon=":material/warning:"
+    )
+qualitaetseite.zeigen(pruefung.meldestand, namen)
+
+keine_befragung = (
+    pruefung.trichter.empty or not (pruefung.vollstaendigkeit["fragebogen"] != 0).any()
+)
+if keine_befragung:
+    st.info("Im gewählten Ausschnitt liegen keine Fragebögen vor.")
+else:
+    abschnitt("vollstaendigkeit")
+    qualitaetseite.zeigen(pruefung.vollstaendigkeit, namen)
+
+    abschnitt("trichter")
+    links, rechts = st.columns(2)
+    for spalte, diagramm in (
+        (links, qualitaetseite.trichter_diagramm(pruefung.trichter)),
+        (rechts, qualitaetseite.quoten_diagramm(pruefung.trichter, namen)),
+    ):
+        if diagramm is not None:
+            spalte.plotly_chart(diagramm, config={"displaylogo": False})
+    qualitaetseite.zeigen(pruefung.trichter, namen)
+
+    abschnitt("attrition")
+    qualitaetseite.zeigen(pruefung.attrition, namen)
+
+    abschnitt("konsistenz")
+    befunde = pruefung.konsistenz
+    if befunde["unterdrueckt"].any() or (befunde["anzahl"].fillna(0) > 0).any():
+        qualitaetseite.zeigen(befunde, namen)
+    else:
+        st.success("Keine Widersprüche gefunden.")
+
+abschnitt("ausreisser")
+if pruefung.ausreisser.empty:
+    st.success("Keine auffälligen Teilnehmendenzahlen.")
+else:
+    qualitaetseite.zeigen(pruefung.ausreisser, namen)

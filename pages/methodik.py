@@ -1,4 +1,5 @@
-"""Methodik: the impact goals, the questionnaire (codebook) and the privacy rules, in German.
+"""Methodik: goals, Wirkungstreppe, indicator definitions, statistics, status and privacy rules,
+and the questionnaire (codebook) — in German, for readers who are not statisticians.
 
 Everything shown is read from the declarations (``data/codebuch.csv``, ``indikatoren``), so the
 page cannot drift from what the import checks and the engine computes.
@@ -7,7 +8,7 @@ page cannot drift from what the import checks and the engine computes.
 import streamlit as st
 
 from indikatoren.definitionen import ZIEL_BESCHREIBUNG, ZIEL_NAMEN
-from indikatoren.unterdrueckung import Schwellen
+from ui import methodik
 from ui.format import codebuch_tabelle
 
 st.title("Methodik")
@@ -34,6 +35,11 @@ for ziel, name in ZIEL_NAMEN.items():
     st.subheader(f"{ziel.value}) {name}")
     st.markdown(f"{ZIEL_BESCHREIBUNG[ziel]}\n\n{MESSUNG[ziel.value]}")
 
+methodik.wirkungstreppe()
+methodik.indikatoren()
+methodik.statistik()
+methodik.zielerreichung()
+
 st.header("Befragung")
 st.markdown(
     "Alle Aussagen werden auf einer Skala von 1 = *trifft gar nicht zu* bis 5 = *trifft voll "
@@ -48,16 +54,4 @@ for ziel, name in ZIEL_NAMEN.items():
     st.subheader(f"Fragen zu Ziel {ziel.value}) {name}")
     st.table(codebuch_tabelle(ziel.value), hide_index=True)
 
-schwellen = Schwellen.aus_umgebung()
-st.header("Datenschutz")
-st.markdown(
-    f"""
-- Teilnehmende erscheinen nur unter ihrem **pseudonymen Code**; Namen, E-Mail-Adressen,
-  Telefonnummern, Anschriften und IP-Adressen werden beim Import verworfen und nie gespeichert.
-- **Kleine Zellen werden unterdrückt:** Ein Wert, der auf weniger als {schwellen.min_personen}
-  Personen beruht, wird nicht angezeigt (Zeichen •, nicht zu verwechseln mit 0);
-  Vorher-Nachher-Effekte brauchen mindestens {schwellen.min_paare} Paare. Ließe sich ein
-  unterdrückter Wert aus einer Summe zurückrechnen, wird ein zweiter Wert mit unterdrückt.
-- Das gilt überall gleich: im Dashboard, auf der Kommandozeile und im Excel-Bericht.
-"""
-)
+methodik.unterdrueckung()

@@ -1,78 +1,93 @@
-"""Übersicht: which data the project holds — per site, wave and format — and when it arrived.
+"""Übersicht: are we on track toward goals a–c? Key figures, all indicators, data freshness.
 
-A thin page: every number comes from :mod:`monitor.bestand` (suppressed there), cached by
-:mod:`ui.daten`; this file only arranges and labels.
+A thin page: numbers come from one cached engine run for the sidebar's filter (the quarterly
+run — its whole-period rows are the released values, its quarters give the trend arrows), the
+cached inventory and the activity counts; the parts are drawn by :mod:`ui.ueberblick`.
 """
 
-import plotly.express as px
+import pandas as pd
 import streamlit as st
 
-from monitor.bestand import fragebogen_je_standort_lang
-from monitor.schema import WELLEN
-from ui import daten
-from ui.format import LEGENDE_UNTERDRUECKT, tabelle, zahl
-
-# Waves as one hue getting lighter over time: order, not judgement (no red for T2).
-WELLEN_FARBEN = ["#1b4f72", "#3c8dbc", "#9ecae1"]
+from indikatoren.zielerreichung import ziel_zusammenfassung
+from ui import aufbereitung as auf
+from ui import bausteine, daten, diagramme, ueberblick
+from ui.format import tabelle
+from ui.seitenleiste import aktueller_filter
+from ui.zielseite import bezugsstandort
 
 st.title("Übersicht")
-st.caption("Datenbestand des Projekts: Befragungen, Teilnehmende und Aktivitäten je Standort.")
-
+filter_ = aktueller_filter()
+namen = daten.standortnamen()
+st.caption(bausteine.auswahl_text(filter_, namen))
 bestand = daten.bestand()
-kennzahlen = bestand.kennzahlen
 
-spalten = st.columns(4)
-spalten[0].metric("Standorte", zahl(kennzahlen.standorte))
-spalten[1].metric("Teilnehmende", zahl(kennzahlen.teilnehmende), help="Verschiedene Codes")
-spalten[2].metric("Fragebögen", zahl(kennzahlen.fragebogen), help="Alle Wellen (T0, T1, T2)")
-spalten[3].metric("Aktivitäten", zahl(kennzahlen.aktivitaeten))
-
-if kennzahlen.leer:
+if bestand.kennzahlen.leer:
+    ueberblick.bestand_kennzahlen(bestand)
     st.info(
         "Noch keine Daten importiert – es liegen weder Befragungen noch Aktivitäten vor. "
-        "So geht es los: Vorlagen erzeugen mit `python -m monitor vorlagen ORDNER`, ausfüllen, "
-        "prüfen mit `python -m monitor pruefen DATEI` und einlesen mit "
-        "`python -m monitor import DATEI`.",
+        "Daten lassen sich auf der Seite „Datenimport“ einlesen oder auf der Kommandozeile: "
+        "Vorlagen erzeugen mit `python -m monitor vorlagen ORDNER`, ausfüllen, prüfen mit "
+        "`python -m monitor pruefen DATEI` und einlesen mit `python -m monitor import DATEI`.",
         icon=":material/upload_file:",
     )
-    if kennzahlen.standorte:
+    if bestand.kennzahlen.standorte:
         st.subheader("Angelegte Standorte")
         tabelle(bestand.letzte_importe)
     st.stop()
 
-st.subheader("Fragebögen je Standort und Welle")
-diagramm = px.bar(
-    fragebogen_je_standort_lang(bestand.fragebogen_je_standort),
-    x="Standort",
-    y="Fragebögen",
-    color="Welle",
-    barmode="group",
-    category_orders={"Welle": list(WELLEN)},
-    color_discrete_sequence=WELLEN_FARBEN,
+ergebnis = daten.ergebnis(filter_, nach_quartal=True)
+ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
+bezug = bezugsstandort(filter_)
+if not auf.hat_werte(ganz):
+    bausteine.keine_daten()
+else:
+    st.header("Wirkungsziele auf einen Blick")
+    richtungen = auf.trend_je_indikator(auf.trends(ergebnis.indikatoren, bezug))
+    for spalte, stand in zip(st.columns(3), ziel_zusammenfassung(ganz, bezug), strict=True):
+        with spalte:
+            bausteine.zielkachel(stand, auf.zieltrend(richtungen, stand.ziel))
+    if len(filter_.standorte) > 1:
+        st.caption(
+            "Für eine Auswahl mehrerer Standorte gibt es keinen gemeinsamen Zielwert – die "
+            "Zielerreichung je Standort zeigt die Seite „Standortvergleich“."
+        )
+    uebersicht = auf.indikator_tabelle(ganz, richtungen, bezug)
+    erreichung = ganz[(ganz["standort"] == bezug) & (ganz["gruppe"] == "gesamt")]
+    balken = uebersicht[["ID", "Indikator", "Status"]].merge(
+        erreichung[["indikator", "zielerreichung"]], left_on="ID", right_on="indikator"
+    )
+    st.subheader("Zielerreichung je Indikator")
+    bausteine.diagramm(
+        diagramme.zielerreichung_balken(
+            pd.DataFrame(
+                {
+                    "kategorie": balken["ID"] + " " + balken["Indikator"],
+                    "zielerreichung": balken["zielerreichung"],
+                    "status": balken["Status"],
+                }
+            )
+        )
+    )
+    st.caption(bausteine.status_legende())
+
+    st.header("Kennzahlen")
+    ueberblick.kennzahlen(ergebnis, daten.reichweite(filter_), filter_, bezug)
+
+    st.header("Alle Indikatoren")
+    ueberblick.indikator_tabelle(uebersicht)
+    bausteine.legende_unterdrueckung()
+
+st.header("Aktualität der Daten je Standort")
+ueberblick.aktualitaet_anzeigen(bestand.letzte_importe, filter_)
+
+st.header("Datenbestand")
+st.caption("Alle Daten in der Datenbank, unabhängig von der Auswahl in der Seitenleiste.")
+ueberblick.bestand_kennzahlen(bestand)
+bestand_details = st.expander(
+    "Fragebögen, Teilnehmende und Aktivitäten je Standort",
+    key="ue_bestand",
+    on_change="rerun",
 )
-diagramm.update_layout(
-    xaxis_title=None,
-    yaxis_title="Anzahl Fragebögen",
-    legend_title_text="Welle",
-    separators=",.",
-    margin={"t": 10},
-)
-st.plotly_chart(diagramm, config={"displaylogo": False})
-st.caption("T0 = Beginn, T1 = Ende des Angebots, T2 = Nachbefragung nach 3–6 Monaten.")
-tabelle(bestand.fragebogen_je_standort)
-
-st.subheader("Teilnehmende je Standort")
-st.caption("Verschiedene Codes; die Migrationsgeschichte stammt aus dem Eingangsfragebogen (T0).")
-tabelle(bestand.teilnehmende_je_standort)
-
-links, rechts = st.columns([1, 2])
-with links:
-    st.subheader("Fragebögen je Format")
-    tabelle(bestand.fragebogen_je_format)
-with rechts:
-    st.subheader("Aktivitäten je Standort und Format")
-    tabelle(bestand.aktivitaeten_je_standort)
-
-st.subheader("Letzter Import je Standort")
-tabelle(bestand.letzte_importe)
-st.caption(LEGENDE_UNTERDRUECKT)
+if bestand_details.open:  # drawn only when opened: with 100 sites it is a large chart
+    with bestand_details:
+        ueberblick.bestand_anzeigen(bestand)

@@ -1,6 +1,9 @@
-"""Ziel a – Kontakte (wird gerade aufgebaut)."""
+"""Ziel a – Kontakte: status, Wirkungstreppe and every indicator of the goal in detail.
 
-import streamlit as st
+Thin page: the rendering is shared by all three goals in :mod:`ui.zielseite`.
+"""
 
-st.title("Ziel a – Kontakte")
-st.info("Diese Seite wird gerade aufgebaut.")
+from indikatoren.definitionen import Ziel
+from ui.zielseite import zeige_ziel
+
+zeige_ziel(Ziel.A)

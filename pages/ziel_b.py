@@ -1,6 +1,9 @@
-"""Ziel b – Kompetenzen (wird gerade aufgebaut)."""
+"""Ziel b – Kompetenzen: status, Wirkungstreppe and every indicator of the goal in detail.
 
-import streamlit as st
+Thin page: the rendering is shared by all three goals in :mod:`ui.zielseite`.
+"""
 
-st.title("Ziel b – Kompetenzen")
-st.info("Diese Seite wird gerade aufgebaut.")
+from indikatoren.definitionen import Ziel
+from ui.zielseite import zeige_ziel
+
+zeige_ziel(Ziel.B)

@@ -19,6 +19,7 @@ from indikatoren.engine import Ergebnis, berechne
 from indikatoren.filter import Filter, Gruppierung
 from monitor import bestand as inventar
 from monitor.db import Datenbank, db_pfad
+from monitor.reichweite import aktivitaeten_nach_format
 from monitor.start import bereitstellen
 
 #: How long a cached result may be shown before it is recomputed (seconds).
@@ -144,3 +145,22 @@ def standortnamen() -> dict[str, str]:
     return {
         zeile.standort: f"{zeile.name} ({zeile.ort})" for zeile in tabelle.itertuples(index=False)
     }
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _reichweite(
+    pfad: str,
+    standorte: tuple[str, ...],
+    von: date | None,
+    bis: date | None,
+    formate: tuple[str, ...],
+) -> pd.DataFrame:
+    return aktivitaeten_nach_format(_verbindung(pfad), Filter(standorte, von, bis, formate))
+
+
+def reichweite(filter_: Filter) -> pd.DataFrame:
+    """Activities, participations and reach per format for the filter (cached per filter)."""
+    datenbank()
+    return _reichweite(
+        aktueller_pfad(), filter_.standorte, filter_.von, filter_.bis, filter_.formate
+    )

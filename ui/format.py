@@ -12,22 +12,81 @@ import pandas as pd
 import streamlit as st
 
 from indikatoren.katalog import MESSGROESSEN
+from monitor.ausgabe import markierung
 from monitor.schema import WELLEN, Feld, Typ, codebuch
 
-#: Shown instead of a suppressed value (Destatis: "Zahlenwert unbekannt oder geheim zu halten").
-UNTERDRUECKT = "•"
+#: Shown instead of a suppressed value: "< 5" says why the cell is empty (fewer than five
+#: persons) and cannot be read as 0. Same mark as the CLI (:func:`monitor.ausgabe.markierung`).
+UNTERDRUECKT = markierung()
+#: Shown instead of a suppressed pre/post effect (fewer than ten matched pairs).
+UNTERDRUECKT_PAARE = markierung(paare=True)
 LEGENDE_UNTERDRUECKT = (
-    f"{UNTERDRUECKT} = aus Datenschutzgründen nicht ausgewiesen (zu wenige Personen, oder der "
-    "Wert ließe sich sonst aus der Summe zurückrechnen)."
+    f"„{UNTERDRUECKT}“ = aus Datenschutzgründen nicht ausgewiesen: weniger als "
+    f"{UNTERDRUECKT[2:]} Personen (bei Vorher-Nachher-Veränderungen „{UNTERDRUECKT_PAARE}“: "
+    f"weniger als {UNTERDRUECKT_PAARE[2:]} Paare), oder der Wert ließe sich sonst aus einer "
+    "Summe zurückrechnen. Das ist nicht dasselbe wie 0."
 )
+#: Tooltip text for columns and charts that may hold suppressed cells.
+HILFE_UNTERDRUECKT = (
+    f"„{UNTERDRUECKT}“ bzw. „{UNTERDRUECKT_PAARE}“: Wert aus Datenschutzgründen nicht "
+    "ausgewiesen (zu wenige Personen bzw. Paare) – nicht 0."
+)
+#: No-break space before units ("82 %"), so a value never wraps away from its unit.
+NBSP = "\u00a0"
 
 
-def zahl(wert: float | None, stellen: int = 0) -> str:
-    """One number the German way (1.234,5); a suppressed value as the suppression mark."""
+def zahl(wert: float | None, stellen: int = 0, *, vorzeichen: bool = False) -> str:
+    """One number the German way (1.234,5); a suppressed value as the suppression mark.
+
+    ``vorzeichen``: always sign the number (+0,4 / −0,4), as changes are read.
+    """
     if wert is None or pd.isna(wert):
         return UNTERDRUECKT
-    text = f"{wert:,.{stellen}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    text = f"{wert:{'+' if vorzeichen else ''},.{stellen}f}"
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text.replace("-", "−") if vorzeichen else text
+
+
+def prozent(wert: float | None, stellen: int = 0) -> str:
+    """A percentage value (already 0–100) as "82 %"; missing → "–" (not a suppressed cell)."""
+    if wert is None or pd.isna(wert):
+        return "–"
+    return f"{zahl(wert, stellen)}{NBSP}%"
+
+
+def mit_einheit(
+    wert: float | None,
+    einheit: str,
+    stellen: int,
+    *,
+    vorzeichen: bool = False,
+    paare: bool = False,
+) -> str:
+    """A value with its unit ("47,2 %", "+0,39 Punkte"); missing → the suppression mark."""
+    if wert is None or pd.isna(wert):
+        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+    if einheit == "%":
+        return f"{zahl(wert, stellen, vorzeichen=vorzeichen)}{NBSP}%"
+    return f"{zahl(wert, stellen, vorzeichen=vorzeichen)}{NBSP}{einheit}"
+
+
+def intervall(unten: float | None, oben: float | None, stellen: int) -> str:
+    """A confidence interval as "[0,31; 0,47]"; "–" when there is none (counts, suppressed)."""
+    if unten is None or oben is None or pd.isna(unten) or pd.isna(oben):
+        return "–"
+    return f"[{zahl(unten, stellen)}; {zahl(oben, stellen)}]"
+
+
+def p_wert(wert: float | None) -> str:
+    """A p value the way reports print it ("< 0,001", "0,034"); "–" when there is none."""
+    if wert is None or pd.isna(wert):
+        return "–"
+    return "< 0,001" if wert < 0.001 else zahl(wert, 3)
+
+
+def quartal(periode: str) -> str:
+    """Engine period "2025-Q3" → axis label "Q3 2025"."""
+    return f"{periode[-2:]} {periode[:4]}" if len(periode) == 7 and "-Q" in periode else periode
 
 
 def _zeitpunkt(wert: pd.Timestamp) -> str:

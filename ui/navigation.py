@@ -7,9 +7,13 @@ reach: a new page is added here once and is tested from then on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+
+#: The project root: page files are given relative to it.
+WURZEL = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ SEITEN: tuple[Seite, ...] = (
     Seite(
         "pages/uebersicht.py",
         "Übersicht",
-        "uebersicht",
+        "ueberblick",
         "Überblick",
         ":material/dashboard:",
         standard=True,
@@ -52,22 +56,22 @@ SEITEN: tuple[Seite, ...] = (
     Seite(
         "pages/standortvergleich.py",
         "Standortvergleich",
-        "standortvergleich",
+        "vergleich-standorte",
         "Vergleiche",
         ":material/compare_arrows:",
     ),
-    Seite("pages/formate.py", "Formate", "formate", "Vergleiche", ":material/devices:"),
-    Seite("pages/datenimport.py", "Datenimport", "datenimport", "Daten", ":material/upload_file:"),
+    Seite("pages/formate.py", "Formate", "vergleich-formate", "Vergleiche", ":material/devices:"),
+    Seite("pages/datenimport.py", "Datenimport", "import", "Daten", ":material/upload_file:"),
     Seite(
         "pages/datenqualitaet.py",
         "Datenqualität",
-        "datenqualitaet",
+        "qualitaet",
         "Daten",
         ":material/fact_check:",
     ),
-    Seite("pages/zielwerte.py", "Zielwerte", "zielwerte", "Daten", ":material/flag:"),
-    Seite("pages/bericht.py", "Bericht", "bericht", "Ergebnisse", ":material/description:"),
-    Seite("pages/methodik.py", "Methodik", "methodik", "Ergebnisse", ":material/menu_book:"),
+    Seite("pages/zielwerte.py", "Zielwerte", "ziele-pflegen", "Daten", ":material/flag:"),
+    Seite("pages/bericht.py", "Bericht", "excel-bericht", "Ergebnisse", ":material/description:"),
+    Seite("pages/methodik.py", "Methodik", "methoden", "Ergebnisse", ":material/menu_book:"),
 )
 
 
@@ -77,7 +81,8 @@ def navigation() -> StreamlitPage:
     for seite in SEITEN:
         abschnitte.setdefault(seite.abschnitt, []).append(
             st.Page(
-                seite.datei,
+                # Absolute, so the app can also be started from another entry file (tests).
+                str(WURZEL / seite.datei),
                 title=seite.titel,
                 icon=seite.icon,
                 url_path=seite.url_path,

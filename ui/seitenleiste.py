@@ -37,11 +37,11 @@ def _anfangswerte(quartale: list[str], standorte: list[str]) -> None:
         return
     st.session_state["_filter_geladen"] = True
     von, bis = (_aus_url("von") or [""])[0], (_aus_url("bis") or [""])[0]
-    if quartale:
-        st.session_state["f_zeitraum"] = (
-            von if von in quartale else quartale[0],
-            bis if bis in quartale else quartale[-1],
-        )
+    # Not written to "f_zeitraum" itself: st.select_slider decides from its ``value`` argument
+    # whether it is a range, so the start range is passed as ``value`` (see filter_anzeigen);
+    # seeded through Session State alone, the slider fell back to a single value on the next
+    # run — every page switch then failed.
+    st.session_state["_f_zeitraum_start"] = (von, bis)
     st.session_state["f_standorte"] = [s for s in _aus_url("standorte") if s in standorte]
     gruppe = (_aus_url("gruppe") or ["mh"])[0]
     st.session_state["f_gruppe"] = gruppe if gruppe in {g.value for g in Gruppierung} else "mh"
@@ -58,8 +58,15 @@ def filter_anzeigen(quartale: list[str], standorte: dict[str, str]) -> Filter:
         st.header("Filter")
         von = bis = None
         if len(quartale) > 1:
+            start_von, start_bis = st.session_state.get("_f_zeitraum_start", ("", ""))
             anfang, ende = st.select_slider(
-                "Zeitraum (Quartale)", options=quartale, key="f_zeitraum"
+                "Zeitraum (Quartale)",
+                options=quartale,
+                value=(
+                    start_von if start_von in quartale else quartale[0],
+                    start_bis if start_bis in quartale else quartale[-1],
+                ),
+                key="f_zeitraum",
             )
             von, bis = quartal_grenzen(anfang)[0], quartal_grenzen(ende)[1]
         elif quartale:

@@ -1,0 +1,27 @@
+"""Fixtures for the page tests: a database file of its own per test, caches cleared around it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+
+@pytest.fixture(autouse=True)
+def leere_caches() -> Iterator[None]:
+    """AppTest runs in this process: cached connections/results must not leak between tests."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()  # closes the cached connection (on_release)
+
+
+@pytest.fixture
+def db_datei(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database file for the dashboard under test (``MONITOR_DB``)."""
+    pfad = tmp_path / "monitor.duckdb"
+    monkeypatch.setenv("MONITOR_DB", str(pfad))
+    return pfad

@@ -1,0 +1,107 @@
+"""Browser test of the data pages: upload files in Chromium, import, see the numbers change,
+download the Excel report.
+
+The real ``streamlit run dashboard.py`` (fresh database with demo data, started by the fixtures
+of :mod:`test_browser`) driven by Playwright: ``set_input_files`` on the uploader and a real
+download, so the parts AppTest cannot reach — the browser upload and the deferred download — are
+covered too. The tests run in file order on one server: the import changes the database.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import test_browser
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect
+from test_browser import BILDER, SEITE_TIMEOUT_MS, _bildschirmfoto, _warten_bis_fertig
+
+pytestmark = pytest.mark.browser
+
+# The fixtures of the smoke test, one server per module (it is module-scoped).
+server = test_browser.server
+browser = test_browser.browser
+
+FEHLERHAFT = (
+    b"code;standort;welle;datum;migrationshintergrund;telefon\n"
+    b"abcd01;D_BERLIN;T0;2026-03-01;ja;0301234\n"
+    b"abcd02;D_NIRGENDS;T0;2026-03-01;nein;\n"
+)
+STANDORT = (
+    b"standort;name;ort;bundesland;start\n"
+    b"NEUSTADT;Treffpunkt Neustadt;Neustadt;Sachsen;2026-01-15\n"
+)
+
+
+def _oeffnen(browser: Browser, url: str) -> Page:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+    page.goto(url, timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+    return page
+
+
+def _hochladen(page: Page, name: str, inhalt: bytes) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": inhalt}
+    )
+    page.wait_for_timeout(500)
+    _warten_bis_fertig(page)
+
+
+def _ohne_ausnahme(page: Page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
+def _standorte(page: Page) -> str:
+    metrik = page.locator('[data-testid="stMetric"]', has_text="Standorte").first
+    return metrik.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_hochladen_pruefen_importieren(server: str, browser: Browser) -> None:
+    page = _oeffnen(browser, server)  # the root first: it registers the navigation
+    assert _standorte(page) == "6"
+    page.goto(f"{server}/import", timeout=SEITE_TIMEOUT_MS)
+    page.locator("h1", has_text="Datenimport").wait_for(timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+
+    _hochladen(page, "befragung.csv", FEHLERHAFT)
+    expect(page.get_by_text("1 Fehler in 2 Datenzeilen")).to_be_visible()
+    expect(page.get_by_text("'telefon' enthält personenbezogene Daten")).to_be_visible()
+    fehler = page.locator('[data-testid="stDataFrame"]').first
+    expect(fehler).to_be_visible()
+    expect(page.get_by_role("button", name="Importieren")).to_be_disabled()
+    _ohne_ausnahme(page)
+    _bildschirmfoto(page, BILDER / "datenimport_fehler.png")
+
+    page.get_by_role("button", name=re.compile("Remove|Entfernen|Delete")).first.click()
+    _warten_bis_fertig(page)
+    _hochladen(page, "standorte.csv", STANDORT)
+    expect(page.get_by_text("1 Datenzeile, keine Fehler")).to_be_visible()
+    page.get_by_role("button", name="Importieren").click()
+    expect(page.get_by_text("1 Zeile importiert – 1 neu")).to_be_visible(timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+    _ohne_ausnahme(page)
+
+    page.get_by_role("link", name="Übersicht").click()
+    page.locator("h1", has_text="Übersicht").wait_for(timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+    assert _standorte(page) == "7"
+    page.close()
+
+
+def test_excel_bericht_herunterladen(server: str, browser: Browser) -> None:
+    page = _oeffnen(browser, f"{server}/bericht")
+    page.locator("h1", has_text="Bericht").wait_for(timeout=SEITE_TIMEOUT_MS)
+
+    with page.expect_download(timeout=SEITE_TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Excel-Bericht herunterladen").click()
+    datei = download.value
+    assert datei.suggested_filename.startswith("wirkungsbericht_")
+    assert datei.suggested_filename.endswith(".xlsx")
+    mappe = load_workbook(io.BytesIO(open(datei.path(), "rb").read()))  # noqa: SIM115
+    assert {"Deckblatt", "Zielerreichung", "Datenqualität"} <= set(mappe.sheetnames)
+    _ohne_ausnahme(page)
+    page.close()

@@ -1,0 +1,366 @@
+"""Pick and label rows of the released engine tables for the analysis pages (no Streamlit here).
+
+The engine hands back long tables — every indicator × site × group × period, pre/post rows per
+wave. The pages need small slices of them with German labels and text that already follows the
+display rules (German numbers, units, "< 5" for suppressed cells). Doing it here, in plain
+pandas, keeps the pages thin and lets tests check the slicing without a running app.
+
+Nothing here recomputes a number: values, intervals, n and statuses are the engine's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from indikatoren.definitionen import Berechnung, Indikator, Ziel
+from indikatoren.filter import GRUPPEN_LABEL
+from indikatoren.katalog import INDIKATOREN, REGISTER
+from indikatoren.unterdrueckung import GESAMT
+from indikatoren.zielerreichung import Status, trend
+from ui.format import (
+    UNTERDRUECKT,
+    UNTERDRUECKT_PAARE,
+    intervall,
+    mit_einheit,
+    p_wert,
+    prozent,
+    quartal,
+    zahl,
+)
+
+#: Imports older than this count as stale on the overview ("older than a quarter").
+VERALTET_NACH = timedelta(days=92)
+
+TREND_PFEIL: dict[str, str] = {"steigend": "↑", "fallend": "↓", "gleich": "→", "": ""}
+
+#: Kinds of indicators that get a confidence interval (pre/post changes and shares).
+MIT_INTERVALL: frozenset[Berechnung] = frozenset(
+    {
+        Berechnung.VORHER_NACHHER,
+        Berechnung.VORHER_NACHHER_JA_NEIN,
+        Berechnung.ANTEIL,
+        Berechnung.AKTIVITAETEN_ANTEIL,
+    }
+)
+#: Kinds whose project value is a sum over sites (not comparable with a site's value).
+SUMMEN: frozenset[Berechnung] = frozenset(
+    {Berechnung.PERSONEN, Berechnung.AKTIVITAETEN_ANZAHL, Berechnung.AKTIVITAETEN_SUMME}
+)
+
+
+def achsentitel(ind: Indikator) -> str:
+    """Axis title of an indicator's values: what is shown, in which unit."""
+    if ind.vorher_nachher:
+        return f"Veränderung vorher → nachher ({ind.einheit})"
+    return f"{ind.name} ({ind.einheit})"
+
+
+def indikatoren_des_ziels(ziel: Ziel) -> list[Indikator]:
+    """The goal's indicators in catalogue order."""
+    return [i for i in INDIKATOREN if i.ziel is ziel]
+
+
+def gruppe_label(gruppe: str) -> str:
+    return GRUPPEN_LABEL.get(gruppe, gruppe)
+
+
+def gruppenfolge(gruppen: pd.Series) -> list[str]:
+    """Groups present, "gesamt" first, then in the order of GRUPPEN_LABEL."""
+    vorhanden = set(gruppen)
+    reihe = [g for g in GRUPPEN_LABEL if g in vorhanden]
+    return reihe + sorted(vorhanden - set(reihe))
+
+
+def gesamtzeitraum(tabelle: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the whole period (an ``nach_quartal`` run also holds them)."""
+    return tabelle[tabelle["periode"] == GESAMT]
+
+
+def quartalszeilen(tabelle: pd.DataFrame) -> pd.DataFrame:
+    """Rows of single quarters, oldest first."""
+    return tabelle[tabelle["periode"] != GESAMT].sort_values("periode", kind="stable")
+
+
+def zeile(
+    tabelle: pd.DataFrame, indikator: str, standort: str = GESAMT, gruppe: str = GESAMT
+) -> pd.Series | None:
+    """The one whole-period row of an indicator, site and group, or None."""
+    treffer = tabelle[
+        (tabelle["indikator"] == indikator)
+        & (tabelle["standort"] == standort)
+        & (tabelle["gruppe"] == gruppe)
+        & (tabelle["periode"] == GESAMT)
+    ]
+    return None if treffer.empty else treffer.iloc[0]
+
+
+def hat_werte(tabelle: pd.DataFrame) -> bool:
+    """Whether any released, non-empty value is in the table (else: an empty state)."""
+    if tabelle.empty:
+        return False
+    return bool((tabelle["wert"].notna() & (tabelle["n"].fillna(0) > 0)).any())
+
+
+def wert_text(ind: Indikator, wert: float | None, *, unterdrueckt: bool = False) -> str:
+    """A value with unit and the indicator's decimals; changes signed; suppressed → mark."""
+    paare = ind.vorher_nachher
+    if unterdrueckt or wert is None or pd.isna(wert):
+        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+    return mit_einheit(wert, ind.einheit, ind.dezimalstellen, vorzeichen=paare)
+
+
+def trends(indikatoren: pd.DataFrame, standort: str = GESAMT) -> pd.DataFrame:
+    """Last-quarter direction per indicator and group for one site (see zielerreichung.trend).
+
+    ``indikatoren``: the table of an ``nach_quartal`` run. Restricted to the site first, then
+    to quarters: :func:`trend` loops per line, and on a large project that keeps it to a few
+    dozen lines instead of thousands.
+    """
+    teil = indikatoren[indikatoren["standort"] == standort]
+    return trend(teil[teil["periode"] != GESAMT])
+
+
+def trend_je_indikator(trendtabelle: pd.DataFrame, gruppe: str = GESAMT) -> dict[str, str]:
+    """Indicator ID → "steigend" / "fallend" / "gleich" for one group (missing: no trend)."""
+    teil = trendtabelle[trendtabelle["gruppe"] == gruppe]
+    return dict(zip(teil["indikator"], teil["trend"], strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Zieltrend:
+    """How many of a goal's indicators rose, fell or stayed in the last quarter."""
+
+    steigend: int
+    fallend: int
+    gleich: int
+
+    @property
+    def pfeil(self) -> str:
+        if self.steigend == self.fallend == self.gleich == 0:
+            return ""
+        if self.steigend > self.fallend:
+            return "↑"
+        return "↓" if self.fallend > self.steigend else "→"
+
+    @property
+    def text(self) -> str:
+        if not self.pfeil:
+            return "Trend: noch keine zwei Quartale mit Werten"
+        return (
+            f"Trend zum Vorquartal: {self.steigend} steigend, {self.fallend} fallend, "
+            f"{self.gleich} gleich"
+        )
+
+
+def zieltrend(richtungen: dict[str, str], ziel: Ziel) -> Zieltrend:
+    """Count the goal's indicators by the direction of their last quarter.
+
+    All indicators point "higher is better", but the count still respects the declared
+    direction: a falling value of a lower-is-better indicator counts as rising progress.
+    """
+    zaehler = {"steigend": 0, "fallend": 0, "gleich": 0}
+    for ind in indikatoren_des_ziels(ziel):
+        richtung = richtungen.get(ind.id, "")
+        if not richtung:
+            continue
+        if ind.richtung.value == "niedriger_besser" and richtung != "gleich":
+            richtung = "fallend" if richtung == "steigend" else "steigend"
+        zaehler[richtung] += 1
+    return Zieltrend(**zaehler)
+
+
+def indikator_tabelle(
+    indikatoren: pd.DataFrame, richtungen: dict[str, str], standort: str = GESAMT
+) -> pd.DataFrame:
+    """One row per indicator for a site (or the project) as display text.
+
+    Columns: ID, Indikator, Ziel, Stufe, Wert, 95-%-KI, n, Zielwert, Zielerreichung, Status,
+    Trend. n is the number of persons, pairs or activities the value rests on.
+    """
+    teil = indikatoren[
+        (indikatoren["standort"] == standort)
+        & (indikatoren["gruppe"] == GESAMT)
+        & (indikatoren["periode"] == GESAMT)
+    ].set_index("indikator")
+    zeilen = []
+    for ind in INDIKATOREN:
+        z = teil.loc[ind.id] if ind.id in teil.index else None
+        unterdrueckt = bool(z is not None and z["unterdrueckt"])
+        wert = None if z is None else z["wert"]
+        n = None if z is None else z["n"]
+        zeilen.append(
+            {
+                "ID": ind.id,
+                "Indikator": ind.name,
+                "Ziel": ind.ziel.value,
+                "Stufe": ind.stufe,
+                "Wert": wert_text(ind, wert, unterdrueckt=unterdrueckt),
+                "95-%-KI": "–"
+                if z is None
+                else intervall(z["ci_unten"], z["ci_oben"], ind.dezimalstellen),
+                "n": _n_text(n, unterdrueckt, ind.vorher_nachher),
+                "Zielwert": "–"
+                if z is None or pd.isna(z["zielwert"])
+                else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen),
+                "Zielerreichung": "–" if z is None else prozent(z["zielerreichung"]),
+                "Status": str(Status.KEINE_DATEN) if z is None else str(z["status"]),
+                "Trend": TREND_PFEIL.get(richtungen.get(ind.id, ""), "")
+                + (f" {richtungen[ind.id]}" if richtungen.get(ind.id) else ""),
+            }
+        )
+    return pd.DataFrame(zeilen)
+
+
+def _n_text(n: float | None, unterdrueckt: bool, paare: bool) -> str:
+    if unterdrueckt:
+        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+    if n is None or pd.isna(n):
+        return "0"
+    return zahl(n)
+
+
+def vorher_nachher_zeilen(
+    vorher_nachher: pd.DataFrame,
+    indikator: str,
+    *,
+    standort: str | None = GESAMT,
+    gruppe: str | None = GESAMT,
+) -> pd.DataFrame:
+    """Whole-period pre/post rows of one indicator, optionally for one site and/or group."""
+    maske = (vorher_nachher["indikator"] == indikator) & (vorher_nachher["periode"] == GESAMT)
+    if standort is not None:
+        maske &= vorher_nachher["standort"] == standort
+    if gruppe is not None:
+        maske &= vorher_nachher["gruppe"] == gruppe
+    return vorher_nachher[maske]
+
+
+def punkte(
+    tabelle: pd.DataFrame,
+    *,
+    zeile: pd.Series | str,
+    farbe: pd.Series | str,
+    serie: pd.Series | str = "",
+) -> pd.DataFrame:
+    """Rows of an engine table as the dot table of :func:`ui.diagramme.punkte_intervalle`.
+
+    Works for the indicator table (wert, n) and the pre/post table (differenz, n_paare); a row
+    without a flag (a group missing from the data) counts as suppressed, so it is marked and
+    never drawn as 0.
+    """
+    vorher_nachher = "differenz" in tabelle.columns
+    return pd.DataFrame(
+        {
+            "indikator": tabelle["indikator"],
+            "zeile": zeile,
+            "serie": serie,
+            "wert": tabelle["differenz" if vorher_nachher else "wert"],
+            "unten": tabelle["ci_unten"],
+            "oben": tabelle["ci_oben"],
+            "unterdrueckt": tabelle["unterdrueckt"].fillna(True).astype(bool),
+            "farbe": farbe,
+            "n": tabelle["n_paare" if vorher_nachher else "n"],
+        }
+    )
+
+
+def kennwerte_tabelle(zeilen: pd.DataFrame, ind: Indikator) -> pd.DataFrame:
+    """Pre/post rows (per group and wave) as the table an evaluator reads beside the chart."""
+    stellen = ind.dezimalstellen
+    ja_nein = ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN
+    tabelle = pd.DataFrame(
+        {
+            "Gruppe": zeilen["gruppe"].map(gruppe_label),
+            "Welle": "T0→" + zeilen["welle"].astype(str),
+            "n Paare": [
+                UNTERDRUECKT_PAARE if u else zahl(n)
+                for n, u in zip(zeilen["n_paare"], zeilen["unterdrueckt"], strict=True)
+            ],
+            "Vorher": [
+                _vn(v, u, stellen, ja_nein)
+                for v, u in zip(zeilen["mittel_vorher"], zeilen["unterdrueckt"], strict=True)
+            ],
+            "Nachher": [
+                _vn(v, u, stellen, ja_nein)
+                for v, u in zip(zeilen["mittel_nachher"], zeilen["unterdrueckt"], strict=True)
+            ],
+            "Veränderung": [
+                wert_text(ind, d, unterdrueckt=u)
+                for d, u in zip(zeilen["differenz"], zeilen["unterdrueckt"], strict=True)
+            ],
+            "95-%-KI": [
+                intervall(a, b, stellen)
+                for a, b in zip(zeilen["ci_unten"], zeilen["ci_oben"], strict=True)
+            ],
+            "g_z": ["–" if pd.isna(g) else zahl(g, 2) for g in zeilen["g_z"].to_numpy(dtype=float)],
+            "p": [p_wert(p) for p in zeilen["p_wert"].to_numpy(dtype=float)],
+            "Match-Quote": [
+                UNTERDRUECKT if u else prozent(q)
+                for q, u in zip(zeilen["match_quote"], zeilen["match_unterdrueckt"], strict=True)
+            ],
+        }
+    )
+    return tabelle.reset_index(drop=True)
+
+
+def _vn(wert: float, unterdrueckt: bool, stellen: int, ja_nein: bool) -> str:
+    if unterdrueckt:
+        return UNTERDRUECKT_PAARE
+    if pd.isna(wert):
+        return "–"
+    return prozent(wert, 1) if ja_nein else zahl(wert, stellen)
+
+
+def aktualitaet(
+    letzte_importe: pd.DataFrame, heute: date, standorte: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Data freshness per site: last import, and whether it is older than a quarter.
+
+    Columns: Standort, Letzter Import (datetime), Datei, Art, Aktualität. A site without any
+    import is flagged as well: for a project lead it is the same question ("who has not
+    reported?").
+    """
+    tabelle = letzte_importe
+    if standorte:
+        tabelle = tabelle[tabelle["Standort-ID"].isin(standorte)]
+    zeitpunkt = pd.to_datetime(tabelle["Letzter Import"])
+    grenze = pd.Timestamp(heute - VERALTET_NACH)
+    stand = np.where(
+        zeitpunkt.isna(),
+        "⚠ noch kein Import",
+        np.where(zeitpunkt < grenze, "⚠ älter als ein Quartal", "✓ aktuell"),
+    )
+    return pd.DataFrame(
+        {
+            "Standort": tabelle["Standort"].to_numpy(),
+            "Letzter Import": zeitpunkt.to_numpy(),
+            "Datei": tabelle["Datei"].to_numpy(),
+            "Art": tabelle["Art"].to_numpy(),
+            "Aktualität": stand,
+        }
+    )
+
+
+def standort_label(namen: dict[str, str], standort: str) -> str:
+    """Display name of a site ID; the total reads "Alle gewählten Standorte"."""
+    if standort == GESAMT:
+        return "Alle gewählten Standorte"
+    return namen.get(standort, standort)
+
+
+def perioden(quartale: pd.DataFrame) -> list[str]:
+    """All quarters present in a quarterly table, oldest first (the x axis of every trend)."""
+    return sorted(p for p in quartale["periode"].unique() if p != GESAMT)
+
+
+def quartal_labels(perioden_: list[str]) -> list[str]:
+    return [quartal(p) for p in perioden_]
+
+
+def indikator_auswahl_label(indikator_id: str) -> str:
+    ind = REGISTER[indikator_id]
+    return f"{ind.id} – {ind.name}"

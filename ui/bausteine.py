@@ -1,0 +1,117 @@
+"""Small Streamlit building blocks shared by the analysis pages.
+
+Status chips, goal tiles, the "what is measured" popover, the description of the current
+selection and the chart call live here once, so every page shows them the same way.
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from indikatoren.definitionen import (
+    BERECHNUNG_LABEL,
+    WIRKUNGSTREPPE,
+    ZIEL_NAMEN,
+    Indikator,
+    Richtung,
+)
+from indikatoren.filter import GRUPPIERUNG_LABEL, Filter
+from indikatoren.zielerreichung import Status, Zielstand
+from monitor.schema import FORMAT_LABELS
+from ui.aufbereitung import Zieltrend
+from ui.diagramme import KONFIG
+from ui.farben import status_farbe, textfarbe
+from ui.format import HILFE_UNTERDRUECKT, LEGENDE_UNTERDRUECKT, prozent
+
+RICHTUNG_TEXT: dict[Richtung, str] = {
+    Richtung.HOEHER_BESSER: "höher ist besser",
+    Richtung.NIEDRIGER_BESSER: "niedriger ist besser",
+}
+
+
+def diagramm(fig: go.Figure, *, key: str | None = None) -> None:
+    """Show a plotly figure across the full width, without logo and selection tools."""
+    st.plotly_chart(fig, config=KONFIG, key=key)
+
+
+def status_chip(status: str) -> str:
+    """HTML of a status label on its status colour (text colour chosen for contrast)."""
+    farbe = status_farbe(status)
+    return (
+        f'<span style="background:{farbe};color:{textfarbe(farbe)};padding:0.15em 0.6em;'
+        f'border-radius:0.8em;font-size:0.9em;white-space:nowrap">{html.escape(status)}</span>'
+    )
+
+
+def zielkachel(stand: Zielstand, trend: Zieltrend) -> None:
+    """One goal at a glance: attainment, status chip, trend arrow, indicators per status."""
+    with st.container(border=True):
+        st.markdown(f"**Ziel {stand.ziel.value}) {ZIEL_NAMEN[stand.ziel]}**")
+        wert = "–" if stand.zielerreichung is None else prozent(stand.zielerreichung)
+        st.metric(
+            f"Zielerreichung Ziel {stand.ziel.value}",
+            f"{wert} {trend.pfeil}".strip(),
+            help="Mittel der Zielerreichung der Indikatoren mit Zielwert, je Indikator "
+            "höchstens 100 %. Der Pfeil zeigt, ob die meisten Indikatoren im letzten Quartal "
+            "gestiegen (↑) oder gefallen (↓) sind.",
+        )
+        st.markdown(status_chip(str(stand.status)), unsafe_allow_html=True)
+        zaehlung = " · ".join(
+            f"{anzahl} {status}" for status, anzahl in stand.anzahl.items() if anzahl
+        )
+        st.caption(f"{zaehlung or 'kein Indikator mit Zielwert'}  \n{trend.text}")
+
+
+def beschreibung(ind: Indikator) -> None:
+    """The indicator's German description one click away (a popover)."""
+    with st.popover("Was wird gemessen?", icon=":material/info:"):
+        st.markdown(f"**{ind.id} – {ind.name}**\n\n{ind.beschreibung}")
+        st.markdown(
+            f"- Wirkungsziel: {ind.ziel.value}) {ZIEL_NAMEN[ind.ziel]}\n"
+            f"- Stufe der Wirkungstreppe: {ind.stufe} – {WIRKUNGSTREPPE[ind.stufe]}\n"
+            f"- Einheit: {ind.einheit} ({RICHTUNG_TEXT[ind.richtung]})\n"
+            f"- Datenquelle: {ind.quelle.value}\n"
+            f"- Berechnung: {BERECHNUNG_LABEL[ind.berechnung]}"
+        )
+
+
+def auswahl_text(filter_: Filter, namen: dict[str, str]) -> str:
+    """One line that says what the numbers on the page cover."""
+    orte = (
+        "alle Standorte"
+        if not filter_.standorte
+        else ", ".join(namen.get(s, s) for s in filter_.standorte)
+    )
+    zeit = "gesamter Zeitraum"
+    if filter_.von and filter_.bis:
+        zeit = f"{filter_.von:%d.%m.%Y} – {filter_.bis:%d.%m.%Y}"
+    formate = (
+        "alle Formate"
+        if not filter_.formate
+        else ", ".join(FORMAT_LABELS.get(f, f) for f in filter_.formate)
+    )
+    return (
+        f"Auswahl: {orte} · {zeit} · {formate} · Gruppen nach "
+        f"{GRUPPIERUNG_LABEL[filter_.gruppierung]}"
+    )
+
+
+def legende_unterdrueckung() -> None:
+    st.caption(LEGENDE_UNTERDRUECKT, help=HILFE_UNTERDRUECKT)
+
+
+def keine_daten(was: str = "Für diese Auswahl") -> None:
+    """The empty state: say that the selection holds no data and what to do about it."""
+    st.info(
+        f"{was} liegen keine Daten vor. Bitte in der Seitenleiste mehr Standorte, Formate oder "
+        "einen längeren Zeitraum wählen – oder auf der Seite „Datenimport“ Daten einlesen.",
+        icon=":material/filter_alt_off:",
+    )
+
+
+def status_legende() -> str:
+    """Caption text naming the status colours in words (colour is never the only cue)."""
+    return "Status: " + ", ".join(str(s) for s in Status) + " – Regel auf der Seite „Methodik“."

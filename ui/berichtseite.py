@@ -1,0 +1,93 @@
+"""The Bericht page's pieces: the report's filter from the user's choice, the downloads, a preview.
+
+The Excel workbook is :func:`monitor.bericht.bericht_bytes` — the same workbook as
+``python -m monitor export`` — built only when the button is clicked (Streamlit calls the data
+function on demand), so choosing sites or quarters stays fast even for a large project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indikatoren.definitionen import ZIEL_NAMEN
+from indikatoren.filter import Filter
+from monitor.ausgabe import INDIKATOR_JSON, als_csv
+from monitor.bericht import bericht_bytes
+from monitor.db import Datenbank
+from ui.aufbereitung import indikator_tabelle
+from ui.seitenleiste import quartal_grenzen
+
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIME_CSV = "text/csv"
+ZIEL_AUSWAHL: dict[str, str] = {
+    ziel.value: f"{ziel.value}) {name}" for ziel, name in ZIEL_NAMEN.items()
+}
+
+
+def quartal(datum: date) -> str:
+    """The quarter of a date as the period filter writes it ("2026-Q3")."""
+    return f"{datum.year}-Q{(datum.month - 1) // 3 + 1}"
+
+
+def zeitraum_vorgabe(filter_: Filter, quartale: Sequence[str]) -> tuple[str, str]:
+    """The sidebar's period as a pair of quarters (the full range when it is not restricted)."""
+    von = quartal(filter_.von) if filter_.von else quartale[0]
+    bis = quartal(filter_.bis) if filter_.bis else quartale[-1]
+    return (von if von in quartale else quartale[0], bis if bis in quartale else quartale[-1])
+
+
+def bericht_filter(
+    standorte: Sequence[str], zeitraum: tuple[str, str] | None, quartale: Sequence[str]
+) -> Filter:
+    """Sites and quarters → the engine filter (no dates when all quarters are chosen)."""
+    alle = zeitraum is None or (tuple(zeitraum) == (quartale[0], quartale[-1]))
+    if alle or zeitraum is None:
+        return Filter(standorte=tuple(standorte))
+    return Filter(
+        standorte=tuple(standorte),
+        von=quartal_grenzen(zeitraum[0])[0],
+        bis=quartal_grenzen(zeitraum[1])[1],
+    )
+
+
+def excel(db: Datenbank, filter_: Filter) -> Callable[[], bytes]:
+    """The report workbook, built when the download is clicked."""
+    return lambda: bericht_bytes(db, filter_)
+
+
+def _je_ziel(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
+    """Indicator rows of the chosen goals, for the whole selection and each site (all groups)."""
+    return indikatoren[indikatoren["ziel"].isin(list(ziele))]
+
+
+def csv(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> bytes:
+    """The indicator table (keys as ``indikatoren --format csv``) for German Excel."""
+    return als_csv(_je_ziel(indikatoren, ziele)[list(INDIKATOR_JSON)], deutsch=True)
+
+
+def dateiname(filter_: Filter, endung: str, heute: date | None = None) -> str:
+    """``wirkungsbericht_2026-11-27.xlsx``; with the period when one is chosen."""
+    teile = ["wirkungsbericht" if endung == "xlsx" else "indikatoren"]
+    if filter_.von and filter_.bis:
+        teile.append(f"{quartal(filter_.von)}_bis_{quartal(filter_.bis)}")
+    teile.append((heute or date.today()).isoformat())
+    return "_".join(teile) + f".{endung}"
+
+
+VORSCHAU_KONFIG = {
+    spalte: st.column_config.TextColumn(alignment="right")
+    for spalte in ("Wert", "n", "Zielwert", "Zielerreichung")
+}
+
+
+def vorschau(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
+    """Whole-selection values of the chosen goals with target status (what the report leads with).
+
+    The same display table as the goal pages (:func:`ui.aufbereitung.indikator_tabelle`).
+    """
+    tabelle = indikator_tabelle(indikatoren, {}).drop(columns=["Trend"])
+    return tabelle[tabelle["Ziel"].isin(list(ziele))].reset_index(drop=True)

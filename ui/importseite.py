@@ -1,0 +1,186 @@
+"""The Datenimport page's logic: check uploaded files, import them, templates, demo removal.
+
+Everything here works on bytes plus a file name — exactly what ``st.file_uploader`` delivers and
+what :mod:`monitor.importieren` accepts — so the page stays a thin layout and these functions
+can be tested with real files. A check is kept in the session per set of files (by content
+hash): Streamlit reruns the page on every click, and a 100 000-row survey should be read once,
+not on every rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+import streamlit as st
+
+from monitor import schema
+from monitor.ausgabe import als_csv
+from monitor.db import Datenbank
+from monitor.einlesen import EingabeFehler, lies_bytes
+from monitor.importieren import Importergebnis, importiere_stapel, pruefe_stapel
+from monitor.pruefung import ArtNichtErkannt, Pruefergebnis
+from monitor.schema import Art
+from monitor.vorlagen import DATEINAMEN, vorlage_bytes
+from ui.format import tabelle
+
+#: File endings the uploader accepts (what :mod:`monitor.einlesen` reads).
+ENDUNGEN: tuple[str, ...] = ("csv", "txt", "xlsx", "xlsm")
+VORSCHAU_ZEILEN = 10
+AUTOMATISCH = "automatisch"
+ART_AUSWAHL: dict[str, str] = {AUTOMATISCH: "automatisch erkennen"} | {
+    art.value: label for art, label in schema.ART_LABELS.items()
+}
+MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIME_CSV = "text/csv"
+_SITZUNG = "_importpruefung"
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One uploaded file: its name as the user sees it and its content."""
+
+    name: str
+    inhalt: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.inhalt).hexdigest()
+
+
+@dataclass
+class Stapelpruefung:
+    """The check of all uploaded files together (a Standorte file may introduce sites)."""
+
+    pruefungen: list[Pruefergebnis] = field(default_factory=list)
+    #: A file that cannot be read or whose kind is unclear: German message, nothing checked.
+    lesefehler: str | None = None
+    #: The first rows of each file as read (index = row in the file), in upload order.
+    vorschau: list[pd.DataFrame] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.lesefehler is None and all(p.ok for p in self.pruefungen)
+
+    @property
+    def fehler_gesamt(self) -> int:
+        return sum(p.fehler_gesamt for p in self.pruefungen)
+
+
+def art_wahl(schluessel: str) -> Art | None:
+    """The kind chosen in the select box; ``None`` = detect from the columns."""
+    return None if schluessel == AUTOMATISCH else Art(schluessel)
+
+
+def _meldung(fehler: EingabeFehler) -> str:
+    text = str(fehler)
+    if isinstance(fehler, ArtNichtErkannt):
+        text = text.replace(" (z. B. --art befragung)", "") + (
+            " Tipp: Die Art lässt sich oben unter „Art der Datei“ auswählen."
+        )
+    return text
+
+
+def zeilen_text(anzahl: int) -> str:
+    """ "1 Datenzeile" / "1.234 Datenzeilen"."""
+    menge = f"{anzahl:,}".replace(",", ".")
+    return f"{menge} {'Datenzeile' if anzahl == 1 else 'Datenzeilen'}"
+
+
+def pruefe_uploads(db: Datenbank, uploads: Sequence[Upload], art: Art | None) -> Stapelpruefung:
+    """Check the files against the database (changes nothing) and read a preview of each."""
+    try:
+        pruefungen = pruefe_stapel(db, [(u.inhalt, u.name) for u in uploads], art)
+    except EingabeFehler as fehler:
+        return Stapelpruefung(lesefehler=_meldung(fehler))
+    vorschau = [lies_bytes(u.inhalt, u.name).head(VORSCHAU_ZEILEN) for u in uploads]
+    return Stapelpruefung(pruefungen, vorschau=vorschau)
+
+
+def gepruefte_uploads(db: Datenbank, uploads: Sequence[Upload], art: Art | None) -> Stapelpruefung:
+    """:func:`pruefe_uploads`, remembered in the session while the same files stay selected."""
+    schluessel = (tuple((u.name, u.sha256) for u in uploads), art)
+    gemerkt = st.session_state.get(_SITZUNG)
+    if gemerkt is None or gemerkt[0] != schluessel:
+        gemerkt = (schluessel, pruefe_uploads(db, uploads, art))
+        st.session_state[_SITZUNG] = gemerkt
+    return gemerkt[1]
+
+
+def vergessen() -> None:
+    """Drop the remembered check (after an import the database and so the check changed)."""
+    st.session_state.pop(_SITZUNG, None)
+
+
+def importiere_uploads(
+    db: Datenbank, uploads: Sequence[Upload], art: Art | None
+) -> list[Importergebnis]:
+    """Import all files in one transaction — all rows of all files, or nothing.
+
+    Raises :class:`monitor.importieren.ImportAbgelehnt` (or another
+    :class:`~monitor.einlesen.EingabeFehler`) when anything is wrong; then nothing changed.
+    """
+    return importiere_stapel(db, [(u.inhalt, u.name) for u in uploads], art)
+
+
+def zusammenfassung(ergebnisse: Sequence[Importergebnis]) -> str:
+    """German summary of an import for the success message (one paragraph per file)."""
+    return "\n\n".join(str(e).replace("\n- ", "  \n– ") for e in ergebnisse)
+
+
+def fehler_csv(pruefung: Pruefergebnis) -> bytes:
+    """The error table (Zeile, Spalte, Wert, Grund) as CSV for German Excel."""
+    return als_csv(pruefung.fehler_tabelle(), deutsch=True)
+
+
+def fehlerbericht_dateiname(pruefung: Pruefergebnis) -> str:
+    stamm = pruefung.dateiname.rsplit(".", 1)[0] or "datei"
+    return f"pruefbericht_{stamm}.csv"
+
+
+@cache
+def vorlage(art: Art, format_: str) -> bytes:
+    """An empty template (cached: it never changes while the program runs)."""
+    return vorlage_bytes(art, "xlsx" if format_ == "xlsx" else "csv")
+
+
+def vorlage_dateiname(art: Art, format_: str) -> str:
+    return f"{DATEINAMEN[art]}.{format_}"
+
+
+def pruefbericht_zeigen(ergebnis: Pruefergebnis, vorschau: pd.DataFrame, nummer: int) -> None:
+    """The check report of one file: verdict, error table with CSV download, notes, preview.
+
+    ``nummer`` (the file's position in the upload) keeps widget keys apart for equal files.
+    """
+    st.subheader(f"{ergebnis.dateiname} – {schema.ART_LABELS[ergebnis.art]}")
+    if ergebnis.ok:
+        st.success(
+            f"{zeilen_text(ergebnis.zeilen)}, keine Fehler – bereit zum Import.",
+            icon=":material/check:",
+        )
+    else:
+        st.error(
+            f"{ergebnis.fehler_gesamt} Fehler in {zeilen_text(ergebnis.zeilen)} – so wird die "
+            "Datei nicht übernommen. Bitte in der Datei korrigieren und erneut hochladen.",
+            icon=":material/error:",
+        )
+        tabelle(ergebnis.fehler_tabelle())
+        if ergebnis.fehler_gesamt > len(ergebnis.fehler):
+            st.caption(f"Gezeigt werden die ersten {len(ergebnis.fehler)} Fehler.")
+        st.download_button(
+            "Prüfbericht als CSV herunterladen",
+            fehler_csv(ergebnis),
+            file_name=fehlerbericht_dateiname(ergebnis),
+            mime=MIME_CSV,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"pruefbericht_{nummer}",
+        )
+    for hinweis in ergebnis.hinweise:
+        st.warning(hinweis, icon=":material/info:")
+    with st.expander(f"Vorschau: die ersten {VORSCHAU_ZEILEN} Zeilen der Datei"):
+        st.dataframe(vorschau.rename_axis("Zeile"))

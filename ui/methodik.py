@@ -1,0 +1,161 @@
+"""Sections of the Methodik page, written for readers who are not statisticians.
+
+Definitions are read from the declarations (:mod:`indikatoren.katalog`), thresholds from
+:class:`indikatoren.unterdrueckung.Schwellen`, the status rule from
+:data:`indikatoren.zielerreichung.REGEL_TEXT` — so the page cannot drift from what the engine
+computes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indikatoren.definitionen import BERECHNUNG_LABEL, WIRKUNGSTREPPE, ZIEL_NAMEN, Ziel
+from indikatoren.katalog import INDIKATOREN
+from indikatoren.unterdrueckung import Schwellen
+from indikatoren.zielerreichung import AUF_KURS_AB, REGEL_TEXT, VERZUG_AB, Status
+from ui import bausteine, diagramme
+from ui.aufbereitung import indikatoren_des_ziels
+from ui.bausteine import RICHTUNG_TEXT
+
+
+def indikator_uebersicht() -> pd.DataFrame:
+    """All indicators with their declared properties (one row each)."""
+    return pd.DataFrame(
+        [
+            {
+                "ID": i.id,
+                "Indikator": i.name,
+                "Ziel": f"{i.ziel.value}) {ZIEL_NAMEN[i.ziel]}",
+                "Stufe": f"{i.stufe} – {WIRKUNGSTREPPE[i.stufe]}",
+                "Einheit": i.einheit,
+                "Richtung": RICHTUNG_TEXT[i.richtung],
+                "Quelle": i.quelle.value,
+                "Berechnung": BERECHNUNG_LABEL[i.berechnung],
+            }
+            for i in INDIKATOREN
+        ]
+    )
+
+
+def wirkungstreppe() -> None:
+    st.header("Wirkungstreppe")
+    st.markdown(
+        "Die Wirkungstreppe (PHINEO) ordnet, *wie weit* eine Wirkung reicht: von Aktivitäten, "
+        "die stattfinden (Stufe 1), über Menschen, die erreicht werden und die Angebote "
+        "annehmen (2–3), bis zu veränderten Einstellungen und Fähigkeiten (4), verändertem "
+        "Handeln (5), einer veränderten Lebenslage (6) und einer veränderten Gesellschaft (7). "
+        "Stufen 1–3 beschreiben Leistungen (Output), 4–6 Wirkungen bei den Zielgruppen "
+        "(Outcome), 7 gesellschaftliche Wirkung (Impact). Jeder Indikator misst auf einer Stufe:"
+    )
+    bausteine.diagramm(diagramme.wirkungstreppe(INDIKATOREN))
+    st.markdown(
+        "\n".join(f"{stufe}. {text}" for stufe, text in WIRKUNGSTREPPE.items())
+        + "\n\nStufen 6 und 7 lassen sich in der Laufzeit eines Projekts kaum messen; kein "
+        "Indikator beansprucht sie."
+    )
+
+
+def indikatoren() -> None:
+    st.header("Indikatoren")
+    st.markdown(
+        "Jeder Indikator ist einmal festgelegt und wird für jeden Standort, das ganze Projekt, "
+        "jede Gruppe und jedes Quartal gleich berechnet. Anteile werden aus Zähler und Nenner "
+        "zusammengefasst, nie als Durchschnitt der Standortwerte."
+    )
+    uebersicht = indikator_uebersicht()
+    st.dataframe(uebersicht, hide_index=True, height=36 * (len(uebersicht) + 1) + 4)
+    for ziel in Ziel:
+        with st.expander(f"Definitionen zu Ziel {ziel.value}) {ZIEL_NAMEN[ziel]}"):
+            for ind in indikatoren_des_ziels(ziel):
+                st.markdown(
+                    f"**{ind.id} – {ind.name}**  \n{ind.beschreibung}  \n"
+                    f"*Stufe {ind.stufe} ({WIRKUNGSTREPPE[ind.stufe]}) · Einheit: {ind.einheit}, "
+                    f"{RICHTUNG_TEXT[ind.richtung]} · Quelle: {ind.quelle.value} · "
+                    f"Berechnung: {BERECHNUNG_LABEL[ind.berechnung]}*"
+                )
+
+
+def statistik() -> None:
+    st.header("Statistik")
+    st.markdown(
+        """
+**Vorher-Nachher-Vergleiche (gepaarte Messung).** Verglichen werden nur Personen, die am selben
+Standort sowohl zu Beginn (T0) als auch am Ende (T1) bzw. bei der Nachbefragung (T2) geantwortet
+haben – verbunden über ihren pseudonymen Code. So vergleicht jede Person sich mit sich selbst.
+Ausgewiesen werden die Zahl der Paare *n*, der Mittelwert vorher und nachher und die mittlere
+Veränderung $\\bar d$ (Mittel der Differenzen nachher − vorher).
+
+**95-%-Konfidenzintervall.** Der Bereich, in dem die wahre Veränderung mit 95 % Sicherheit
+liegt: $\\bar d \\pm t_{0{,}975;\\,n-1} \\cdot s_d / \\sqrt{n}$ ($s_d$: Standardabweichung der
+Differenzen, $t$: Wert der t-Verteilung). Schließt das Intervall die 0 nicht ein, ist die
+Veränderung statistisch gesichert. Der p-Wert stammt aus dem gepaarten t-Test.
+
+**Effektstärke.** Wie groß eine Veränderung ist, unabhängig von der Skala:
+$d_z = \\bar d / s_d$, mit Korrektur für kleine Gruppen $g_z = d_z \\cdot J$,
+$J = 1 - \\frac{3}{4(n-1) - 1}$. Faustregel: um 0,2 klein, 0,5 mittel, 0,8 groß.
+
+**Ja/Nein-Fragen vorher und nachher** (C2, C3): Anteil „ja“ vorher und nachher bei denselben
+Personen, Differenz in Prozentpunkten mit Intervall; der p-Wert aus dem exakten McNemar-Test,
+der nur die Personen zählt, deren Antwort sich geändert hat.
+
+**Anteile** (z. B. Zufriedenheit): Intervall nach Wilson, das auch bei kleinen Zahlen und
+Anteilen nahe 0 % oder 100 % verlässlich ist. **Zählgrößen** (Teilnehmende, Aktivitäten) haben
+kein Intervall.
+
+**Match-Quote.** Neben jedem Vorher-Nachher-Ergebnis steht, welcher Anteil der Personen mit
+Eingangsfragebogen (T0) auch zu T1 bzw. T2 am selben Standort geantwortet hat. Ist sie niedrig,
+beruht das Ergebnis auf einer möglicherweise besonderen Teilgruppe (z. B. den Motivierteren).
+
+**Standortvergleiche** zeigen Werte mit Intervallen in alphabetischer Reihenfolge, nicht als
+Rangliste: Bei kleinen Fallzahlen überlappen die Intervalle meist, eine Rangfolge wäre Zufall.
+"""
+    )
+
+
+def unterdrueckung() -> None:
+    schwellen = Schwellen.aus_umgebung()
+    st.header("Datenschutz")
+    st.markdown(
+        f"""
+- Teilnehmende erscheinen nur unter ihrem **pseudonymen Code**; Namen, E-Mail-Adressen,
+  Telefonnummern, Anschriften und IP-Adressen werden beim Import verworfen und nie gespeichert.
+- **Kleine Zellen werden unterdrückt:** Ein Wert, der auf weniger als
+  **{schwellen.min_personen} Personen** beruht, wird nicht angezeigt, sondern als
+  „< {schwellen.min_personen}“ markiert – das ist nicht dasselbe wie 0.
+  Vorher-Nachher-Veränderungen brauchen mindestens **{schwellen.min_paare} Paare**, sonst
+  steht dort „< {schwellen.min_paare}“. In Verlaufsdiagrammen bleibt ein solches Quartal eine
+  Lücke.
+- **Zweite Unterdrückung:** Stehen eine Summe und ihre Teile nebeneinander (etwa alle
+  Standorte und das Projekt, oder „mit“ und „ohne Migrationsgeschichte“ und gesamt) und wäre
+  nur ein Teil verborgen, ließe er sich durch Abziehen zurückrechnen. Dann wird ein zweiter Teil
+  mit verborgen – der kleinste, damit möglichst wenig Information verloren geht.
+- Das gilt überall gleich: im Dashboard, auf der Kommandozeile und im Excel-Bericht, weil die
+  Unterdrückung schon bei der Berechnung geschieht.
+"""
+    )
+
+
+def zielerreichung() -> None:
+    st.header("Zielerreichung und Status")
+    st.markdown(
+        "Für jeden Indikator können Zielwerte festgelegt werden – für das ganze Projekt und je "
+        "Standort, mit Basiswert und Stichtag. Daraus ergeben sich Zielerreichung und Status:"
+    )
+    st.info(REGEL_TEXT, icon=":material/rule:")
+    st.markdown(
+        f"""
+In Zahlen: *auf Kurs* heißt mindestens {AUF_KURS_AB * 100:.0f} % des bis heute erwartbaren
+Fortschritts, *Verzug* mindestens {VERZUG_AB * 100:.0f} %. Status-Farben:
+{", ".join(bausteine.status_chip(str(s)) for s in Status)}.
+
+**Ein Wirkungsziel als Ganzes** (Übersicht, Zielseiten): Die Zielerreichung ist der Mittelwert
+der Indikatoren mit Zielwert, jeder höchstens mit 100 % gezählt – so verdeckt ein übererfüllter
+Indikator keinen zurückliegenden. Status *kritisch*, wenn mindestens ein Drittel der
+Indikatoren kritisch ist; *Verzug*, wenn mindestens ein Drittel in Verzug oder kritisch ist;
+*erreicht*, wenn alle erreicht sind; sonst *auf Kurs*. Der **Trendpfeil** zeigt, ob die meisten
+Indikatoren vom vorletzten zum letzten Quartal gestiegen (↑) oder gefallen (↓) sind.
+""",
+        unsafe_allow_html=True,
+    )

@@ -1,0 +1,185 @@
+"""Parts of the overview page: key figures, the indicator table, data freshness, the inventory.
+
+Kept out of ``pages/uebersicht.py`` so the page reads as a list of sections. Every number comes
+from the released engine result, the cached inventory (:mod:`monitor.bestand`) or the activity
+counts (:mod:`monitor.reichweite`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from indikatoren.engine import Ergebnis
+from indikatoren.filter import GRUPPIERUNG_LABEL, Filter
+from indikatoren.unterdrueckung import GESAMT
+from monitor.bestand import Bestand, fragebogen_je_standort_lang
+from monitor.schema import FORMAT_LABELS, WELLEN
+from ui import aufbereitung as auf
+from ui import bausteine
+from ui.farben import status_farbe, textfarbe
+from ui.format import LEGENDE_UNTERDRUECKT, UNTERDRUECKT, prozent, tabelle, zahl
+
+# Waves as one hue getting lighter over time: order, not judgement (no red for T2).
+WELLEN_FARBEN = ["#1b4f72", "#3c8dbc", "#9ecae1"]
+
+
+def bestand_kennzahlen(bestand: Bestand) -> None:
+    """Headline counts of the database (all data, independent of the filter)."""
+    kennzahlen = bestand.kennzahlen
+    spalten = st.columns(4)
+    spalten[0].metric("Standorte", zahl(kennzahlen.standorte))
+    spalten[1].metric("Teilnehmende", zahl(kennzahlen.teilnehmende), help="Verschiedene Codes")
+    spalten[2].metric("Fragebögen", zahl(kennzahlen.fragebogen), help="Alle Wellen (T0, T1, T2)")
+    spalten[3].metric("Aktivitäten", zahl(kennzahlen.aktivitaeten))
+
+
+def bestand_anzeigen(bestand: Bestand) -> None:
+    """The inventory: questionnaires per site and wave, participants, activities per site."""
+    st.markdown("**Fragebögen je Standort und Welle**")
+    diagramm = px.bar(
+        fragebogen_je_standort_lang(bestand.fragebogen_je_standort),
+        x="Standort",
+        y="Fragebögen",
+        color="Welle",
+        barmode="group",
+        category_orders={"Welle": list(WELLEN)},
+        color_discrete_sequence=WELLEN_FARBEN,
+    )
+    diagramm.update_layout(
+        xaxis_title=None,
+        yaxis_title="Anzahl Fragebögen",
+        legend_title_text="Welle",
+        separators=",.",
+        margin={"t": 10},
+        font={"size": 14},
+    )
+    bausteine.diagramm(diagramm)
+    st.caption("T0 = Beginn, T1 = Ende des Angebots, T2 = Nachbefragung nach 3–6 Monaten.")
+    tabelle(bestand.fragebogen_je_standort)
+    st.markdown("**Teilnehmende je Standort**")
+    st.caption("Verschiedene Codes; die Migrationsgeschichte stammt aus dem Eingangsfragebogen.")
+    tabelle(bestand.teilnehmende_je_standort)
+    links, rechts = st.columns([1, 2])
+    with links:
+        st.markdown("**Fragebögen je Format**")
+        tabelle(bestand.fragebogen_je_format)
+    with rechts:
+        st.markdown("**Aktivitäten je Standort und Format**")
+        tabelle(bestand.aktivitaeten_je_standort)
+    st.caption(LEGENDE_UNTERDRUECKT)
+
+
+def kennzahlen(
+    ergebnis: Ergebnis, reichweite: pd.DataFrame, filter_: Filter, bezug: str = GESAMT
+) -> None:
+    """Reach, activities per format, response and match rates for the selection."""
+    ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
+    a1 = ganz[(ganz["indikator"] == "A1") & (ganz["standort"] == bezug)]
+    gruppen = [g for g in auf.gruppenfolge(a1["gruppe"]) if g != GESAMT]
+    st.markdown(
+        f"**Erreichte Teilnehmende** (Eingangsfragebogen T0) nach "
+        f"{GRUPPIERUNG_LABEL[filter_.gruppierung]}"
+    )
+    spalten = st.columns(1 + max(len(gruppen), 1))
+    for spalte, gruppe in zip(spalten, [GESAMT, *gruppen], strict=False):
+        zeile = a1[a1["gruppe"] == gruppe]
+        wert = None if zeile.empty else zeile.iloc[0]["wert"]
+        spalte.metric(
+            "Erreichte Teilnehmende" if gruppe == GESAMT else f"davon {auf.gruppe_label(gruppe)}",
+            zahl(wert),
+        )
+    st.markdown("**Aktivitäten nach Format**")
+    spalten = st.columns(len(reichweite))
+    for spalte, zeile in zip(spalten, reichweite.itertuples(index=False), strict=True):
+        name = (
+            "Aktivitäten gesamt"
+            if zeile.format == GESAMT
+            else f"Aktivitäten {FORMAT_LABELS[zeile.format]}"
+        )
+        spalte.metric(
+            name,
+            zahl(zeile.aktivitaeten),
+            help=f"{zahl(zeile.teilnahmen)} Teilnahmen, davon {zahl(zeile.neue_teilnehmende)} "
+            "erstmals Teilnehmende",
+        )
+    st.markdown("**Rücklauf und Match-Quoten**")
+    spalten = st.columns(3)
+    gesamt_a1 = a1[a1["gruppe"] == GESAMT]
+    neue = int(reichweite.loc[reichweite["format"] == GESAMT, "neue_teilnehmende"].sum())
+    if gesamt_a1.empty or gesamt_a1.iloc[0]["unterdrueckt"]:
+        ruecklauf = UNTERDRUECKT
+    else:
+        ruecklauf = prozent(100 * gesamt_a1.iloc[0]["wert"] / neue) if neue else "–"
+    spalten[0].metric(
+        "Rücklauf Eingangsbefragung",
+        ruecklauf,
+        help="Personen mit Eingangsfragebogen (T0) je 100 erstmals Teilnehmende laut "
+        "Aktivitätsdokumentation – ein Näherungswert, denn wer an mehreren Standorten "
+        "teilnimmt, zählt dort jeweils neu.",
+    )
+    vn = ergebnis.vorher_nachher
+    for spalte, welle in zip(spalten[1:], ("T1", "T2"), strict=True):
+        zeile = vn[
+            (vn["standort"] == bezug)
+            & (vn["gruppe"] == GESAMT)
+            & (vn["periode"] == GESAMT)
+            & (vn["welle"] == welle)
+        ].head(1)
+        quote = (
+            "–"
+            if zeile.empty
+            else UNTERDRUECKT
+            if zeile.iloc[0]["match_unterdrueckt"]
+            else prozent(zeile.iloc[0]["match_quote"])
+        )
+        spalte.metric(
+            f"Match-Quote T0→{welle}",
+            quote,
+            help=f"Anteil der Personen mit T0-Fragebogen, die auch zu {welle} am selben Standort "
+            "geantwortet haben (gleicher Code).",
+        )
+
+
+def _status_stil(status: str) -> str:
+    farbe = status_farbe(status)
+    return f"background-color: {farbe}; color: {textfarbe(farbe)}"
+
+
+def indikator_tabelle(daten: pd.DataFrame) -> None:
+    """All indicators with value, interval, n, target, attainment, status (coloured) and trend."""
+    st.dataframe(
+        daten.style.map(_status_stil, subset=["Status"]),
+        hide_index=True,
+        height=36 * (len(daten) + 1) + 4,  # every indicator visible, no inner scrolling
+        column_config={
+            "ID": st.column_config.TextColumn(width=45),
+            "Ziel": st.column_config.TextColumn(width=40),
+            "Stufe": st.column_config.NumberColumn(width=50, help="Stufe der Wirkungstreppe"),
+            "Indikator": st.column_config.TextColumn(width=230),
+            "Wert": st.column_config.TextColumn(
+                help="Anteile in %, Veränderungen vorher → nachher (T0→T1) mit Vorzeichen. "
+                f"„{UNTERDRUECKT}“: aus Datenschutzgründen nicht ausgewiesen."
+            ),
+            "95-%-KI": st.column_config.TextColumn(help="95-%-Konfidenzintervall"),
+            "n": st.column_config.TextColumn(width=60, help="Personen, Paare bzw. Aktivitäten"),
+            "Trend": st.column_config.TextColumn(
+                help="Richtung vom vorletzten zum letzten Quartal"
+            ),
+        },
+    )
+
+
+def aktualitaet_anzeigen(letzte_importe: pd.DataFrame, filter_: Filter) -> None:
+    """Last import per site, flagged when older than a quarter (or missing)."""
+    stand = auf.aktualitaet(letzte_importe, date.today(), filter_.standorte)
+    veraltet = int(stand["Aktualität"].str.startswith("⚠").sum())
+    if veraltet:
+        st.warning(
+            f"{veraltet} Standort(e) ohne Import in den letzten drei Monaten.",
+            icon=":material/schedule:",
+        )
+    tabelle(stand)
