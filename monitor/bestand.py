@@ -207,7 +207,10 @@ def aktivitaeten_je_standort(db: Datenbank) -> pd.DataFrame:
 
 def _art_labels(arten: pd.Series) -> pd.Series:
     """Kind keys of ``importe`` ("befragung", "demo" …) as the German labels users read."""
-    labels = {art.value: label for art, label in ART_LABELS.items()} | {"demo": "Demo-Daten"}
+    labels = {art.value: label for art, label in ART_LABELS.items()} | {
+        "demo": "Demo-Daten",
+        "demo_entfernt": "Demo-Daten entfernt",
+    }
     return arten.map(lambda art: labels.get(art, art), na_action="ignore")
 
 

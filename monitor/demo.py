@@ -993,9 +993,30 @@ def lade_demo(
 
 
 def entferne_demo(db: Datenbank) -> int:
-    """Remove every demo row from all tables in one transaction; returns how many went."""
+    """Remove every demo row from all tables in one transaction; returns how many went.
+
+    The removal is logged in ``importe`` (art ``demo_entfernt``, not a demo row): the import
+    history shows it, and the database no longer counts as never used, so the next start of
+    the dashboard does not load the demo data again.
+    """
     with db.transaction() as cur:
-        return _entferne(cur)
+        anzahl = _entferne(cur)
+        if anzahl:
+            jetzt = datetime.now()
+            cur.execute(
+                "INSERT INTO importe (import_id, dateiname, sha256, art, zeilen, neu, "
+                "aktualisiert, zeitpunkt, ergebnis, demo) "
+                "VALUES (nextval('import_id_seq'), ?, ?, ?, ?, 0, 0, ?, ?, false)",
+                [
+                    "Demo-Daten entfernt",
+                    hashlib.sha256(f"demo_entfernt {jetzt.isoformat()}".encode()).hexdigest(),
+                    "demo_entfernt",
+                    anzahl,
+                    jetzt,
+                    f"{anzahl} Demo-Zeilen entfernt",
+                ],
+            )
+        return anzahl
 
 
 def hat_daten(db: Datenbank) -> bool:

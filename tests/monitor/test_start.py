@@ -49,3 +49,18 @@ def test_importierte_daten_bekommen_keine_demo_daten(tmp_path: Path) -> None:
     with bereitstellen(pfad) as db:
         assert not bestand.hat_demo(db)
         assert db.rows(ZAEHLUNG)[0] == (1, 0, 0)
+
+
+def test_entfernte_demo_daten_kommen_nicht_wieder(tmp_path: Path) -> None:
+    """Removing the demo leaves an empty database; the next start must not refill it."""
+    from monitor.demo import entferne_demo
+
+    pfad = tmp_path / "monitor.duckdb"
+    with bereitstellen(pfad) as db:
+        assert entferne_demo(db) > 0
+        assert db.rows(ZAEHLUNG)[0] == (0, 0, 0)
+        protokoll = db.rows("SELECT art, demo FROM importe")
+        assert protokoll == [("demo_entfernt", False)]
+    with bereitstellen(pfad) as db:
+        assert db.rows(ZAEHLUNG)[0] == (0, 0, 0)
+        assert not bestand.hat_demo(db)
