@@ -13,7 +13,8 @@ every value that comes from a user — sites, dates, formats, wave — is bound 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -163,65 +164,50 @@ def _zeit_format(abfrage: _Abfrage, filter_: Filter, datum: str, format_: str) -
     return abfrage
 
 
-def _bef_cte(filter_: Filter, messgroessen: list[str]) -> tuple[str, dict[str, Any]]:
-    """CTE ``bef``: questionnaires of the chosen sites with group, quarter and the scores a
-    query needs (only those: scale scores are the costly part of every scan)."""
-    abfrage = _standort_filter(filter_)
+def _bef_cte(
+    gruppierung: Gruppierung, zeitraum: _Abfrage, messgroessen: list[str]
+) -> tuple[str, dict[str, Any]]:
+    """CTE ``bef``: questionnaires with group, quarter and the scores a query needs (only
+    those: scale scores are the costly part of every scan). No date filter here: pairs are
+    dated by their later questionnaire, so each query applies the period itself."""
     scores = "".join(
         f",\n       {_score_sql(MESSGROESSEN_NACH_NAME[name])} AS {name}" for name in messgroessen
     )
     sql = (
         "bef AS (SELECT code, standort, welle, datum, format, "
-        f"{_GRUPPE_BEFRAGUNG[filter_.gruppierung]} AS gruppe, {_PERIODE} AS periode"
-        f"{scores}\n  FROM befragungen WHERE {abfrage.sql})"
+        f"{_GRUPPE_BEFRAGUNG[gruppierung]} AS gruppe, {_PERIODE} AS periode"
+        f"{scores}\n  FROM befragungen)"
     )
-    return sql, abfrage.parameter
+    return sql, zeitraum.parameter
 
 
-def _dimensionen(filter_: Filter, praefix: str = "") -> list[str]:
-    dims = [f"{praefix}standort", f"{praefix}gruppe"]
-    if filter_.nach_quartal:
-        dims.append(f"{praefix}periode")
-    return dims
+def _zeitraum(von: date | None, bis: date | None, datum: str) -> _Abfrage:
+    abfrage = _Abfrage()
+    if von:
+        abfrage.wo(f"{datum} >= $von", von=von)
+    if bis:
+        abfrage.wo(f"{datum} <= $bis", bis=bis)
+    return abfrage
 
 
-def _gruppierte_auswahl(filter_: Filter, praefix: str = "") -> tuple[str, str]:
-    """SELECT list of the CUBE dimensions and the GROUP BY clause."""
-    dims = _dimensionen(filter_, praefix)
-    namen = ["standort", "gruppe", "periode"][: len(dims)]
-    auswahl = ", ".join(
-        f"{d} AS _{n}, grouping({d}) AS _g_{n}" for d, n in zip(dims, namen, strict=True)
-    )
-    return auswahl, f"GROUP BY CUBE({', '.join(dims)})"
+#: Finest cells of the base tables; every filter and every total is built from them.
+_FEIN = ["standort", "gruppe", "format", "periode"]
+_FEIN_SQL = "GROUP BY ALL"
 
 
-def _zellen(roh: pd.DataFrame, filter_: Filter) -> pd.DataFrame:
-    """Turn CUBE output into cells labelled with "gesamt"; drop rows of unknown group."""
-    namen = ["standort", "gruppe", "periode"] if filter_.nach_quartal else ["standort", "gruppe"]
-    behalten = np.ones(len(roh), dtype=bool)
-    for name in namen:
-        behalten &= ~((roh[f"_g_{name}"] == 0) & roh[f"_{name}"].isna())
-    roh = roh[behalten].reset_index(drop=True)
-    zellen = pd.DataFrame(index=roh.index)
-    for name in namen:
-        zellen[name] = np.where(roh[f"_g_{name}"] == 1, GESAMT, roh[f"_{name}"].astype(object))
-    if not filter_.nach_quartal:
-        zellen["periode"] = GESAMT
-    werte = roh.drop(columns=[c for c in roh.columns if c.startswith("_")])
-    return pd.concat([zellen, werte], axis=1)
-
-
-# -- queries ---------------------------------------------------------------------------------
-def _einzelwellen(db: Datenbank, filter_: Filter) -> pd.DataFrame:
+# -- queries: sufficient statistics per finest cell ----------------------------------------
+def _einzelwellen(
+    db: Datenbank, g: Gruppierung, von: date | None, bis: date | None
+) -> pd.DataFrame:
     namen = sorted({i.messgroesse for i in INDIKATOREN if i.berechnung is Berechnung.ANTEIL})
-    bef, parameter = _bef_cte(filter_, namen)
-    abfrage = _zeit_format(_Abfrage(), filter_, "datum", "format")
+    zeitraum = _zeitraum(von, bis, "datum")
+    bef, parameter = _bef_cte(g, zeitraum, namen)
     spalten = []
     for ind in INDIKATOREN:
         welle = f"welle = '{ind.welle}'"
         if ind.berechnung is Berechnung.PERSONEN:
             # (code, welle) is the primary key: one row per code and wave, so counting rows
-            # counts distinct codes — without DISTINCT's cost under CUBE.
+            # counts distinct codes — and row counts add up across cells.
             spalten.append(f'count(*) FILTER (WHERE {welle}) AS "{ind.id}__zaehler"')
         elif ind.berechnung is Berechnung.ANTEIL:
             x = ind.messgroesse
@@ -230,21 +216,22 @@ def _einzelwellen(db: Datenbank, filter_: Filter) -> pd.DataFrame:
             spalten.append(
                 f'count({x}) FILTER (WHERE {welle} AND ({bedingung})) AS "{ind.id}__zaehler"'
             )
-    auswahl, gruppierung = _gruppierte_auswahl(filter_)
     sql = (
-        f"WITH {bef} SELECT {auswahl}, {', '.join(spalten)} "
-        f"FROM bef WHERE {abfrage.sql} {gruppierung}"
+        f"WITH {bef} SELECT standort, gruppe, format, periode, {', '.join(spalten)} "
+        f"FROM bef WHERE {zeitraum.sql} {_FEIN_SQL}"
     )
-    return _zellen(db.query(sql, {**parameter, **abfrage.parameter}), filter_)
+    return db.query(sql, parameter)
 
 
-def _paare(db: Datenbank, filter_: Filter) -> pd.DataFrame:
-    """Matched pairs T0→T1 and T0→T2 (same code, same site) in one scan, one row set per wave."""
+def _paare(db: Datenbank, g: Gruppierung, von: date | None, bis: date | None) -> pd.DataFrame:
+    """Matched pairs T0→T1 and T0→T2 (same code, same site) in one scan: per cell and wave the
+    count and the sums (before, after, difference, squared difference) that means, standard
+    deviations and their totals are computed from."""
     namen = sorted({i.messgroesse for i in INDIKATOREN if i.vorher_nachher})
-    bef, parameter = _bef_cte(filter_, namen)
-    abfrage = _zeit_format(_Abfrage(), filter_, "n.datum", "coalesce(n.format, v.format)")
-    abfrage.wo("v.welle = 'T0' AND list_contains($folgewellen, n.welle)")
-    abfrage.parameter["folgewellen"] = list(FOLGEWELLEN)
+    zeitraum = _zeitraum(von, bis, "n.datum")
+    zeitraum.wo("v.welle = 'T0' AND list_contains($folgewellen, n.welle)")
+    zeitraum.parameter["folgewellen"] = list(FOLGEWELLEN)
+    bef, parameter = _bef_cte(g, zeitraum, namen)
     paar_spalten = ", ".join(f"v.{m} AS v_{m}, n.{m} AS n_{m}" for m in namen)
     spalten = []
     for ind in INDIKATOREN:
@@ -260,28 +247,27 @@ def _paare(db: Datenbank, filter_: Filter) -> pd.DataFrame:
         d = f"({n} - {v})"
         spalten += [
             f'count({d}) AS "{ind.id}__n_paare"',
-            f'avg({v}) FILTER (WHERE {n} IS NOT NULL) AS "{ind.id}__mittel_vorher"',
-            f'avg({n}) FILTER (WHERE {v} IS NOT NULL) AS "{ind.id}__mittel_nachher"',
-            f'avg({d}) AS "{ind.id}__differenz"',
-            f'stddev_samp({d}) AS "{ind.id}__sd"',
+            f'sum({v}) FILTER (WHERE {n} IS NOT NULL) AS "{ind.id}__s_vor"',
+            f'sum({n}) FILTER (WHERE {v} IS NOT NULL) AS "{ind.id}__s_nach"',
+            f'sum({d}) AS "{ind.id}__s_d"',
+            f'sum({d} * {d}) AS "{ind.id}__s_d2"',
         ]
-    auswahl, gruppierung = _gruppierte_auswahl(filter_)
     sql = (
         f"WITH {bef}, paare AS (SELECT v.standort, coalesce(n.gruppe, v.gruppe) AS gruppe, "
-        f"n.periode, n.welle, {paar_spalten} FROM bef v JOIN bef n "
-        f"ON v.code = n.code AND v.standort = n.standort WHERE {abfrage.sql}) "
-        f"SELECT welle, {auswahl}, {', '.join(spalten)} FROM paare "
-        f"{gruppierung.replace('GROUP BY ', 'GROUP BY welle, ')}"
+        f"coalesce(n.format, v.format) AS format, n.periode, n.welle, {paar_spalten} "
+        f"FROM bef v JOIN bef n ON v.code = n.code AND v.standort = n.standort "
+        f"WHERE {zeitraum.sql}) "
+        f"SELECT welle, standort, gruppe, format, periode, {', '.join(spalten)} FROM paare "
+        f"{_FEIN_SQL}"
     )
-    return _zellen(db.query(sql, {**parameter, **abfrage.parameter}), filter_)
+    return db.query(sql, parameter)
 
 
-def _match(db: Datenbank, filter_: Filter) -> pd.DataFrame:
-    """T0 codes and how many of them reached T1 and T2 at the same site."""
-    bef, parameter = _bef_cte(filter_, [])
-    abfrage = _zeit_format(_Abfrage(), filter_, "v.datum", "v.format")
-    abfrage.wo("v.welle = 'T0'")
-    auswahl, gruppierung = _gruppierte_auswahl(filter_, "v.")
+def _match(db: Datenbank, g: Gruppierung, von: date | None, bis: date | None) -> pd.DataFrame:
+    """T0 codes and how many of them reached T1 and T2 at the same site (dated by T0)."""
+    zeitraum = _zeitraum(von, bis, "v.datum")
+    zeitraum.wo("v.welle = 'T0'")
+    bef, parameter = _bef_cte(g, zeitraum, [])
     erreicht = ", ".join(f'count({w}.code) AS "n_erreicht_{w}"' for w in FOLGEWELLEN)
     joins = " ".join(
         f"LEFT JOIN bef {w} ON {w}.code = v.code AND {w}.standort = v.standort "
@@ -289,15 +275,17 @@ def _match(db: Datenbank, filter_: Filter) -> pd.DataFrame:
         for w in FOLGEWELLEN
     )
     sql = (
-        f"WITH {bef} SELECT {auswahl}, count(*) AS n_t0, {erreicht} "
-        f"FROM bef v {joins} WHERE {abfrage.sql} {gruppierung}"
+        f"WITH {bef} SELECT v.standort, v.gruppe, v.format, v.periode, count(*) AS n_t0, "
+        f"{erreicht} FROM bef v {joins} WHERE {zeitraum.sql} {_FEIN_SQL}"
     )
-    return _zellen(db.query(sql, {**parameter, **abfrage.parameter}), filter_)
+    return db.query(sql, parameter)
 
 
-def _aktivitaeten(db: Datenbank, filter_: Filter) -> pd.DataFrame:
-    abfrage = _zeit_format(_standort_filter(filter_), filter_, "datum", "format")
-    gruppe = "format" if filter_.gruppierung is Gruppierung.FORMAT else "NULL::VARCHAR"
+def _aktivitaeten(
+    db: Datenbank, g: Gruppierung, von: date | None, bis: date | None
+) -> pd.DataFrame:
+    zeitraum = _zeitraum(von, bis, "datum")
+    gruppe = "format" if g is Gruppierung.FORMAT else "NULL::VARCHAR"
     spalten = []
     for ind in INDIKATOREN:
         b = ind.bedingung
@@ -316,16 +304,80 @@ def _aktivitaeten(db: Datenbank, filter_: Filter) -> pd.DataFrame:
             beide = f"{z} IS NOT NULL AND {n} IS NOT NULL"
             spalten.append(f'coalesce(sum({z}) FILTER (WHERE {beide}), 0) AS "{ind.id}__zaehler"')
             spalten.append(f'coalesce(sum({n}) FILTER (WHERE {beide}), 0) AS "{ind.id}__nenner"')
-    auswahl, gruppierung = _gruppierte_auswahl(filter_)
     sql = (
-        f"WITH akt AS (SELECT *, {gruppe} AS gruppe, {_PERIODE} AS periode FROM aktivitaeten "
-        f"WHERE {abfrage.sql}) SELECT {auswahl}, {', '.join(spalten)} FROM akt {gruppierung}"
+        f"SELECT standort, {gruppe} AS gruppe, format, {_PERIODE} AS periode, "
+        f"{', '.join(spalten)} FROM aktivitaeten WHERE {zeitraum.sql} {_FEIN_SQL}"
     )
-    return _zellen(db.query(sql, abfrage.parameter), filter_)
+    return db.query(sql, zeitraum.parameter)
+
+
+# -- totals: the CUBE over the finest cells, in pandas on small tables -------------------------
+def _wuerfel(fein: pd.DataFrame, filter_: Filter, quartale: tuple[str, str] | None) -> pd.DataFrame:
+    """Select the filter's cells and add every total: sites and groups (and quarters), each
+    with its "gesamt". All columns are additive counts or sums, so totals are exact.
+
+    Rows of unknown group count into the totals over groups only — as in SQL's CUBE.
+    """
+    auswahl = np.ones(len(fein), dtype=bool)
+    if filter_.standorte:
+        auswahl &= fein["standort"].isin(filter_.standorte).to_numpy()
+    if filter_.formate:
+        auswahl &= fein["format"].isin(filter_.formate).to_numpy()
+    if quartale:
+        auswahl &= fein["periode"].between(*quartale).to_numpy()
+    daten = fein[auswahl]
+    extra = ["welle"] if "welle" in fein else []
+    werte = [c for c in fein.columns if "__" in c or c.startswith("n_")]
+    dims = ["standort", "gruppe", *(["periode"] if filter_.nach_quartal else [])]
+    teile = []
+    for anzahl in range(len(dims) + 1):
+        for gewaehlt in combinations(dims, anzahl):
+            schluessel = [*extra, *gewaehlt]
+            if schluessel:
+                summe = daten.groupby(schluessel, sort=False, dropna=True)[werte].sum()
+                summe = summe.reset_index()
+            else:
+                summe = daten[werte].sum().to_frame().T
+            for dim in dims:
+                if dim not in gewaehlt:
+                    summe[dim] = GESAMT
+            teile.append(summe)
+    ergebnis = pd.concat(teile, ignore_index=True)
+    if not filter_.nach_quartal:
+        ergebnis["periode"] = GESAMT
+    return ergebnis
+
+
+def _ausrichtung(filter_: Filter) -> tuple[date | None, date | None, tuple[str, str] | None]:
+    """Split the period into what SQL must filter (exact dates) and what the totals can filter
+    (whole quarters). Whole quarters — what the dashboard offers — keep one base table per
+    grouping, so changing the period costs no new query."""
+    von, bis = filter_.von, filter_.bis
+    ganz = (von is None or (von.day == 1 and von.month in (1, 4, 7, 10))) and (
+        bis is None or ((bis + timedelta(days=1)).day == 1 and bis.month in (3, 6, 9, 12))
+    )
+    if not ganz:
+        return von, bis, None
+    if von is None and bis is None:
+        return None, None, None
+    erstes = _quartal(von) if von else "0000-Q0"
+    letztes = _quartal(bis) if bis else "9999-Q9"
+    return None, None, (erstes, letztes)
+
+
+def _quartal(tag: date) -> str:
+    return f"{tag.year}-Q{(tag.month - 1) // 3 + 1}"
 
 
 # -- assembling ------------------------------------------------------------------------------
 _ZELLE = ["standort", "gruppe", "periode"]
+
+
+def _werte(tabelle: pd.DataFrame, name: str) -> np.ndarray:
+    """A numeric column as a float array (NaN where missing or absent)."""
+    if name in tabelle:
+        return pd.to_numeric(tabelle[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return np.full(len(tabelle), np.nan)
 
 
 def _spalte(tabelle: pd.DataFrame, name: str) -> pd.Series:
@@ -334,39 +386,66 @@ def _spalte(tabelle: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(np.nan, index=tabelle.index)
 
 
+def _paar_statistik(paare: pd.DataFrame) -> pd.DataFrame:
+    """Means and standard deviations of each cell from its counts and sums."""
+    ergebnis = paare.copy()
+    for ind in INDIKATOREN:
+        if not ind.vorher_nachher:
+            continue
+        n = _spalte(paare, f"{ind.id}__n_paare")
+        gueltig = n.where(n > 0)
+        s_d, s_d2 = _spalte(paare, f"{ind.id}__s_d"), _spalte(paare, f"{ind.id}__s_d2")
+        ergebnis[f"{ind.id}__mittel_vorher"] = _spalte(paare, f"{ind.id}__s_vor") / gueltig
+        ergebnis[f"{ind.id}__mittel_nachher"] = _spalte(paare, f"{ind.id}__s_nach") / gueltig
+        ergebnis[f"{ind.id}__differenz"] = s_d / gueltig
+        quadrate = s_d2 - s_d**2 / gueltig
+        # Rounding can leave a tiny residue where every difference is equal: that is sd = 0.
+        quadrate = quadrate.where(quadrate > 1e-9 * s_d2.abs().clip(lower=1), 0.0)
+        ergebnis[f"{ind.id}__sd"] = np.sqrt(quadrate / (n - 1).where(n > 1))
+    return ergebnis
+
+
 def _vorher_nachher_zeilen(
     paare: pd.DataFrame, match: pd.DataFrame, welle: str, schwellen: Schwellen
 ) -> pd.DataFrame:
+    zelle = {k: paare[k].to_numpy(dtype=object) for k in _ZELLE}
     teile = []
     for ind in INDIKATOREN:
         if not ind.vorher_nachher:
             continue
-        p = paare[_ZELLE].copy()
-        p["indikator"] = ind.id
-        p["welle"] = welle
-        n = _spalte(paare, f"{ind.id}__n_paare")
-        p["n_paare"] = n
+        n = _werte(paare, f"{ind.id}__n_paare")
+        spalten: dict[str, Any] = {**zelle, "indikator": ind.id, "welle": welle, "n_paare": n}
         if ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
-            b, c = _spalte(paare, f"{ind.id}__b"), _spalte(paare, f"{ind.id}__c")
-            p["mittel_vorher"] = 100 * _spalte(paare, f"{ind.id}__mittel_vorher")
-            p["mittel_nachher"] = 100 * _spalte(paare, f"{ind.id}__mittel_nachher")
-            p["differenz"] = 100 * (b - c) / n.where(n > 0)
+            b, c = _werte(paare, f"{ind.id}__b"), _werte(paare, f"{ind.id}__c")
             unten, oben = statistik.gepaarte_anteile_intervall(b, c, n)
-            p["ci_unten"], p["ci_oben"] = 100 * unten, 100 * oben
-            p["d_z"] = np.nan
-            p["g_z"] = np.nan
-            p["p_wert"] = statistik.mcnemar_p(b, c)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                differenz = np.where(n > 0, 100 * (b - c) / n, np.nan)
+            spalten |= {
+                "mittel_vorher": 100 * _werte(paare, f"{ind.id}__mittel_vorher"),
+                "mittel_nachher": 100 * _werte(paare, f"{ind.id}__mittel_nachher"),
+                "differenz": differenz,
+                "ci_unten": 100 * unten,
+                "ci_oben": 100 * oben,
+                "d_z": np.full(len(n), np.nan),
+                "g_z": np.full(len(n), np.nan),
+                "p_wert": statistik.mcnemar_p(b, c),
+            }
         else:
-            mittel, sd = _spalte(paare, f"{ind.id}__differenz"), _spalte(paare, f"{ind.id}__sd")
-            p["mittel_vorher"] = _spalte(paare, f"{ind.id}__mittel_vorher")
-            p["mittel_nachher"] = _spalte(paare, f"{ind.id}__mittel_nachher")
-            p["differenz"] = mittel
-            p["ci_unten"], p["ci_oben"] = statistik.t_intervall(mittel, sd, n)
-            p["d_z"] = statistik.cohens_dz(mittel, sd)
-            p["g_z"] = p["d_z"] * statistik.hedges_j(n)
-            p["p_wert"] = statistik.t_test_p(mittel, sd, n)
-        teile.append(p)
-    if not teile:
+            mittel, sd = _werte(paare, f"{ind.id}__differenz"), _werte(paare, f"{ind.id}__sd")
+            unten, oben = statistik.t_intervall(mittel, sd, n)
+            d_z = statistik.cohens_dz(mittel, sd)
+            spalten |= {
+                "mittel_vorher": _werte(paare, f"{ind.id}__mittel_vorher"),
+                "mittel_nachher": _werte(paare, f"{ind.id}__mittel_nachher"),
+                "differenz": mittel,
+                "ci_unten": unten,
+                "ci_oben": oben,
+                "d_z": d_z,
+                "g_z": d_z * statistik.hedges_j(n),
+                "p_wert": statistik.t_test_p(mittel, sd, n),
+            }
+        teile.append(pd.DataFrame(spalten))
+    if not teile or paare.empty:
         return pd.DataFrame(columns=list(VORHER_NACHHER_SPALTEN))
     tabelle = pd.concat(teile, ignore_index=True)
     tabelle["unterdrueckt"] = primaer(tabelle["n_paare"], schwellen.min_paare)
@@ -376,10 +455,17 @@ def _vorher_nachher_zeilen(
     tabelle.loc[tabelle["unterdrueckt"], list(_ZAHLEN_VN)] = np.nan
     tabelle = _sortiert(tabelle)
 
-    m = match[_ZELLE].copy()
-    m["n_t0"] = _spalte(match, "n_t0")
-    m["n_erreicht"] = _spalte(match, "n_erreicht")
-    m["match_quote"] = 100 * m["n_erreicht"] / m["n_t0"].where(m["n_t0"] > 0)
+    n_t0, n_erreicht = _werte(match, "n_t0"), _werte(match, "n_erreicht")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quote = np.where(n_t0 > 0, 100 * n_erreicht / n_t0, np.nan)
+    m = pd.DataFrame(
+        {
+            **{k: match[k].to_numpy(dtype=object) for k in _ZELLE},
+            "n_t0": n_t0,
+            "n_erreicht": n_erreicht,
+            "match_quote": quote,
+        }
+    )
     m["match_unterdrueckt"] = primaer(m["n_t0"], schwellen.min_personen)
     m["match_unterdrueckt"] = sekundaer(m, _ZELLE, groesse="n_t0", spalte="match_unterdrueckt")
     m.loc[m["match_unterdrueckt"], ["n_t0", "n_erreicht", "match_quote"]] = np.nan
@@ -395,21 +481,25 @@ def _indikator_zeilen(
     schwellen: Schwellen,
 ) -> pd.DataFrame:
     teile = []
+    vn_nach_id = dict(tuple(vn_t1.groupby("indikator", sort=False))) if len(vn_t1) else {}
     for ind in INDIKATOREN:
         if ind.vorher_nachher:
-            quelle = vn_t1[vn_t1["indikator"] == ind.id]
-            z = quelle[_ZELLE].copy()
-            z["wert"] = quelle["differenz"].to_numpy()
-            z["n"] = quelle["n_paare"].to_numpy()
-            z["zaehler"] = np.nan
-            z["nenner"] = np.nan
-            z["ci_unten"] = quelle["ci_unten"].to_numpy()
-            z["ci_oben"] = quelle["ci_oben"].to_numpy()
-            z["unterdrueckt"] = quelle["unterdrueckt"].to_numpy()
+            quelle = vn_nach_id.get(ind.id, vn_t1.iloc[0:0])
+            z = pd.DataFrame(
+                {
+                    "indikator": ind.id,
+                    **{k: quelle[k].to_numpy(dtype=object) for k in _ZELLE},
+                    "wert": quelle["differenz"].to_numpy(dtype=float),
+                    "n": quelle["n_paare"].to_numpy(dtype=float),
+                    "zaehler": np.nan,
+                    "nenner": np.nan,
+                    "ci_unten": quelle["ci_unten"].to_numpy(dtype=float),
+                    "ci_oben": quelle["ci_oben"].to_numpy(dtype=float),
+                    "unterdrueckt": quelle["unterdrueckt"].to_numpy(dtype=bool),
+                }
+            )
         else:
-            quelle = einzel if ind.personenbezogen else aktivitaeten
-            z = _einfacher_wert(ind, quelle)
-        z.insert(0, "indikator", ind.id)
+            z = _einfacher_wert(ind, einzel if ind.personenbezogen else aktivitaeten)
         teile.append(z)
     tabelle = pd.concat(teile, ignore_index=True)
     einfach = ~tabelle["indikator"].map({i.id: i.vorher_nachher for i in INDIKATOREN})
@@ -422,11 +512,11 @@ def _indikator_zeilen(
     )
     tabelle.loc[geschuetzt.index, "unterdrueckt"] = geschuetzt
     tabelle.loc[tabelle["unterdrueckt"], list(_ZAHLEN_IND)] = np.nan
-    meta = pd.DataFrame(
-        [(i.id, str(i.ziel), i.name, i.stufe, i.einheit) for i in INDIKATOREN],
-        columns=["indikator", "ziel", "name", "stufe", "einheit"],
-    )
-    tabelle = tabelle.merge(meta, on="indikator", how="left")
+    meta = {i.id: i for i in INDIKATOREN}
+    tabelle["ziel"] = tabelle["indikator"].map({k: str(i.ziel) for k, i in meta.items()})
+    tabelle["name"] = tabelle["indikator"].map({k: i.name for k, i in meta.items()})
+    tabelle["stufe"] = tabelle["indikator"].map({k: i.stufe for k, i in meta.items()})
+    tabelle["einheit"] = tabelle["indikator"].map({k: i.einheit for k, i in meta.items()})
     return _sortiert(tabelle)[list(INDIKATOR_SPALTEN)]
 
 
@@ -441,29 +531,33 @@ def _sortiert(tabelle: pd.DataFrame) -> pd.DataFrame:
 
 
 def _einfacher_wert(ind: Indikator, quelle: pd.DataFrame) -> pd.DataFrame:
-    z = quelle[_ZELLE].copy()
-    zaehler = _spalte(quelle, f"{ind.id}__zaehler")
-    nenner = _spalte(quelle, f"{ind.id}__nenner")
-    z["ci_unten"] = np.nan
-    z["ci_oben"] = np.nan
+    zaehler = _werte(quelle, f"{ind.id}__zaehler")
+    nenner = _werte(quelle, f"{ind.id}__nenner")
+    unten = oben = np.full(len(quelle), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quote = np.where(nenner > 0, 100 * zaehler / nenner, np.nan)
     if ind.berechnung in (Berechnung.ANTEIL, Berechnung.AKTIVITAETEN_ANTEIL):
-        z["wert"] = 100 * zaehler / nenner.where(nenner > 0)
-        unten, oben = statistik.wilson(zaehler, nenner)
-        z["ci_unten"], z["ci_oben"] = 100 * unten, 100 * oben
-        z["n"] = nenner
+        wert, n = quote, nenner
+        unten, oben = (100 * grenze for grenze in statistik.wilson(zaehler, nenner))
     elif ind.berechnung is Berechnung.AKTIVITAETEN_RATE:
-        z["wert"] = 100 * zaehler / nenner.where(nenner > 0)
-        z["n"] = nenner
+        wert, n = quote, nenner
     elif ind.berechnung is Berechnung.AKTIVITAETEN_SUMME:
-        z["wert"] = zaehler
-        z["n"] = nenner
+        wert, n = zaehler, nenner
     else:  # PERSONEN, AKTIVITAETEN_ANZAHL: a count, no CI (SPEC §5)
-        z["wert"] = zaehler
-        z["n"] = zaehler
-    z["zaehler"] = zaehler
-    z["nenner"] = nenner
-    z["unterdrueckt"] = False
-    return z
+        wert, n = zaehler, zaehler
+    return pd.DataFrame(
+        {
+            "indikator": ind.id,
+            **{k: quelle[k].to_numpy(dtype=object) for k in _ZELLE},
+            "wert": wert,
+            "n": n,
+            "zaehler": zaehler,
+            "nenner": nenner,
+            "ci_unten": unten,
+            "ci_oben": oben,
+            "unterdrueckt": False,
+        }
+    )
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -473,6 +567,93 @@ class Ergebnis:
 
     indikatoren: pd.DataFrame
     vorher_nachher: pd.DataFrame
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """Sufficient statistics per finest cell (site × group × format × quarter), from DuckDB.
+
+    Counts and sums only, so any selection of sites, formats and quarters and every total over
+    them follows by addition (:func:`auswerten`) without touching the raw data again. The
+    dashboard caches one Basis per grouping; a filter change then costs milliseconds.
+    """
+
+    gruppierung: Gruppierung
+    von: date | None
+    bis: date | None
+    einzel: pd.DataFrame
+    paare: pd.DataFrame
+    match: pd.DataFrame
+    aktivitaeten: pd.DataFrame
+    ziele: pd.DataFrame
+
+
+def basis(
+    db: Datenbank,
+    gruppierung: Gruppierung = Gruppierung.MH,
+    von: date | None = None,
+    bis: date | None = None,
+) -> Basis:
+    """Aggregate the raw data once (four queries) for a grouping and an exact date range."""
+    return Basis(
+        gruppierung,
+        von,
+        bis,
+        _einzelwellen(db, gruppierung, von, bis),
+        _paare(db, gruppierung, von, bis),
+        _match(db, gruppierung, von, bis),
+        _aktivitaeten(db, gruppierung, von, bis),
+        zielwerte_laden(db),
+    )
+
+
+def sql_zeitraum(filter_: Filter) -> tuple[date | None, date | None]:
+    """The dates a filter's base must be aggregated with: exact dates go to SQL, whole quarters
+    (what the dashboard offers) are selected later, so they share one base."""
+    von, bis, _ = _ausrichtung(filter_)
+    return von, bis
+
+
+def auswerten(
+    grundlage: Basis,
+    filter_: Filter,
+    schwellen: Schwellen | None = None,
+    heute: date | None = None,
+) -> Ergebnis:
+    """Totals, statistics, suppression and targets for a filter, from a base of that grouping."""
+    von, bis, quartale = _ausrichtung(filter_)
+    if grundlage.gruppierung is not filter_.gruppierung or (von, bis) != (
+        grundlage.von,
+        grundlage.bis,
+    ):
+        raise ValueError("Die Basis passt nicht zum Filter (Gruppierung oder Zeitraum).")
+    heute = heute or filter_.bis or date.today()
+    schwellen = schwellen or Schwellen.aus_umgebung()
+    paare = _paar_statistik(_wuerfel(grundlage.paare, filter_, quartale))
+    match = _wuerfel(grundlage.match, filter_, quartale)
+    vn = {
+        welle: _vorher_nachher_zeilen(
+            paare[paare["welle"] == welle].reset_index(drop=True),
+            match.rename(columns={f"n_erreicht_{welle}": "n_erreicht"}),
+            welle,
+            schwellen,
+        )
+        for welle in FOLGEWELLEN
+    }
+    indikatoren = _indikator_zeilen(
+        _wuerfel(grundlage.einzel, filter_, quartale),
+        _wuerfel(grundlage.aktivitaeten, filter_, quartale),
+        vn["T1"],
+        schwellen,
+    )
+    ziele = grundlage.ziele
+    if filter_.standorte or filter_.formate:
+        # A project-wide target describes the whole project; the total of a selection of
+        # sites or formats is not that, so it is not judged against it.
+        ziele = ziele[ziele["standort"] != GESAMT]
+    indikatoren = ziele_anhaengen(indikatoren, ziele, heute)
+    vorher_nachher = pd.concat(vn.values(), ignore_index=True)
+    return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher)
 
 
 def berechne(
@@ -486,26 +667,6 @@ def berechne(
     Targets are judged at ``heute`` (default: the end of the filter period, else today).
     """
     filter_ = filter_ or Filter()
-    heute = heute or filter_.bis or date.today()
-    schwellen = schwellen or Schwellen.aus_umgebung()
-    paare, match = _paare(db, filter_), _match(db, filter_)
-    vn = {
-        welle: _vorher_nachher_zeilen(
-            paare[paare["welle"] == welle].reset_index(drop=True),
-            match.rename(columns={f"n_erreicht_{welle}": "n_erreicht"}),
-            welle,
-            schwellen,
-        )
-        for welle in FOLGEWELLEN
-    }
-    indikatoren = _indikator_zeilen(
-        _einzelwellen(db, filter_), _aktivitaeten(db, filter_), vn["T1"], schwellen
+    return auswerten(
+        basis(db, filter_.gruppierung, *sql_zeitraum(filter_)), filter_, schwellen, heute
     )
-    ziele = zielwerte_laden(db)
-    if filter_.standorte or filter_.formate:
-        # A project-wide target describes the whole project; the total of a selection of
-        # sites or formats is not that, so it is not judged against it.
-        ziele = ziele[ziele["standort"] != GESAMT]
-    indikatoren = ziele_anhaengen(indikatoren, ziele, heute)
-    vorher_nachher = pd.concat(vn.values(), ignore_index=True)
-    return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher)

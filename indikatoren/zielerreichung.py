@@ -144,8 +144,10 @@ def ziele_anhaengen(tabelle: pd.DataFrame, ziele: pd.DataFrame, heute: date) -> 
     ergebnis.loc[~passend.to_numpy(), ["basiswert", "zielwert", "stichtag", "start"]] = None
     erreichung = np.full(len(ergebnis), np.nan)
     status = np.full(len(ergebnis), str(Status.KEINE_DATEN), dtype=object)
-    for pos in np.flatnonzero(ergebnis["zielwert"].notna().to_numpy()):
-        zeile = ergebnis.iloc[pos]
+    mit_ziel = np.flatnonzero(ergebnis["zielwert"].notna().to_numpy())
+    spalten = ["indikator", "unterdrueckt", "wert", "basiswert", "zielwert", "start", "stichtag"]
+    auszug = ergebnis.iloc[mit_ziel][spalten].to_dict("records")  # a few hundred rows at most
+    for pos, zeile in zip(mit_ziel, auszug, strict=True):
         e, s = bewerte(
             REGISTER[zeile["indikator"]],
             None if zeile["unterdrueckt"] else _zahl(zeile["wert"]),

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from indikatoren.engine import Ergebnis, berechne
+from indikatoren.engine import Basis, Ergebnis, auswerten, basis, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
 from monitor import bestand as inventar
 from monitor.db import Datenbank, db_pfad
@@ -85,6 +85,11 @@ def demo_hinweis() -> None:
         )
 
 
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner="Daten werden zusammengefasst …")
+def _basis(pfad: str, gruppierung: str, von: date | None, bis: date | None) -> Basis:
+    return basis(_verbindung(pfad), Gruppierung(gruppierung), von, bis)
+
+
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Indikatoren werden berechnet …")
 def _ergebnis(
     pfad: str,
@@ -96,14 +101,17 @@ def _ergebnis(
     nach_quartal: bool,
 ) -> Ergebnis:
     filter_ = Filter(standorte, von, bis, formate, Gruppierung(gruppierung), nach_quartal)
-    return berechne(_verbindung(pfad), filter_)
+    sql_von, sql_bis = sql_zeitraum(filter_)
+    return auswerten(_basis(pfad, gruppierung, sql_von, sql_bis), filter_)
 
 
 def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
     """Released indicator and pre/post tables for a filter (cached per filter).
 
-    The cache key is built from the filter's plain fields, so Streamlit hashes a handful of
-    strings and dates — never a DataFrame.
+    Two cache levels: the DuckDB aggregation per grouping (:func:`indikatoren.engine.basis`,
+    the expensive part) and the totals for each filter on top of it — so a change of sites,
+    formats or quarters never queries the raw data again. Cache keys are the filter's plain
+    fields: Streamlit hashes a handful of strings and dates, never a DataFrame.
     """
     datenbank()
     return _ergebnis(
