@@ -12,7 +12,8 @@ every value that comes from a user — sites, dates, formats, wave — is bound 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import combinations
 from typing import Any
@@ -329,15 +330,21 @@ def _wuerfel(fein: pd.DataFrame, filter_: Filter, quartale: tuple[str, str] | No
     extra = ["welle"] if "welle" in fein else []
     werte = [c for c in fein.columns if "__" in c or c.startswith("n_")]
     dims = ["standort", "gruppe", *(["periode"] if filter_.nach_quartal else [])]
+    # First the finest cells of the result (unknown groups kept as their own cell), then every
+    # coarser total from those: far fewer rows than the base, which also splits by format.
+    fein_summe = daten.groupby([*extra, *dims], sort=False, dropna=False)[werte].sum()
+    fein_summe = fein_summe.reset_index()
     teile = []
     for anzahl in range(len(dims) + 1):
         for gewaehlt in combinations(dims, anzahl):
             schluessel = [*extra, *gewaehlt]
-            if schluessel:
-                summe = daten.groupby(schluessel, sort=False, dropna=True)[werte].sum()
+            if len(gewaehlt) == len(dims):
+                summe = fein_summe.dropna(subset=list(gewaehlt))
+            elif schluessel:
+                summe = fein_summe.groupby(schluessel, sort=False, dropna=True)[werte].sum()
                 summe = summe.reset_index()
             else:
-                summe = daten[werte].sum().to_frame().T
+                summe = fein_summe[werte].sum().to_frame().T
             for dim in dims:
                 if dim not in gewaehlt:
                     summe[dim] = GESAMT
@@ -523,11 +530,12 @@ def _indikator_zeilen(
 def _sortiert(tabelle: pd.DataFrame) -> pd.DataFrame:
     """Catalogue order of indicators; within each, "gesamt" first, then alphabetical."""
     reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
-    schluessel = pd.DataFrame({"_i": tabelle["indikator"].map(reihenfolge)}, index=tabelle.index)
+    schluessel = [tabelle["indikator"].map(reihenfolge).to_numpy()]
     for spalte in ("standort", "gruppe", "periode"):
-        schluessel[spalte] = tabelle[spalte].where(tabelle[spalte] != GESAMT, "")
-    reihe = schluessel.sort_values(["_i", "standort", "gruppe", "periode"]).index
-    return tabelle.loc[reihe].reset_index(drop=True)
+        text = tabelle[spalte].where(tabelle[spalte] != GESAMT, "").astype(str)
+        schluessel.append(pd.factorize(text, sort=True)[0])
+    reihe = np.lexsort(schluessel[::-1])
+    return tabelle.iloc[reihe].reset_index(drop=True)
 
 
 def _einfacher_wert(ind: Indikator, quelle: pd.DataFrame) -> pd.DataFrame:
@@ -607,6 +615,31 @@ def basis(
     )
 
 
+def nur_zellen(grundlage: Basis, zellen: Collection[tuple[str, str]]) -> Basis:
+    """The base restricted to the given (standort, periode) cells, e.g. approved quarters.
+
+    Rows outside are dropped before any total is formed, so "gesamt" rows, suppression and
+    targets in :func:`auswerten` see only these cells. Pre/post pairs belong to the quarter of
+    their later questionnaire, match rates to the quarter of the T0 questionnaire (as in the
+    base tables). Targets are kept (they are not data of a quarter).
+    """
+    erlaubt = pd.MultiIndex.from_tuples(list(zellen), names=["standort", "periode"])
+
+    def auswahl(tabelle: pd.DataFrame) -> pd.DataFrame:
+        if tabelle.empty:
+            return tabelle
+        schluessel = pd.MultiIndex.from_arrays([tabelle["standort"], tabelle["periode"]])
+        return tabelle[schluessel.isin(erlaubt)].reset_index(drop=True)
+
+    return replace(
+        grundlage,
+        einzel=auswahl(grundlage.einzel),
+        paare=auswahl(grundlage.paare),
+        match=auswahl(grundlage.match),
+        aktivitaeten=auswahl(grundlage.aktivitaeten),
+    )
+
+
 def sql_zeitraum(filter_: Filter) -> tuple[date | None, date | None]:
     """The dates a filter's base must be aggregated with: exact dates go to SQL, whole quarters
     (what the dashboard offers) are selected later, so they share one base."""
@@ -661,12 +694,17 @@ def berechne(
     filter_: Filter | None = None,
     schwellen: Schwellen | None = None,
     heute: date | None = None,
+    *,
+    zellen: Collection[tuple[str, str]] | None = None,
 ) -> Ergebnis:
     """Compute every indicator and every pre/post row (T0→T1 and T0→T2) for the filter.
 
     Targets are judged at ``heute`` (default: the end of the filter period, else today).
+    ``zellen`` restricts the data to these (standort, quartal) cells first (:func:`nur_zellen`),
+    e.g. the approved quarters of :func:`monitor.freigabe.sichtbare_zellen`; None = all data.
     """
     filter_ = filter_ or Filter()
-    return auswerten(
-        basis(db, filter_.gruppierung, *sql_zeitraum(filter_)), filter_, schwellen, heute
-    )
+    grundlage = basis(db, filter_.gruppierung, *sql_zeitraum(filter_))
+    if zellen is not None:
+        grundlage = nur_zellen(grundlage, zellen)
+    return auswerten(grundlage, filter_, schwellen, heute)

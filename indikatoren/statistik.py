@@ -39,7 +39,10 @@ def t_intervall(
     m, s, anzahl = _arr(mittel), _arr(sd), _arr(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(anzahl >= 2, anzahl - 1, np.nan)
-        halb = stats.t.ppf(0.5 + konfidenz / 2, df) * s / np.sqrt(anzahl)
+        # The quantile depends on n only: compute it once per distinct n (t.ppf is costly).
+        stufen, zurueck = np.unique(df, return_inverse=True)
+        quantil = stats.t.ppf(0.5 + konfidenz / 2, stufen)[zurueck.reshape(df.shape)]
+        halb = quantil * s / np.sqrt(anzahl)
     return m - halb, m + halb
 
 

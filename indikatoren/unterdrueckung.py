@@ -75,12 +75,21 @@ def sekundaer(
         dim: _linien(tabelle, [*schluessel, *(d for d in dimensionen if d != dim)])
         for dim in dimensionen
     }
+    totale = {dim: (tabelle[dim] == GESAMT).to_numpy() for dim in dimensionen}
+    # Members of each line, found by slicing one sorted order instead of scanning the table
+    # once per line (quarterly tables have thousands of lines).
+    mitglieder = {}
+    for dim, linie in linien.items():
+        reihenfolge = np.argsort(linie, kind="stable")
+        grenzen = np.concatenate([[0], np.cumsum(np.bincount(linie))])
+        mitglieder[dim] = (reihenfolge, grenzen)
     geaendert = True
     while geaendert:
         geaendert = False
         for dim in dimensionen:
             linie = linien[dim]
-            ist_total = (tabelle[dim] == GESAMT).to_numpy()
+            ist_total = totale[dim]
+            reihenfolge, grenzen = mitglieder[dim]
             anzahl = int(linie.max()) + 1
             geschuetzt = flags & ~leer
             teile = np.bincount(linie, weights=~ist_total & ~leer, minlength=anzahl)
@@ -95,7 +104,7 @@ def sekundaer(
                 & (((versteckt == 1) & ~total_versteckt) | (total_versteckt & (versteckt == 0)))
             )
             for nummer in np.flatnonzero(handeln):
-                zeilen = np.flatnonzero(linie == nummer)
+                zeilen = reihenfolge[grenzen[nummer] : grenzen[nummer + 1]]
                 offen = zeilen[~ist_total[zeilen] & ~flags[zeilen] & ~leer[zeilen]]
                 if len(offen):
                     ziel = offen[np.argmin(groessen[offen])]
@@ -107,7 +116,13 @@ def sekundaer(
 
 
 def _linien(tabelle: pd.DataFrame, spalten: list[str]) -> np.ndarray:
-    """Number the lines (all cells that share every column but one dimension)."""
-    if not spalten:
-        return np.zeros(len(tabelle), dtype=np.int64)
-    return tabelle.groupby(spalten, sort=False, dropna=False).ngroup().to_numpy()
+    """Number the lines (all cells that share every column but one dimension).
+
+    Factorised codes combined arithmetically: the same numbering as a groupby, without its
+    overhead on the tens of thousands of cells a quarterly table has.
+    """
+    nummer = np.zeros(len(tabelle), dtype=np.int64)
+    for spalte in spalten:
+        codes, werte = pd.factorize(tabelle[spalte], use_na_sentinel=False)
+        nummer = nummer * (len(werte) + 1) + codes
+    return pd.factorize(nummer)[0]
