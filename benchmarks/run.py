@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib
 import json
 import math
 import os
@@ -77,7 +78,8 @@ BUDGET_SPEICHER_MIB = 1024.0
 LINEAR_TOLERANZ = 1.25
 #: The three indicators of the engine comparison: a count, a share and a paired change.
 VERGLEICHS_INDIKATOREN = ("A1", "A3", "B1")
-SEITEN_TIMEOUT_S = 300
+SEITEN_TIMEOUT_S = 300  # one script run of a page (the national set is slow)
+TITEL_TIMEOUT_S = 120  # until a page shows its title in the browser
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,6 +548,12 @@ def schritt_engine(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> 
         budget=BUDGET_ENGINE_S if standard else None,
     )
     m_sql = p("engine_sql", "  davon DuckDB-Abfragen (Rest: pandas/scipy)", ds.name)
+    m_auswertung = p(
+        "engine_auswertung", "  Auswertung aus gecachter Basis, alle Standorte", ds.name
+    )
+    m_auswertung_standort = p(
+        "engine_auswertung_standort", "  Auswertung aus gecachter Basis, ein Standort", ds.name
+    )
     m_drei = p("engine_drei", "Engine nur A1, A3, B1 (Katalog auf 3 Indikatoren)", ds.name)
     m_hand = p("handabfrage", "Handgeschriebene DuckDB-Abfrage A1, A3, B1", ds.name)
     m_pandas = p("pandas", "pandas wie ein Analyst (SELECT *, groupby, merge)", ds.name)
@@ -569,6 +577,17 @@ def schritt_engine(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> 
                 "vorher_nachher": len(ergebnis.vorher_nachher),
             }
             engine_zeilen = _engine_werte(ergebnis.indikatoren)
+        with protokoll.schritt(m_auswertung, m_auswertung_standort):
+            # The dashboard caches the DuckDB stage (one base per grouping); a change of sites
+            # or quarters only repeats the pandas stage. Measured on its own here.
+            grundlage = engine.basis(db)
+            ein_standort = (str(db.scalar("SELECT min(standort) FROM standorte")),)
+            for messung, filter_ in (
+                (m_auswertung, Filter()),
+                (m_auswertung_standort, Filter(standorte=ein_standort)),
+            ):
+                engine.auswerten(grundlage, filter_)
+                messen(messung, lambda f=filter_: engine.auswerten(grundlage, f), wiederholungen)
         with protokoll.schritt(m_drei), nur_indikatoren(VERGLEICHS_INDIKATOREN):
             berechne(db, Filter())
             messen(m_drei, lambda: berechne(db, Filter()), wiederholungen)
@@ -629,29 +648,6 @@ def _verhaeltnis(
 # ---------------------------------------------------------------------------------------------
 # Step 3: pages (AppTest, in this process)
 # ---------------------------------------------------------------------------------------------
-def _wie_laufender_server() -> None:
-    """Keep Streamlit's legacy ``pages/`` mode off, as a running server does.
-
-    ``dashboard.py`` sits next to a ``pages/`` folder. A new ``PagesManager`` then assumes the
-    legacy multipage mode until ``st.navigation`` switches it off — once per server process.
-    AppTest resets that class flag before every run, so without this every AppTest run (unlike
-    the server) would wrap the app in the legacy mode, which loses the sidebar widgets on every
-    rerun. Harmless when there is no ``pages/`` folder.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if getattr(PagesManager.__init__, "_wie_server", False):
-        return
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    init._wie_server = True  # type: ignore[attr-defined]
-    PagesManager.__init__ = init  # type: ignore[method-assign]
-
-
 def _oeffne_seite(app: Any, seite: Any) -> None:
     """Select the page for the app's first run, as a browser opening its URL would.
 
@@ -675,14 +671,17 @@ def schritt_seiten(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> 
     selection: one site, then the grouping "Format" for all sites again.
     """
     import streamlit as st
+    from streamlit import config, logger
     from streamlit.testing.v1 import AppTest
 
     from ui.navigation import SEITEN
 
+    # Clearing caches outside a server makes Streamlit warn on every call; the table is enough.
+    config.set_option("logger.level", "error")  # AppTest re-reads the level from the config
+    logger.set_log_level("error")
     standard = ds.name == "standard"
     os.environ["MONITOR_DB"] = str(ds.db_pfad)
     dashboard = str(WURZEL / "dashboard.py")
-    _wie_laufender_server()
     with verbinden(ds.db_pfad) as db:
         ein_standort = str(db.scalar("SELECT min(standort) FROM standorte"))
 
@@ -778,8 +777,10 @@ def schritt_speicher(ds: Datensatz, protokoll: Protokoll) -> None:
     visits the pages exactly as that test does.
     """
     import pytest
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
+    from tests import test_browser
     from tests.test_browser import (
         CHROMIUM_ARGS,
         _beenden,
@@ -787,7 +788,14 @@ def schritt_speicher(ds: Datensatz, protokoll: Protokoll) -> None:
         _warten_auf_server,
         _warten_bis_fertig,
     )
-    from ui.navigation import SEITEN
+    from ui import navigation
+
+    # The browser test allows 90 s per page; a page of the national set may need longer.
+    test_browser.SEITE_TIMEOUT_MS = SEITEN_TIMEOUT_S * 1000
+
+    # The server reads the page list from disk now; read it the same way (it may have changed
+    # since the AppTest step imported it, e.g. while someone edits the pages).
+    seiten = importlib.reload(navigation).SEITEN
 
     messung = protokoll.neu(
         "dashboard_speicher",
@@ -816,30 +824,37 @@ def schritt_speicher(ds: Datensatz, protokoll: Protokoll) -> None:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        verlauf: dict[str, float] = {}
+        beginn = time.perf_counter()
         try:
             try:
                 _warten_auf_server(url, prozess, log)
             except pytest.fail.Exception as fehler:  # a failed test there, an error row here
                 raise RuntimeError(str(fehler)[:300]) from None
-            verlauf = {"start": round(_prozessbaum_rss_mib(prozess.pid), 1)}
-            beginn = time.perf_counter()
+            verlauf["start"] = round(_prozessbaum_rss_mib(prozess.pid), 1)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
                 try:
                     page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                    for seite in SEITEN:
+                    for seite in seiten:
                         page.goto(f"{url}/{seite.adresse}", timeout=SEITEN_TIMEOUT_S * 1000)
-                        page.locator("h1", has_text=seite.titel).first.wait_for(
-                            timeout=SEITEN_TIMEOUT_S * 1000
-                        )
-                        _warten_bis_fertig(page)
+                        try:
+                            page.locator("h1", has_text=seite.titel).first.wait_for(
+                                timeout=TITEL_TIMEOUT_S * 1000
+                            )
+                            _warten_bis_fertig(page)
+                        except PlaywrightTimeout:
+                            raise RuntimeError(
+                                f"Seite '{seite.titel}' nicht fertig nach {SEITEN_TIMEOUT_S} s"
+                            ) from None
                         verlauf[seite.url_path] = round(_prozessbaum_rss_mib(prozess.pid), 1)
                 finally:
                     browser.close()
             messung.werte = [_prozessbaum_rss_mib(prozess.pid)]
+        finally:
+            # Kept also when a page fails: how far the visit got and what it cost until then.
             messung.spitze_mib = (_status_kib("VmHWM", prozess.pid) or 0) / 1024 or None
             messung.details.update(verlauf_mib=verlauf, besuch_s=time.perf_counter() - beginn)
-        finally:
             _beenden(prozess)
         messung.last = os.getloadavg()[0]
 
@@ -972,6 +987,21 @@ def _datensatz_text(ds: Datensatz) -> str:
         f"{_zahl(a['befragungen'])} Fragebögen, {_zahl(a['aktivitaeten'])} Aktivitäten "
         f"(erzeugt in {_zahl(ds.erzeugung_s, 1)} s)"
     )
+
+
+def _code_stand() -> dict[str, Any]:
+    """Commit and uncommitted files of the measured checkout, so runs can be attributed."""
+
+    def git(*argumente: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *argumente], cwd=WURZEL, capture_output=True, text=True, check=True
+            ).stdout.rstrip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    geaendert = [z[3:] for z in git("status", "--porcelain").splitlines() if z[:2].strip()]
+    return {"commit": git("rev-parse", "--short", "HEAD"), "geaendert": geaendert}
 
 
 def _versionen() -> dict[str, str]:
@@ -1131,6 +1161,7 @@ def main(argv: list[str] | None = None) -> int:
     bericht = {
         "zeitpunkt": beginn.isoformat(timespec="seconds"),
         "dauer_s": round(dauer, 1),
+        "code": _code_stand(),
         "rechner": {
             "kerne": os.cpu_count(),
             "system": platform.platform(),

@@ -69,6 +69,7 @@ from indikatoren.zielerreichung import (
     STATUS_REIHENFOLGE,
     ziel_zusammenfassung,
 )
+from monitor.audit import protokolliere
 from monitor.ausgabe import INDIKATOR_JSON, als_csv, markierung
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
@@ -1405,6 +1406,33 @@ def bericht_bytes(
     quellblatt = mappe.wb["Diagrammdaten"]
     mappe.wb.move_sheet(quellblatt, len(mappe.wb.sheetnames) - 1 - mappe.wb.index(quellblatt))
     return mappe.speichern()
+
+
+def protokolliere_export(
+    db: Datenbank,
+    benutzer: str,
+    art: str,
+    filter_: Filter | None = None,
+    datei: str | None = None,
+) -> None:
+    """Audit one export (``art``: "excel", "csv", "mikrodaten" …): who, which selection, where.
+
+    Callers: the CLI ``export`` and the dashboard's download buttons (after the bytes exist).
+    """
+    auswahl = filter_ or Filter()
+    protokolliere(
+        db,
+        benutzer,
+        "export",
+        {
+            "art": art,
+            "standorte": list(auswahl.standorte) or "alle",
+            "von": auswahl.von,
+            "bis": auswahl.bis,
+            "formate": list(auswahl.formate) or "alle",
+            "datei": datei,
+        },
+    )
 
 
 def indikator_csv(db: Datenbank, filter_: Filter | None = None, deutsch: bool = True) -> bytes:

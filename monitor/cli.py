@@ -249,15 +249,21 @@ def _demo_argumente(parser: argparse.ArgumentParser) -> None:
 
 @befehl("demo", "synthetische Demo-Daten laden (als Demo markiert)", _demo_argumente)
 def _demo(args: argparse.Namespace) -> int:
+    from monitor.audit import KOMMANDOZEILE
     from monitor.demo import entferne_demo, lade_demo  # lazy: only this command needs them
 
     with datenbank(args) as db:
         assert db is not None
         if args.entfernen:
-            print(f"Demo-Daten entfernt: {entferne_demo(db)} Zeilen. Echte Daten sind unverändert.")
+            anzahl = entferne_demo(db, benutzer=KOMMANDOZEILE)
+            print(f"Demo-Daten entfernt: {anzahl} Zeilen. Echte Daten sind unverändert.")
             return 0
         ergebnis = lade_demo(
-            db, seed=args.seed, standorte=args.standorte, teilnehmende=args.teilnehmende
+            db,
+            seed=args.seed,
+            standorte=args.standorte,
+            teilnehmende=args.teilnehmende,
+            benutzer=KOMMANDOZEILE,
         )
     print(ergebnis)
     return 0
@@ -286,13 +292,18 @@ def _pruefen(args: argparse.Namespace) -> int:
 
 @befehl("import", "Datei(en) prüfen und dann alle Zeilen oder keine importieren", _art_argumente)
 def _import(args: argparse.Namespace) -> int:
+    from monitor.audit import KOMMANDOZEILE
     from monitor.importieren import ImportAbgelehnt, importiere_stapel
 
     with datenbank(args) as db:
         assert db is not None
         try:
             ergebnisse = importiere_stapel(
-                db, _dateien(args.dateien), args.art, zuordnung=_profil(db, args.zuordnung)
+                db,
+                _dateien(args.dateien),
+                args.art,
+                zuordnung=_profil(db, args.zuordnung),
+                benutzer=KOMMANDOZEILE,
             )
         except ImportAbgelehnt as abgelehnt:
             print(abgelehnt, file=sys.stderr)
@@ -602,7 +613,8 @@ def _export_argumente(parser: argparse.ArgumentParser) -> None:
     "export", "Excel-Bericht für die Evaluation schreiben (wie im Dashboard)", _export_argumente
 )
 def _export(args: argparse.Namespace) -> int:
-    from monitor.bericht import indikator_csv, schreibe_bericht
+    from monitor.audit import KOMMANDOZEILE
+    from monitor.bericht import indikator_csv, protokolliere_export, schreibe_bericht
 
     ziel = Path(args.datei)
     if ziel.suffix.lower() != ".xlsx":
@@ -610,13 +622,18 @@ def _export(args: argparse.Namespace) -> int:
             f"Der Bericht wird als Excel-Datei geschrieben: '{ziel}' muss auf .xlsx enden."
         )
     args.gruppierung = "mh"
-    with datenbank(args, schreiben=False) as db:
+    from monitor.cli_betrieb import datenbank_muss_existieren
+
+    datenbank_muss_existieren(args)  # opened writable below (audit entry), but never created here
+    with datenbank(args) as db:
         assert db is not None
         filter_ = _engine_filter(args, db)
         try:
             schreibe_bericht(db, ziel, filter_)
+            protokolliere_export(db, KOMMANDOZEILE, "excel", filter_, str(ziel))
             if args.csv:
                 Path(args.csv).write_bytes(indikator_csv(db, filter_, deutsch=True))
+                protokolliere_export(db, KOMMANDOZEILE, "csv", filter_, str(args.csv))
         except OSError as fehler:
             raise CliFehler(
                 f"Der Bericht kann nicht nach '{fehler.filename or ziel}' geschrieben werden: "
@@ -640,6 +657,8 @@ def baue_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--db", metavar="PFAD", help="Datenbankdatei (DuckDB)")
+    import monitor.cli_betrieb  # noqa: F401  (registers benutzer, freigabe, sicherung, …)
+
     unter = parser.add_subparsers(
         title="Befehle", dest="befehl", metavar="BEFEHL", required=True, parser_class=_Parser
     )

@@ -56,6 +56,18 @@ def migrationen() -> list[Migration]:
     return ergebnis
 
 
+#: One writer lock per database file: two Datenbank objects on the same file in one process
+#: (DuckDB shares the instance) still write one after the other, so the audit trail's hash
+#: chain, which reads the newest entry before appending, can never fork.
+_SCHREIBSPERREN: dict[Path, threading.RLock] = {}
+_SPERREN_ANLEGEN = threading.Lock()
+
+
+def _schreibsperre(pfad: Path) -> threading.RLock:
+    with _SPERREN_ANLEGEN:
+        return _SCHREIBSPERREN.setdefault(pfad.resolve(), threading.RLock())
+
+
 class Datenbank:
     """A DuckDB database file with a cursor per call (safe across Streamlit's threads)."""
 
@@ -64,7 +76,7 @@ class Datenbank:
         if not read_only:
             self.pfad.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.pfad), read_only=read_only)
-        self._schreiben = threading.RLock()
+        self._schreiben = _schreibsperre(self.pfad)
 
     def close(self) -> None:
         self._con.close()

@@ -29,6 +29,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from monitor.audit import SYSTEM, protokolliere
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler
 from monitor.schema import (
@@ -941,7 +942,12 @@ def _einfuegen(
 
 
 def lade_demo(
-    db: Datenbank, *, seed: int = 42, standorte: int = 6, teilnehmende: int = 1500
+    db: Datenbank,
+    *,
+    seed: int = 42,
+    standorte: int = 6,
+    teilnehmende: int = 1500,
+    benutzer: str = SYSTEM,
 ) -> DemoErgebnis:
     """Replace the demo data by a freshly generated synthetic project.
 
@@ -989,15 +995,18 @@ def lade_demo(
                 str(ergebnis),
             ],
         )
+        protokolliere(
+            cur, benutzer, "demo_geladen", {"import_id": import_id, "parameter": daten.parameter}
+        )
     return ergebnis
 
 
-def entferne_demo(db: Datenbank) -> int:
+def entferne_demo(db: Datenbank, *, benutzer: str = SYSTEM) -> int:
     """Remove every demo row from all tables in one transaction; returns how many went.
 
     The removal is logged in ``importe`` (art ``demo_entfernt``, not a demo row): the import
     history shows it, and the database no longer counts as never used, so the next start of
-    the dashboard does not load the demo data again.
+    the dashboard does not load the demo data again. ``benutzer`` goes to the audit trail.
     """
     with db.transaction() as cur:
         anzahl = _entferne(cur)
@@ -1016,6 +1025,7 @@ def entferne_demo(db: Datenbank) -> int:
                     f"{anzahl} Demo-Zeilen entfernt",
                 ],
             )
+            protokolliere(cur, benutzer, "demo_entfernt", {"zeilen": anzahl}, jetzt=jetzt)
         return anzahl
 
 

@@ -10,16 +10,21 @@ German message – never a traceback in front of a site coordinator.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import pandas as pd
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 
 #: Largest accepted file (bytes on disk) and largest uncompressed XLSX content. Generous for the
 #: biggest realistic survey export, small enough that a hostile upload cannot exhaust memory.
@@ -188,6 +193,73 @@ def _pruefe_zip(daten: bytes, dateiname: str) -> None:
             f"(höchstens {MAX_ENTPACKT // 1024 // 1024} MB). Bitte die Daten aufteilen oder "
             "als CSV speichern."
         )
+    with zipfile.ZipFile(io.BytesIO(daten)) as archiv:
+        for mitglied in mitglieder:
+            _pruefe_mitglied(archiv, mitglied, dateiname)
+
+
+class _Wurzel(Exception):
+    """The root element of an XML part was reached: no DTD can follow any more."""
+
+
+class _WurzelZiel:
+    """Parser target that stops at the first element (only the prolog can hold a DTD)."""
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        raise _Wurzel
+
+
+def _pruefe_mitglied(archiv: zipfile.ZipFile, mitglied: zipfile.ZipInfo, dateiname: str) -> None:
+    """Inflate one part in chunks, never beyond its declared size, and check its XML prolog.
+
+    A zip bomb may declare small sizes and still inflate to gigabytes; the parser behind
+    pandas would believe the stream, not the header. So every part is inflated here with a
+    limit of its declared size (which :func:`_pruefe_zip` has capped) and a part that yields
+    more is refused. XML parts go through defusedxml up to their root element: a document
+    type declaration (entity expansion – "billion laughs" –, external entities) has no place
+    in an XLSX and is refused before any parser expands it.
+    """
+    begrenzt = copy.copy(mitglied)
+    begrenzt.file_size = mitglied.file_size + 1  # read one byte more than declared
+    begrenzt.CRC = None  # checked below: zipfile would report a bomb as a bad checksum
+    xml = mitglied.filename.lower().endswith((".xml", ".rels", ".vml"))
+    parser = DefusedXMLParser(target=_WurzelZiel(), forbid_dtd=True) if xml else None
+    gelesen = pruefsumme = 0
+    try:
+        with archiv.open(begrenzt) as strom:
+            while stueck := strom.read(1 << 20):
+                gelesen += len(stueck)
+                if gelesen > mitglied.file_size:
+                    raise EinleseFehler(
+                        f"Die Excel-Datei '{dateiname}' ist manipuliert: ein Bestandteil ist "
+                        "entpackt größer als angegeben (Zip-Bombe). Die Datei wird nicht gelesen."
+                    )
+                pruefsumme = zlib.crc32(stueck, pruefsumme)
+                if parser is not None:
+                    try:
+                        parser.feed(stueck)
+                    except _Wurzel:
+                        parser = None
+        if pruefsumme != mitglied.CRC:
+            raise zipfile.BadZipFile(f"CRC von {mitglied.filename}")
+    except DefusedXmlException:
+        raise EinleseFehler(
+            f"Die Excel-Datei '{dateiname}' enthält eine XML-Dokumenttypdefinition (DTD, "
+            "Entitäten). Das kommt in echten Excel-Dateien nicht vor und kann den Server "
+            "lahmlegen („Billion Laughs“) – die Datei wird aus Sicherheitsgründen nicht gelesen."
+        ) from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        ParseError,
+        RuntimeError,
+        NotImplementedError,
+    ):
+        raise EinleseFehler(
+            f"Die Datei '{dateiname}' ist keine gültige Excel-Datei (.xlsx): beschädigt oder "
+            "in einem anderen Format."
+        ) from None
 
 
 def _lies_excel(daten: bytes, dateiname: str) -> pd.DataFrame:

@@ -9,20 +9,38 @@ update instead of a duplicate. Rows are written in bulk from a registered DataFr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from monitor import schema
+from monitor import archiv, schema
+from monitor.audit import SYSTEM, protokolliere
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler, Quelle, lade_bytes, lies_bytes
-from monitor.pruefung import Pruefergebnis, art_aus_text, erkenne_art, pruefe
+from monitor.freigabe import gesperrte_aenderungen
+from monitor.pruefung import (
+    STANDORT_GESAMT,
+    Fehler,
+    Pruefergebnis,
+    art_aus_text,
+    erkenne_art,
+    pruefe,
+)
 from monitor.schema import Art
 from monitor.umfragen.zuordnung import Profil, bereite_vor
 
+if TYPE_CHECKING:
+    from monitor.benutzer import Zugriff
+
 ERGEBNIS_IMPORTIERT = "importiert"
+
+#: A mapping profile for every survey-tool export of a call, or one per file name (a batch may
+#: hold e.g. the T0 and the T1 export of two Microsoft Forms forms, each with its own profile).
+Zuordnung = Profil | Mapping[str, Profil]
 
 #: Order inside a batch: sites first, so the other files may name sites of the same batch.
 _STAPEL_REIHENFOLGE = (Art.STANDORTE, Art.ZIELWERTE, Art.AKTIVITAETEN, Art.BEFRAGUNG)
@@ -37,6 +55,10 @@ class ImportAbgelehnt(EingabeFehler):
         self.pruefergebnis = pruefergebnis
         self.abgelehnt: list[Pruefergebnis] = list(abgelehnt) or [pruefergebnis]
         super().__init__("\n\n".join(ergebnis.bericht() for ergebnis in self.abgelehnt))
+
+
+class ImportVerweigert(EingabeFehler):
+    """The session may not import this kind of file at all; nothing was changed."""
 
 
 @dataclass
@@ -116,12 +138,13 @@ def _pruefe_alle(
     db: Datenbank | None,
     dateien: list[_Datei],
     art: Art | str | None,
-    zuordnung: Profil | None = None,
+    zuordnung: Zuordnung | None = None,
 ) -> None:
     """Check every file that still needs it; sites of the batch count as known.
 
     Survey-tool exports are mapped to the codebook first (:mod:`monitor.umfragen.zuordnung`);
-    our own templates pass that step unchanged.
+    our own templates pass that step unchanged. A per-file ``zuordnung`` applies only to the file
+    of that name, so a template in the same batch is never run through an export's profile.
     """
     gewaehlt = art_aus_text(art) if art is not None else None
     tabellen = {}
@@ -129,8 +152,9 @@ def _pruefe_alle(
     for datei in dateien:
         if datei.frueherer_import is None:
             tabelle = lies_bytes(datei.inhalt, datei.dateiname)
+            profil = zuordnung.get(datei.dateiname) if isinstance(zuordnung, Mapping) else zuordnung
             tabelle, zuordnungshinweise[id(datei)] = bereite_vor(
-                tabelle, art=gewaehlt, profil=zuordnung, dateiname=datei.dateiname
+                tabelle, art=gewaehlt, profil=profil, dateiname=datei.dateiname
             )
             tabellen[id(datei)] = (
                 tabelle,
@@ -160,13 +184,14 @@ def pruefe_stapel(
     dateien: Sequence[tuple[Quelle, str | None]],
     art: Art | str | None = None,
     *,
-    zuordnung: Profil | None = None,
+    zuordnung: Zuordnung | None = None,
 ) -> list[Pruefergebnis]:
     """Check several files as one batch (a Standorte file may introduce the sites of the others).
 
     Changes nothing. Unreadable files raise :class:`~monitor.einlesen.EinleseFehler`, survey
     exports that cannot be mapped :class:`~monitor.umfragen.zuordnung.ZuordnungAbgelehnt`.
-    ``zuordnung`` is the confirmed mapping profile for survey-tool exports.
+    ``zuordnung`` is the confirmed mapping profile for survey-tool exports (one for all, or
+    file name → profile).
     """
     geladen = _lade(dateien)
     _pruefe_alle(db, geladen, art, zuordnung)
@@ -179,7 +204,7 @@ def pruefe_datei(
     dateiname: str | None = None,
     art: Art | str | None = None,
     *,
-    zuordnung: Profil | None = None,
+    zuordnung: Zuordnung | None = None,
 ) -> Pruefergebnis:
     """Check one file against the database's sites; changes nothing."""
     return pruefe_stapel(db, [(quelle, dateiname)], art, zuordnung=zuordnung)[0]
@@ -193,10 +218,20 @@ def importiere(
     art: Art | str | None = None,
     *,
     demo: bool = False,
-    zuordnung: Profil | None = None,
+    zuordnung: Zuordnung | None = None,
+    benutzer: str = SYSTEM,
+    zugriff: Zugriff | None = None,
 ) -> Importergebnis:
     """Check one file and import all its rows or none (raises :class:`ImportAbgelehnt`)."""
-    return importiere_stapel(db, [(quelle, dateiname)], art, demo=demo, zuordnung=zuordnung)[0]
+    return importiere_stapel(
+        db,
+        [(quelle, dateiname)],
+        art,
+        demo=demo,
+        zuordnung=zuordnung,
+        benutzer=benutzer,
+        zugriff=zugriff,
+    )[0]
 
 
 def importiere_stapel(
@@ -205,18 +240,96 @@ def importiere_stapel(
     art: Art | str | None = None,
     *,
     demo: bool = False,
-    zuordnung: Profil | None = None,
+    zuordnung: Zuordnung | None = None,
+    benutzer: str = SYSTEM,
+    zugriff: Zugriff | None = None,
+    archivieren: bool = True,
 ) -> list[Importergebnis]:
     """Import several files in ONE transaction: if any file is rejected, nothing changes.
 
     ``zuordnung`` is the confirmed mapping profile for survey-tool exports (see
     :mod:`monitor.umfragen.zuordnung`); without it, exports are mapped automatically when every
-    column is unambiguous.
+    column is unambiguous. ``benutzer`` is who imports (audit trail); ``zugriff`` restricts
+    what may be imported (a site coordinator: rows of the own site only; None = no
+    restriction, e.g. the command line). Rows that would change an approved (locked) quarter
+    reject the whole batch. Imported files are archived next to the database
+    (:mod:`monitor.archiv`) unless ``archivieren`` is False.
     """
+    try:
+        return _importiere_stapel(db, dateien, art, demo, zuordnung, benutzer, zugriff, archivieren)
+    except EingabeFehler as fehler:
+        _protokolliere_ablehnung(db, dateien, benutzer, fehler)
+        raise
+
+
+def _protokolliere_ablehnung(
+    db: Datenbank,
+    dateien: Sequence[tuple[Quelle, str | None]],
+    benutzer: str,
+    fehler: EingabeFehler,
+) -> None:
+    """Audit a rejected import: file names and the number of errors, never cell values."""
+    namen = [
+        name or (Path(quelle).name if not isinstance(quelle, bytes) else "Upload")
+        for quelle, name in dateien
+    ]
+    details: dict[str, object] = {"dateien": namen, "fehlerart": type(fehler).__name__}
+    if isinstance(fehler, ImportAbgelehnt):
+        details["fehler"] = sum(e.fehler_gesamt for e in fehler.abgelehnt)
+    protokolliere(db, benutzer, "import_abgelehnt", details)
+
+
+def _zugriffsfehler(pruefung: Pruefergebnis, zugriff: Zugriff) -> Pruefergebnis | None:
+    """Rows this session may not import, as a rejected check result (None = all allowed)."""
+    from monitor.benutzer import Recht
+
+    art = pruefung.art
+    noetig = {
+        Art.STANDORTE: Recht.ALLE_STANDORTE,
+        Art.ZIELWERTE: Recht.ZIELWERTE,
+    }.get(art, Recht.IMPORT)
+    if not zugriff.darf(Recht.IMPORT) or not zugriff.darf(noetig):
+        raise ImportVerweigert(
+            f"'{pruefung.dateiname}': Ihre Rolle darf keine Dateien der Art "
+            f"'{schema.ART_LABELS[art]}' importieren. Es wurde nichts importiert."
+        )
+    if zugriff.standorte is None or "standort" not in pruefung.daten:
+        return None
+    standorte = pruefung.daten["standort"]
+    fremd = standorte[~standorte.isin(zugriff.standorte) | (standorte == STANDORT_GESAMT)]
+    if fremd.empty:
+        return None
+    eigene = ", ".join(zugriff.standorte) or "keiner"
+    fehler = [
+        Fehler(
+            int(zeile),
+            "standort",
+            str(wert),
+            f"Sie dürfen nur Daten Ihres Standorts ({eigene}) importieren.",
+        )
+        for zeile, wert in fremd.items()
+    ]
+    return replace(pruefung, fehler=fehler, fehler_gesamt=len(fehler))
+
+
+def _importiere_stapel(
+    db: Datenbank,
+    dateien: Sequence[tuple[Quelle, str | None]],
+    art: Art | str | None,
+    demo: bool,
+    zuordnung: Zuordnung | None,
+    benutzer: str,
+    zugriff: Zugriff | None,
+    archivieren: bool,
+) -> list[Importergebnis]:
     geladen = _lade(dateien)
     for datei in geladen:
         datei.frueherer_import = _frueherer_import(db, datei.sha256)
     _pruefe_alle(db, geladen, art, zuordnung)
+    if zugriff is not None:
+        for datei in geladen:
+            if datei.pruefung is not None and datei.pruefung.ok:
+                datei.pruefung = _zugriffsfehler(datei.pruefung, zugriff) or datei.pruefung
     abgelehnt = [d.pruefung for d in geladen if d.pruefung is not None and not d.pruefung.ok]
     if abgelehnt:
         raise ImportAbgelehnt(abgelehnt[0], abgelehnt)
@@ -226,6 +339,7 @@ def importiere_stapel(
         geladen,
         key=lambda d: _STAPEL_REIHENFOLGE.index(d.pruefung.art) if d.pruefung else -1,
     )
+    geschrieben: list[tuple[_Datei, Importergebnis]] = []
     with db.transaction() as cur:
         gesehen: dict[str, int] = {}
         for datei in reihenfolge:
@@ -242,10 +356,67 @@ def importiere_stapel(
                     import_id=frueher if frueher is not None else datei.frueherer_import,
                 )
                 continue
+            _pruefe_freigaben(cur, datei.pruefung)
             ergebnis = _schreibe(cur, datei, demo)
             gesehen[datei.sha256] = ergebnis.import_id or 0
             ergebnisse[id(datei)] = ergebnis
+            geschrieben.append((datei, ergebnis))
+        if geschrieben:
+            protokolliere(
+                cur,
+                benutzer,
+                "import",
+                {
+                    "dateien": [
+                        {
+                            "datei": d.dateiname,
+                            "art": e.art.value if e.art else None,
+                            "sha256": d.sha256,
+                            "import_id": e.import_id,
+                            "zeilen": e.zeilen,
+                            "neu": e.neu,
+                            "aktualisiert": e.aktualisiert,
+                        }
+                        for d, e in geschrieben
+                    ],
+                    "demo": demo,
+                },
+            )
+    if archivieren:
+        hinweis = _archiviere(db, geschrieben, demo)
+        if hinweis:
+            for _, ergebnis in geschrieben:
+                ergebnis.hinweise.append(hinweis)
     return [ergebnisse[id(datei)] for datei in geladen]
+
+
+def _pruefe_freigaben(cur: duckdb.DuckDBPyConnection, pruefung: Pruefergebnis) -> None:
+    """Reject (inside the transaction: rollback) rows that would change an approved quarter."""
+    befunde = gesperrte_aenderungen(cur, pruefung.art, pruefung.daten)
+    if befunde:
+        fehler = [Fehler(*befund) for befund in befunde]
+        raise ImportAbgelehnt(replace(pruefung, fehler=fehler, fehler_gesamt=len(fehler)))
+
+
+def _archiviere(
+    db: Datenbank, geschrieben: list[tuple[_Datei, Importergebnis]], demo: bool
+) -> str | None:
+    """The checked content of every written file into the archive (after the commit)."""
+    stapel = min((e.import_id or 0 for _, e in geschrieben), default=0)
+    eintraege = []
+    for datei, ergebnis in geschrieben:
+        assert datei.pruefung is not None
+        zeile = {
+            "import_id": ergebnis.import_id,
+            "stapel": stapel,
+            "zeitpunkt": datetime.now().isoformat(),
+            "art": datei.pruefung.art.value,
+            "dateiname": datei.dateiname,
+            "sha256": datei.sha256,
+            "demo": demo,
+        }
+        eintraege.append((zeile, archiv.als_csv(datei.pruefung.daten), f"{datei.sha256}.csv"))
+    return archiv.archiviere(db.pfad, eintraege)
 
 
 def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Importergebnis:

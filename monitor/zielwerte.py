@@ -13,12 +13,15 @@ rows point to that log entry through ``import_id`` like imported rows do.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 
+from monitor import archiv
+from monitor.audit import SYSTEM, protokolliere
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler
 from monitor.importieren import bekannte_standorte
@@ -103,12 +106,22 @@ def _gleich(a: object, b: object) -> bool:
     return a == b
 
 
-def speichere_zielwerte(db: Datenbank, standort: str, tabelle: pd.DataFrame) -> Speicherergebnis:
+def speichere_zielwerte(
+    db: Datenbank,
+    standort: str,
+    tabelle: pd.DataFrame,
+    *,
+    benutzer: str = SYSTEM,
+    grund: str | None = None,
+    archivieren: bool = True,
+) -> Speicherergebnis:
     """Make ``tabelle`` the complete set of targets of ``standort``, or change nothing.
 
     ``tabelle`` holds text cells in the columns :data:`EINGABE_SPALTEN`, one row per target;
     indicators of that site missing from it lose their target. Raises
-    :class:`ZielwerteAbgelehnt` when a rule is broken.
+    :class:`ZielwerteAbgelehnt` when a rule is broken. A change is audited (``benutzer``,
+    ``grund``) and archived as JSON next to the database, so a rebuild from the archive
+    (:mod:`monitor.sicherung`) repeats it.
     """
     tabelle = tabelle.reindex(columns=list(EINGABE_SPALTEN)).assign(standort=standort)
     pruefung = pruefe_zielwerte(db, tabelle)
@@ -166,7 +179,7 @@ def speichere_zielwerte(db: Datenbank, standort: str, tabelle: pd.DataFrame) -> 
                     import_id,
                 ],
             )
-        inhalt = repr(sorted((str(z["indikator"]), repr(z)) for z in neu_zeilen)).encode()
+        inhalt = _archivtext(standort, neu_zeilen)
         cur.execute(
             "INSERT INTO importe (import_id, dateiname, sha256, art, zeilen, neu, aktualisiert, "
             "zeitpunkt, ergebnis, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -183,7 +196,66 @@ def speichere_zielwerte(db: Datenbank, standort: str, tabelle: pd.DataFrame) -> 
                 demo,
             ],
         )
+        protokolliere(
+            cur,
+            benutzer,
+            "zielwerte_geaendert",
+            {
+                "standort": standort,
+                "import_id": import_id,
+                "neu": sorted(str(z["indikator"]) for z in hinzu),
+                "geaendert": sorted(str(z["indikator"]) for z in geaendert),
+                "entfernt": weg,
+            },
+            grund,
+        )
+    if archivieren and not demo:
+        sha256 = hashlib.sha256(inhalt).hexdigest()
+        archiv.archiviere(
+            db.pfad,
+            [
+                (
+                    {
+                        "import_id": import_id,
+                        "stapel": import_id,
+                        "zeitpunkt": datetime.now().isoformat(),
+                        "art": archiv.ZIELWERTE_BEARBEITET,
+                        "dateiname": f"{QUELLE}: {standort}",
+                        "sha256": sha256,
+                        "demo": False,
+                    },
+                    inhalt,
+                    f"{sha256}.json",
+                )
+            ],
+        )
     return Speicherergebnis(standort, len(hinzu), len(geaendert), len(weg), import_id)
+
+
+def _archivtext(standort: str, zeilen: list[dict[str, object]]) -> bytes:
+    """The complete target set of one site as JSON of text cells (what the page would send)."""
+    return json.dumps(
+        {
+            "standort": standort,
+            "zielwerte": [
+                {
+                    spalte: als_text(z[spalte]) if spalte != "indikator" else z[spalte]
+                    for spalte in EINGABE_SPALTEN
+                }
+                for z in sorted(zeilen, key=lambda z: str(z["indikator"]))
+            ],
+        },
+        ensure_ascii=False,
+        indent=1,
+        default=str,
+    ).encode("utf-8")
+
+
+def lade_archivtext(inhalt: bytes) -> tuple[str, pd.DataFrame]:
+    """Read :func:`_archivtext` back: the site and the table for :func:`speichere_zielwerte`."""
+    daten = json.loads(inhalt.decode("utf-8"))
+    tabelle = pd.DataFrame(daten["zielwerte"], columns=list(EINGABE_SPALTEN), dtype=object)
+    return str(daten["standort"]), tabelle
 
 
 def als_text(wert: object) -> str | None:

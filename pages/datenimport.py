@@ -1,9 +1,10 @@
-"""Datenimport: upload CSV/XLSX, see the check report, import all rows or none; templates,
-import history, removing the demo data.
+"""Datenimport: upload CSV/XLSX, see the check report, import all rows or none; templates and
+questionnaires, import history, removing the demo data.
 
 Thin page: checking, importing and templates live in :mod:`ui.importseite` (bytes + file name
-in, :mod:`monitor.importieren` underneath). After an import every cached result is cleared so
-all pages show the new numbers.
+in, :mod:`monitor.importieren` underneath); exports of survey tools get their mapping table from
+:mod:`ui.zuordnungsseite` and are checked and imported with the confirmed profile. After an
+import every cached result is cleared so all pages show the new numbers.
 """
 
 import streamlit as st
@@ -12,15 +13,16 @@ from monitor import bestand
 from monitor.demo import entferne_demo
 from monitor.einlesen import EingabeFehler
 from monitor.schema import ART_LABELS, Art
-from ui import daten, importseite, rueckmeldung
+from ui import daten, importseite, rueckmeldung, zuordnungsseite
 from ui.format import LEGENDE_UNTERDRUECKT, tabelle
 
 st.title("Datenimport")
 st.caption(
     "Befragungen, Aktivitäten, Standorte oder Zielwerte als CSV oder Excel-Datei einlesen. "
     "Jede Datei wird zuerst geprüft; importiert wird nur, wenn alle Zeilen aller Dateien in "
-    "Ordnung sind – sonst ändert sich nichts. Namen, E-Mail-Adressen und ähnliche Spalten "
-    "werden nie gespeichert."
+    "Ordnung sind – sonst ändert sich nichts. Exporte aus KoboToolbox, LimeSurvey, Microsoft "
+    "Forms, Google Forms und SoSci Survey werden erkannt und dem Codebuch zugeordnet. Namen, "
+    "E-Mail-Adressen und ähnliche Spalten werden nie gespeichert."
 )
 rueckmeldung.zeigen("datenimport")
 db = daten.datenbank()
@@ -40,14 +42,15 @@ uploads = [importseite.Upload(d.name, d.getvalue()) for d in dateien or []]
 art = importseite.art_wahl(wahl)
 
 if uploads:
-    pruefung = importseite.gepruefte_uploads(db, uploads, art)
+    zuordnung = zuordnungsseite.zuordnungen_zeigen(db, uploads, art, daten.standortnamen())
+    pruefung = importseite.gepruefte_uploads(db, uploads, art, zuordnung)
     if pruefung.lesefehler:
         st.error(pruefung.lesefehler, icon=":material/error:")
     for nummer, ergebnis in enumerate(pruefung.pruefungen):
         importseite.pruefbericht_zeigen(ergebnis, pruefung.vorschau[nummer], nummer)
     if st.button("Importieren", type="primary", disabled=not pruefung.ok, icon=":material/input:"):
         try:
-            ergebnisse = importseite.importiere_uploads(db, uploads, art)
+            ergebnisse = importseite.importiere_uploads(db, uploads, art, zuordnung)
         except EingabeFehler as fehler:
             st.error(f"Nicht importiert, nichts wurde geändert:\n\n{fehler}")
         else:
@@ -68,6 +71,29 @@ for spalte, vorlage_art in zip(st.columns(len(Art)), Art, strict=True):
             file_name=importseite.vorlage_dateiname(vorlage_art, format_),
             mime=mime,
             key=f"vorlage_{vorlage_art.value}_{format_}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+st.subheader("Fragebögen für Umfragewerkzeuge")
+st.caption(
+    "Aus dem Codebuch erzeugt, damit der Wortlaut überall gleich ist: das XLSForm lässt sich in "
+    "KoboToolbox oder ODK hochladen, die LimeSurvey-Datei unter „Umfrage importieren“; die "
+    "Druckfassung je Welle dient für Papier und als Vorlage für Microsoft Forms und Google Forms "
+    "– Fragen bitte wörtlich übernehmen, dann wird der Export ohne Nacharbeit zugeordnet."
+)
+for spalte, (werkzeug, dateien) in zip(
+    st.columns(len(importseite.FRAGEBOEGEN)), importseite.FRAGEBOEGEN, strict=True
+):
+    spalte.markdown(f"**{werkzeug}**")
+    for schluessel, beschriftung, mime in dateien:
+        name = importseite.fragebogen_dateiname(schluessel)
+        spalte.download_button(
+            beschriftung,
+            importseite.frageboegen()[name],
+            file_name=name,
+            mime=mime,
+            key=f"fragebogen_{schluessel}",
             icon=":material/download:",
             on_click="ignore",
         )

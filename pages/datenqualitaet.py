@@ -1,5 +1,6 @@
 """Datenqualität: which sites report, how complete the questionnaires are, who stays from T0 to
-T2, contradictions and implausible activity counts — for the sidebar's sites, period, formats.
+T2, contradictions, near-duplicate participant codes and implausible activity counts — for the
+sidebar's sites, period, formats (near-duplicate codes: sites only, across all periods).
 
 Thin page: the checks and their German explanations come from
 :mod:`indikatoren.datenqualitaet` (suppressed there), layout helpers from :mod:`ui.qualitaetseite`.
@@ -13,7 +14,8 @@ from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
 
 st.title("Datenqualität")
-pruefung = qualitaetseite.datenqualitaet(aktueller_filter())
+filter_ = aktueller_filter()
+pruefung = qualitaetseite.datenqualitaet(filter_)
 namen = daten.standortnamen()
 st.caption(
     f"Stand {pruefung.stichtag:%d.%m.%Y}; es gelten die Filter der Seitenleiste (Zeitraum, "
@@ -69,6 +71,20 @@ else:
         qualitaetseite.zeigen(befunde, namen)
     else:
         st.success("Keine Widersprüche gefunden.")
+
+    st.subheader(qualitaetseite.AEHNLICHE_CODES_TITEL, help=qualitaetseite.AEHNLICHE_CODES_HILFE)
+    je_standort = qualitaetseite.aehnliche_codes_je_standort(filter_.standorte)
+    if je_standort.empty:
+        st.success("Keine ähnlichen Codes innerhalb eines Standorts gefunden.")
+    else:
+        st.dataframe(je_standort, hide_index=True)
+        st.caption(
+            "Nichts wurde zusammengeführt. Die Codepaare selbst sind nur für die "
+            "Standortkoordination gedacht, die sie mit ihren Unterlagen abgleicht; eine "
+            "Rollenverwaltung, die sie nur ihr zeigt, folgt mit einem späteren Issue."
+        )
+        with st.expander("Codepaare – nur für die Standortkoordination"):
+            st.dataframe(qualitaetseite.aehnliche_codepaare(filter_.standorte), hide_index=True)
 
 abschnitt("ausreisser")
 if pruefung.ausreisser.empty:

@@ -1,5 +1,5 @@
 """Browser test of the data pages: upload files in Chromium, import, see the numbers change,
-download the Excel report.
+map a survey-tool export in the real mapping table, download the Excel report.
 
 The real ``streamlit run dashboard.py`` (fresh database with demo data, started by the fixtures
 of :mod:`test_browser`) driven by Playwright: ``set_input_files`` on the uploader and a real
@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+from pathlib import Path
 
 import pytest
 import test_browser
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from test_browser import BILDER, SEITE_TIMEOUT_MS, _bildschirmfoto, _warten_bis_fertig
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "monitor" / "umfragen"))
+from umfrage_exporte import STANDORTE_CSV, antworten, google_forms_csv, google_koepfe
+
+from ui.zuordnungsseite import BREITE_SPALTE
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +49,12 @@ def _oeffnen(browser: Browser, url: str) -> Page:
     return page
 
 
-def _hochladen(page: Page, name: str, inhalt: bytes) -> None:
+def _hochladen(page: Page, name: str, inhalt: bytes, *weitere: tuple[str, bytes]) -> None:
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        {"name": name, "mimeType": "text/csv", "buffer": inhalt}
+        [
+            {"name": datei, "mimeType": "text/csv", "buffer": daten}
+            for datei, daten in ((name, inhalt), *weitere)
+        ]
     )
     page.wait_for_timeout(500)
     _warten_bis_fertig(page)
@@ -92,8 +102,67 @@ def test_hochladen_pruefen_importieren(server: str, browser: Browser) -> None:
     page.close()
 
 
+def test_umfrage_export_zuordnen_und_importieren(server: str, browser: Browser) -> None:
+    """A Google Forms export with a reworded question and a label of its own, uploaded together
+    with the sites it names: map the column in the table, choose the answer, save, import."""
+    zeilen = antworten()
+    export = google_forms_csv(zeilen).decode("utf-8")
+    export = export.replace(
+        google_koepfe()["a_kontakt_haeufigkeit"], "9. Wie oft hatten Sie Kontakt?", 1
+    ).replace(",Männlich,", ",Mann,")
+    page = _oeffnen(browser, server)
+    page.goto(f"{server}/import", timeout=SEITE_TIMEOUT_MS)
+    page.locator("h1", has_text="Datenimport").wait_for(timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+
+    _hochladen(
+        page, "google.csv", export.encode("utf-8"), ("standorte.csv", STANDORTE_CSV.encode())
+    )
+    expect(page.get_by_text("Zuordnung: google.csv")).to_be_visible()
+    expect(
+        page.get_by_text("Noch offen: 1 Spalte ohne Variable; 1 Antwort ohne Code")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Importieren")).to_be_disabled()
+
+    # the open column is the table's first row: double-click its variable cell, pick by typing
+    tabelle = page.locator('[data-testid="stDataFrame"]').first
+    tabelle.scroll_into_view_if_needed()
+    rahmen = tabelle.bounding_box()
+    assert rahmen is not None
+    page.mouse.dblclick(rahmen["x"] + BREITE_SPALTE + 100, rahmen["y"] + 35 + 17)
+    page.wait_for_timeout(500)  # the cell editor opens
+    page.keyboard.type("a_kontakt_haeufigkeit")
+    page.wait_for_timeout(500)  # the option list filters
+    page.keyboard.press("Enter")
+    page.mouse.click(rahmen["x"] + 10, rahmen["y"] - 30)  # leave the cell: the edit is sent
+    _warten_bis_fertig(page)
+    expect(page.get_by_text("Noch offen: 1 Antwort ohne Code")).to_be_visible()
+
+    page.get_by_role("combobox", name="geschlecht: „Mann“ (8 Zeilen)").click()
+    page.wait_for_timeout(500)
+    page.keyboard.type("maennlich")
+    page.wait_for_timeout(500)
+    page.keyboard.press("Enter")
+    _warten_bis_fertig(page)
+    page.get_by_role("button", name="Zuordnung speichern").click()
+    expect(page.get_by_text("„PROJEKT_googleforms“ gespeichert")).to_be_visible()
+    _warten_bis_fertig(page)
+    _ohne_ausnahme(page)
+    _bildschirmfoto(page, BILDER / "datenimport_zuordnung.png")
+
+    page.get_by_role("button", name="Importieren").click()
+    expect(page.get_by_text(f"{len(zeilen)} Zeilen importiert")).to_be_visible(
+        timeout=SEITE_TIMEOUT_MS
+    )
+    expect(page.get_by_text("(Zuordnungsprofil 'PROJEKT_googleforms')")).to_be_visible()
+    _ohne_ausnahme(page)
+    page.close()
+
+
 def test_excel_bericht_herunterladen(server: str, browser: Browser) -> None:
     page = _oeffnen(browser, f"{server}/bericht")
+    page.screenshot(path="/tmp/zo/shots/dbg_bericht.png")
+    print("URL", page.url, [h.inner_text() for h in page.locator("h1").all()])
     page.locator("h1", has_text="Bericht").wait_for(timeout=SEITE_TIMEOUT_MS)
 
     with page.expect_download(timeout=SEITE_TIMEOUT_MS) as download:

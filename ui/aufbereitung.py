@@ -179,7 +179,8 @@ def indikator_tabelle(
     """One row per indicator for a site (or the project) as display text.
 
     Columns: ID, Indikator, Ziel, Stufe, Wert, 95-%-KI, n, Zielwert, Zielerreichung, Status,
-    Trend. n is the number of persons, pairs or activities the value rests on.
+    Trend. n is the number of persons, pairs or activities the value rests on. (The report
+    page uses this table too, and selects goals by the Ziel column.)
     """
     teil = indikatoren[
         (indikatoren["standort"] == standort)

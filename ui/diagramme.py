@@ -247,7 +247,9 @@ def punkte_intervalle(
             "yaxis": {
                 "tickvals": list(range(len(zeilen))),
                 "ticktext": [zeilen_text.get(z, z) for z in zeilen],
-                "autorange": "reversed",
+                # Fixed, not autorange: plotly pads an autorange by a share of its length,
+                # which for a hundred sites left an empty band of several rows at the top.
+                "range": [len(zeilen) - 0.5, -0.5],
                 "showgrid": False,
                 "zeroline": False,
             },
@@ -515,7 +517,7 @@ def zielerreichung_balken(daten: pd.DataFrame) -> go.Figure:
     layout.update(
         {
             "xaxis": {
-                "title": {"text": "Zielerreichung"},
+                "title": {"text": "Zielerreichung (% des Ziels)"},
                 "range": [0, oben + 55],
                 "tickvals": list(range(0, int(oben) + 1, 20)),
                 "ticksuffix": f"{NBSP}%",
@@ -830,7 +832,13 @@ def kleine_vielfache(
     if referenz is not None and not referenz.empty:
         ref = referenz.set_index("periode").reindex(list(perioden))
         ref_werte = [None if pd.isna(w) else float(w) for w in ref["wert"]]
-    gruppen = dict(tuple(daten.groupby("facette", sort=False)))
+    # One matrix facet × quarter instead of a reindex per facet (a hundred sites add up).
+    zeile = daten["facette"].map({f: k for k, f in enumerate(facetten)}).to_numpy()
+    spalte = daten["periode"].map({q: k for k, q in enumerate(perioden)})
+    bekannt = spalte.notna().to_numpy()
+    werte = np.full((len(facetten), len(perioden)), np.nan)
+    frei_daten = ~daten["unterdrueckt"].fillna(True).astype(bool) & daten["wert"].notna()
+    werte[zeile[bekannt], spalte[bekannt].astype(int)] = daten["wert"].where(frei_daten)[bekannt]
     spuren: list[dict[str, Any]] = []
     for nummer, facette in enumerate(facetten):
         x_ref, y_ref = achsen[nummer]
@@ -845,19 +853,16 @@ def kleine_vielfache(
                     "mode": "lines",
                     "line": {"color": "#A0A0A0", "width": 1.5, "dash": "dash"},
                     "name": "alle gewählten Standorte",
-                    "legendgroup": "gesamt",
-                    "showlegend": nummer == 0,
                     "hoverinfo": "skip",
+                    "showlegend": False,
                 }
             )
-        teil = gruppen[facette].set_index("periode").reindex(list(perioden))
-        frei = (~teil["unterdrueckt"].fillna(True).astype(bool) & teil["wert"].notna()).tolist()
-        werte = teil["wert"].tolist()
+        reihe = werte[nummer]
         spuren.append(
             {
                 "type": "scatter",
                 "x": achse,
-                "y": [float(w) if ok else None for w, ok in zip(werte, frei, strict=True)],
+                "y": _liste(reihe),
                 "xaxis": x_ref,
                 "yaxis": y_ref,
                 "mode": "lines+markers",
@@ -868,8 +873,12 @@ def kleine_vielfache(
                 "name": facette,
                 "hovertext": [
                     f"<b>{facette}</b> · {q}<br>"
-                    + (_text(w, einheit, stellen, vorzeichen) if ok else "nicht ausgewiesen")
-                    for q, w, ok in zip(achse, werte, frei, strict=True)
+                    + (
+                        "nicht ausgewiesen"
+                        if np.isnan(w)
+                        else _text(float(w), einheit, stellen, vorzeichen)
+                    )
+                    for q, w in zip(achse, reihe, strict=True)
                 ],
                 "hoverinfo": "text",
             }

@@ -10,7 +10,8 @@ not on every rerun.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -22,8 +23,10 @@ from monitor.ausgabe import als_csv
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler, lies_bytes
 from monitor.importieren import Importergebnis, importiere_stapel, pruefe_stapel
-from monitor.pruefung import ArtNichtErkannt, Pruefergebnis
+from monitor.pruefung import ArtNichtErkannt, Pruefergebnis, ist_personenbezogen
 from monitor.schema import Art
+from monitor.umfragen import fragebogen_aus
+from monitor.umfragen.zuordnung import Profil, ZuordnungAbgelehnt
 from monitor.vorlagen import DATEINAMEN, vorlage_bytes
 from ui.format import tabelle
 
@@ -37,6 +40,26 @@ ART_AUSWAHL: dict[str, str] = {AUTOMATISCH: "automatisch erkennen"} | {
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_CSV = "text/csv"
 _SITZUNG = "_importpruefung"
+#: Questionnaires generated from the codebook, per tool: heading, then (key in
+#: fragebogen_aus.DATEINAMEN, button, MIME) per file.
+FRAGEBOEGEN: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("KoboToolbox / ODK", (("xlsform", "XLSForm", MIME_XLSX),)),
+    (
+        "LimeSurvey",
+        (
+            ("limesurvey", "Fragebogen (.txt)", "text/plain"),
+            ("limesurvey_zuordnung", "Spaltenliste (.csv)", MIME_CSV),
+        ),
+    ),
+    (
+        "Druckfassung – Papier, Microsoft Forms, Google Forms, SoSci",
+        tuple((welle, f"{welle} (HTML)", "text/html") for welle in schema.WELLEN),
+    ),
+)
+#: The CLI's hint for a fixed value in the mapping report; the page has a selectbox for it.
+_KONSTANTE_CLI = re.compile(r"im Zuordnungsprofil einen festen Wert angeben \(konstanten: [^)]*\)")
+#: Every column name our templates declare ("name" of a site is no personal data).
+_DEKLARIERT = frozenset(feld.name for art in Art for feld in schema.felder(art))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +98,31 @@ def art_wahl(schluessel: str) -> Art | None:
     return None if schluessel == AUTOMATISCH else Art(schluessel)
 
 
+def _markdown(bericht: str) -> str:
+    """A multi-line German report as Markdown: one paragraph per line, "- " lines as a list."""
+    zeilen = bericht.replace("*", "\\*").replace("_", "\\_").splitlines()
+    teile: list[str] = []
+    liste_davor = False
+    for zeile in zeilen:
+        liste = zeile.startswith("- ")
+        teile.append(("\n" if liste and liste_davor else "\n\n") + zeile)
+        liste_davor = liste
+    return "".join(teile).strip()
+
+
 def _meldung(fehler: EingabeFehler) -> str:
     text = str(fehler)
+    if isinstance(fehler, ZuordnungAbgelehnt):
+        zeilen = [
+            _KONSTANTE_CLI.sub("oben unter „Feste Werte“ einen Wert wählen", z)
+            for z in fehler.vorschlag.bericht().splitlines()
+            if not z.startswith("So geht es")
+        ]
+        zeilen.append(
+            "So geht es weiter: oben in der Zuordnung die offenen Spalten, Antworten und festen "
+            "Werte wählen."
+        )
+        return _markdown("\n".join(zeilen))
     if isinstance(fehler, ArtNichtErkannt):
         text = text.replace(" (z. B. --art befragung)", "") + (
             " Tipp: Die Art lässt sich oben unter „Art der Datei“ auswählen."
@@ -90,22 +136,50 @@ def zeilen_text(anzahl: int) -> str:
     return f"{menge} {'Datenzeile' if anzahl == 1 else 'Datenzeilen'}"
 
 
-def pruefe_uploads(db: Datenbank, uploads: Sequence[Upload], art: Art | None) -> Stapelpruefung:
-    """Check the files against the database (changes nothing) and read a preview of each."""
+def ohne_personenbezug(tabelle: pd.DataFrame) -> pd.DataFrame:
+    """The preview without columns that look like personal data (they are never stored either)."""
+    weg = [
+        spalte
+        for spalte in tabelle.columns
+        if str(spalte) not in _DEKLARIERT and ist_personenbezogen(str(spalte))
+    ]
+    return tabelle.drop(columns=weg)
+
+
+def pruefe_uploads(
+    db: Datenbank,
+    uploads: Sequence[Upload],
+    art: Art | None,
+    zuordnung: Mapping[str, Profil] | None = None,
+) -> Stapelpruefung:
+    """Check the files against the database (changes nothing) and read a preview of each.
+
+    ``zuordnung``: file name → the mapping profile confirmed for that survey-tool export.
+    """
     try:
-        pruefungen = pruefe_stapel(db, [(u.inhalt, u.name) for u in uploads], art)
+        pruefungen = pruefe_stapel(
+            db, [(u.inhalt, u.name) for u in uploads], art, zuordnung=zuordnung
+        )
     except EingabeFehler as fehler:
         return Stapelpruefung(lesefehler=_meldung(fehler))
-    vorschau = [lies_bytes(u.inhalt, u.name).head(VORSCHAU_ZEILEN) for u in uploads]
+    vorschau = [
+        ohne_personenbezug(lies_bytes(u.inhalt, u.name).head(VORSCHAU_ZEILEN)) for u in uploads
+    ]
     return Stapelpruefung(pruefungen, vorschau=vorschau)
 
 
-def gepruefte_uploads(db: Datenbank, uploads: Sequence[Upload], art: Art | None) -> Stapelpruefung:
-    """:func:`pruefe_uploads`, remembered in the session while the same files stay selected."""
-    schluessel = (tuple((u.name, u.sha256) for u in uploads), art)
+def gepruefte_uploads(
+    db: Datenbank,
+    uploads: Sequence[Upload],
+    art: Art | None,
+    zuordnung: Mapping[str, Profil] | None = None,
+) -> Stapelpruefung:
+    """:func:`pruefe_uploads`, remembered in the session while files and mappings stay the same."""
+    profile = tuple(sorted((name, p.als_json()) for name, p in (zuordnung or {}).items()))
+    schluessel = (tuple((u.name, u.sha256) for u in uploads), art, profile)
     gemerkt = st.session_state.get(_SITZUNG)
     if gemerkt is None or gemerkt[0] != schluessel:
-        gemerkt = (schluessel, pruefe_uploads(db, uploads, art))
+        gemerkt = (schluessel, pruefe_uploads(db, uploads, art, zuordnung))
         st.session_state[_SITZUNG] = gemerkt
     return gemerkt[1]
 
@@ -116,14 +190,18 @@ def vergessen() -> None:
 
 
 def importiere_uploads(
-    db: Datenbank, uploads: Sequence[Upload], art: Art | None
+    db: Datenbank,
+    uploads: Sequence[Upload],
+    art: Art | None,
+    zuordnung: Mapping[str, Profil] | None = None,
 ) -> list[Importergebnis]:
     """Import all files in one transaction — all rows of all files, or nothing.
 
     Raises :class:`monitor.importieren.ImportAbgelehnt` (or another
     :class:`~monitor.einlesen.EingabeFehler`) when anything is wrong; then nothing changed.
+    Survey-tool exports are imported with the profile of ``zuordnung`` (file name → profile).
     """
-    return importiere_stapel(db, [(u.inhalt, u.name) for u in uploads], art)
+    return importiere_stapel(db, [(u.inhalt, u.name) for u in uploads], art, zuordnung=zuordnung)
 
 
 def zusammenfassung(ergebnisse: Sequence[Importergebnis]) -> str:
@@ -149,6 +227,17 @@ def vorlage(art: Art, format_: str) -> bytes:
 
 def vorlage_dateiname(art: Art, format_: str) -> str:
     return f"{DATEINAMEN[art]}.{format_}"
+
+
+@cache
+def frageboegen() -> dict[str, bytes]:
+    """The questionnaires generated from the codebook, file name → content (cached)."""
+    return fragebogen_aus.frageboegen()
+
+
+def fragebogen_dateiname(art: str) -> str:
+    """File name of a questionnaire ("xlsform", "limesurvey", … or a wave)."""
+    return fragebogen_aus.DATEINAMEN[art]
 
 
 def pruefbericht_zeigen(ergebnis: Pruefergebnis, vorschau: pd.DataFrame, nummer: int) -> None:

@@ -65,7 +65,7 @@ def indikatoren() -> None:
         "zusammengefasst, nie als Durchschnitt der Standortwerte."
     )
     uebersicht = indikator_uebersicht()
-    st.dataframe(uebersicht, hide_index=True, height=36 * (len(uebersicht) + 1) + 4)
+    st.dataframe(uebersicht, hide_index=True, height=35 * (len(uebersicht) + 1) + 3)
     for ziel in Ziel:
         with st.expander(f"Definitionen zu Ziel {ziel.value}) {ZIEL_NAMEN[ziel]}"):
             for ind in indikatoren_des_ziels(ziel):

@@ -18,6 +18,7 @@ from indikatoren import datenqualitaet as dq
 from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
+from monitor.umfragen import codes
 from ui import daten
 from ui.format import UNTERDRUECKT, zahl
 
@@ -185,3 +186,53 @@ def quoten_diagramm(trichter: pd.DataFrame, namen: Mapping[str, str]) -> go.Figu
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
     return abbildung
+
+
+# -- near-duplicate participant codes -----------------------------------------------------------
+AEHNLICHE_CODES_TITEL = "Ähnliche Teilnehmenden-Codes"
+AEHNLICHE_CODES_HILFE = (
+    "Selbst erzeugte Codes werden bei jeder Befragung neu gebildet; ein Tippfehler trennt eine "
+    "Person in zwei und ihr Vorher-Nachher-Paar geht verloren. Groß- und Kleinschreibung, "
+    "Leerzeichen und Umlaute gleicht der Import schon an. Gezählt werden Paare verschiedener "
+    "Codes eines Standorts, die sich in genau einem Zeichen unterscheiden (eines mehr, weniger, "
+    "anders oder zwei vertauscht). Sie werden nie automatisch zusammengeführt: ob zwei Codes "
+    "dieselbe Person sind, kann nur der Standort anhand seiner Unterlagen klären. Es gilt nur "
+    "die Standortauswahl der Seitenleiste, über alle Zeiträume und Formate."
+)
+AEHNLICHE_CODES_SPALTEN: dict[str, str] = {
+    "standort": "Standort",
+    "paare": "Paare ähnlicher Codes",
+    "code_1": "Code 1",
+    "wellen_1": "Wellen von Code 1",
+    "code_2": "Code 2",
+    "wellen_2": "Wellen von Code 2",
+    "abstand": "Abweichende Zeichen",
+}
+
+
+@st.cache_data(ttl=daten.CACHE_TTL, max_entries=16, show_spinner=False)
+def _aehnliche_je_standort(_db: Datenbank, pfad: str, standorte: tuple[str, ...]) -> pd.DataFrame:
+    return codes.aehnliche_codes_je_standort(_db, standorte)
+
+
+@st.cache_data(ttl=daten.CACHE_TTL, max_entries=16, show_spinner=False)
+def _aehnliche_paare(_db: Datenbank, pfad: str, standorte: tuple[str, ...]) -> pd.DataFrame:
+    return codes.aehnliche_codes(_db, standorte)
+
+
+def aehnliche_codes_je_standort(standorte: tuple[str, ...]) -> pd.DataFrame:
+    """Counts of near-duplicate code pairs per site, with German headers (no code in it)."""
+    tabelle = _aehnliche_je_standort(daten.datenbank(), daten.aktueller_pfad(), standorte)
+    return _deutsch(tabelle)
+
+
+def aehnliche_codepaare(standorte: tuple[str, ...]) -> pd.DataFrame:
+    """The code pairs themselves, for the site coordination only (German headers)."""
+    tabelle = _aehnliche_paare(daten.datenbank(), daten.aktueller_pfad(), standorte)
+    return _deutsch(tabelle[["standort", "code_1", "wellen_1", "code_2", "wellen_2"]])
+
+
+def _deutsch(tabelle: pd.DataFrame) -> pd.DataFrame:
+    namen = daten.standortnamen()
+    tabelle = tabelle.assign(standort=tabelle["standort"].map(lambda s: namen.get(s, s)))
+    return tabelle.rename(columns=AEHNLICHE_CODES_SPALTEN)

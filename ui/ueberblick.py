@@ -151,23 +151,27 @@ def _status_stil(status: str) -> str:
 
 def indikator_tabelle(daten: pd.DataFrame) -> None:
     """All indicators with value, interval, n, target, attainment, status (coloured) and trend."""
+    daten = daten.drop(columns="Ziel")  # the ID's letter names the goal; the room is needed
     st.dataframe(
         daten.style.map(_status_stil, subset=["Status"]),
         hide_index=True,
-        height=36 * (len(daten) + 1) + 4,  # every indicator visible, no inner scrolling
+        height=35 * (len(daten) + 1) + 3,  # every indicator visible, no inner scrolling
         column_config={
-            "ID": st.column_config.TextColumn(width=45),
-            "Ziel": st.column_config.TextColumn(width=40),
+            "ID": st.column_config.TextColumn(width=40, help="Der Buchstabe nennt das Ziel"),
             "Stufe": st.column_config.NumberColumn(width=50, help="Stufe der Wirkungstreppe"),
             "Indikator": st.column_config.TextColumn(width=230),
+            "Zielwert": st.column_config.TextColumn(width=115),
+            "Zielerreichung": st.column_config.TextColumn(width=90),
+            "Status": st.column_config.TextColumn(width=80),
             "Wert": st.column_config.TextColumn(
+                width=125,
                 help="Anteile in %, Veränderungen vorher → nachher (T0→T1) mit Vorzeichen. "
-                f"„{UNTERDRUECKT}“: aus Datenschutzgründen nicht ausgewiesen."
+                f"„{UNTERDRUECKT}“: aus Datenschutzgründen nicht ausgewiesen.",
             ),
-            "95-%-KI": st.column_config.TextColumn(help="95-%-Konfidenzintervall"),
+            "95-%-KI": st.column_config.TextColumn(width=100, help="95-%-Konfidenzintervall"),
             "n": st.column_config.TextColumn(width=60, help="Personen, Paare bzw. Aktivitäten"),
             "Trend": st.column_config.TextColumn(
-                help="Richtung vom vorletzten zum letzten Quartal"
+                width=85, help="Richtung vom vorletzten zum letzten Quartal"
             ),
         },
     )

@@ -114,8 +114,9 @@ def vielfache(
     ind: Indikator, ergebnis: Ergebnis, namen: dict[str, str], farben: dict[str, str]
 ) -> tuple[go.Figure | None, int]:
     """Quarterly trend per site (whole-group values); returns the figure and the site count."""
-    quartale = auf.quartalszeilen(ergebnis.indikatoren)
-    teil = quartale[(quartale["indikator"] == ind.id) & (quartale["gruppe"] == GESAMT)]
+    tabelle = ergebnis.indikatoren
+    teil = tabelle[(tabelle["indikator"] == ind.id) & (tabelle["gruppe"] == GESAMT)]
+    teil = auf.quartalszeilen(teil)  # after the cheap cuts: sorting 50 000 rows is not
     orte = teil[teil["standort"] != GESAMT]
     if not auf.hat_werte(orte):
         return None, 0

@@ -11,7 +11,10 @@ interval and n, the result by group, the quarterly trend, and the result per sit
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indikatoren.definitionen import ZIEL_BESCHREIBUNG, ZIEL_NAMEN, Berechnung, Indikator, Ziel
@@ -27,8 +30,6 @@ from ui.seitenleiste import aktueller_filter
 
 #: Sites shown in the per-site chart before it goes into a collapsed expander.
 OFFENE_STANDORTE = 12
-#: Units longer than this go into a metric's label instead of its value.
-LANGE_EINHEIT = 8
 
 
 def bezugsstandort(filter_: Filter) -> str:
@@ -185,11 +186,12 @@ def zeige_indikator(
 def _kennzahlen(ind: Indikator, zeile: pd.Series, vorher_nachher: pd.DataFrame, bezug: str) -> None:
     wer = "Projekt" if bezug == GESAMT else "Standort"
     spalten = st.columns(4)
-    titel = f"Veränderung T0→T1 ({wer})" if ind.vorher_nachher else f"Wert ({wer})"
     wert = auf.wert_text(ind, zeile["wert"], unterdrueckt=zeile["unterdrueckt"])
-    if len(ind.einheit) > LANGE_EINHEIT and wert.endswith(ind.einheit):
-        # A long unit ("Anzahl (0–8)") would truncate the big number: it goes into the label.
-        titel, wert = f"{titel}, {ind.einheit}", wert.removesuffix(ind.einheit).strip()
+    if ind.einheit != "%":
+        # The unit goes into the label: "123.195 Personen" would not fit the big number.
+        wer = f"{wer}, {ind.einheit}"
+        wert = wert.removesuffix(ind.einheit).strip()
+    titel = f"Veränderung T0→T1 ({wer})" if ind.vorher_nachher else f"Wert ({wer})"
     spalten[0].metric(titel, wert)
     ki = intervall(zeile["ci_unten"], zeile["ci_oben"], ind.dezimalstellen)
     spalten[1].metric(
@@ -246,16 +248,29 @@ _N_HILFE: dict[Berechnung, str] = {
 }
 
 
-def _vn_nach_gruppe(ind: Indikator, vn: pd.DataFrame, gruppen: list[str]) -> object:
+def _vn_nach_gruppe(ind: Indikator, vn: pd.DataFrame, gruppen: list[str]) -> go.Figure:
     zeilen = [auf.gruppe_label(g) for g in gruppen]
-    punkte = auf.punkte(
+    return _wellen_punkte(
+        ind,
         vn,
         zeile=vn["gruppe"].map(auf.gruppe_label),
-        serie="T0→" + vn["welle"].astype(str),
         farbe=vn["gruppe"].map(gruppe_farbe),
+        zeilen=zeilen,
     )
+
+
+def _wellen_punkte(
+    ind: Indikator,
+    vn: pd.DataFrame,
+    *,
+    zeile: pd.Series,
+    farbe: pd.Series,
+    zeilen: list[str],
+    **referenz: Any,
+) -> go.Figure:
+    """Pre/post changes T0→T1 and T0→T2 side by side per row (group or site)."""
     return diagramme.punkte_intervalle(
-        punkte,
+        auf.punkte(vn, zeile=zeile, serie="T0→" + vn["welle"].astype(str), farbe=farbe),
         zeilen=zeilen,
         serien=list(diagramme.WELLEN_SYMBOL),
         symbole=diagramme.WELLEN_SYMBOL,
@@ -264,10 +279,11 @@ def _vn_nach_gruppe(ind: Indikator, vn: pd.DataFrame, gruppen: list[str]) -> obj
         stellen=ind.dezimalstellen,
         vorzeichen=True,
         markierung=UNTERDRUECKT_PAARE,
+        **referenz,
     )
 
 
-def _wert_nach_gruppe(ind: Indikator, ganz: pd.DataFrame, gruppen: list[str]) -> object:
+def _wert_nach_gruppe(ind: Indikator, ganz: pd.DataFrame, gruppen: list[str]) -> go.Figure:
     reihen = ganz.set_index("gruppe").reindex(gruppen).reset_index()
     if ind.berechnung in auf.MIT_INTERVALL:
         gesamt = reihen[reihen["gruppe"] == GESAMT]
@@ -344,25 +360,15 @@ def _je_standort(
                 & (vn["standort"] != GESAMT)
             ]
             vn = vn.assign(label=vn["standort"].map(lambda s: auf.standort_label(namen, s)))
-            punkte = auf.punkte(
+            fig = _wellen_punkte(
+                ind,
                 vn,
                 zeile=vn["label"],
-                serie="T0→" + vn["welle"].astype(str),
                 farbe=vn["standort"].map(farben).fillna(GESAMT_FARBE),
-            )
-            fig = diagramme.punkte_intervalle(
-                punkte,
                 zeilen=list(orte["label"]),
-                serien=list(diagramme.WELLEN_SYMBOL),
-                symbole=diagramme.WELLEN_SYMBOL,
-                x_titel=auf.achsentitel(ind),
-                einheit=ind.einheit,
-                stellen=ind.dezimalstellen,
-                vorzeichen=True,
                 referenz=None if gesamt is None else gesamt["wert"],
                 referenz_text="gesamt (T0→T1)",
                 referenz_band=None if gesamt is None else (gesamt["ci_unten"], gesamt["ci_oben"]),
-                markierung=UNTERDRUECKT_PAARE,
             )
         elif ind.berechnung in auf.MIT_INTERVALL:
             fig = diagramme.punkte_intervalle(

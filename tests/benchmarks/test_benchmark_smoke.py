@@ -29,6 +29,8 @@ FESTE_MESSUNGEN = {
     "import",
     "engine",
     "engine_sql",
+    "engine_auswertung",
+    "engine_auswertung_standort",
     "engine_drei",
     "handabfrage",
     "pandas",

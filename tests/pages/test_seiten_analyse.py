@@ -4,7 +4,6 @@ Each page runs inside the real ``dashboard.py`` (sidebar filters, demo notice) o
 an empty database (``conftest.py`` clears the caches around each test); the numbers it shows are
 compared with the indicator engine's, and changing a sidebar filter must change them the way the
 engine says.
-
 """
 
 from __future__ import annotations
@@ -248,7 +247,7 @@ def test_ziel_a_vorher_nachher_mit_ki_paaren_und_match_quote(demo_db: Path) -> N
     metriken = _metriken(_neu(app))
     erwartet = _erwartet(demo_db, Filter())
     a5 = _zeile(erwartet.indikatoren, "A5")
-    assert metriken["Veränderung T0→T1 (Projekt)"] == wert_text(REGISTER["A5"], a5["wert"])
+    assert metriken["Veränderung T0→T1 (Projekt, Punkte)"] == zahl(a5["wert"], 2, vorzeichen=True)
     assert metriken["Paare T0→T1"] == zahl(a5["n"])
     vn = erwartet.vorher_nachher
     vn = vn[(vn["indikator"] == "A5") & (vn["standort"] == GESAMT) & (vn["periode"] == GESAMT)]
@@ -277,7 +276,7 @@ def test_ziel_a_unterdrueckte_quartale_sind_luecken_nicht_null(demo_db: Path) ->
     metriken = _metriken(_neu(app))
     erwartet = _erwartet(demo_db, Filter(standorte=(MITTEL,), nach_quartal=True)).indikatoren
     a5 = _zeile(erwartet, "A5", standort=MITTEL)
-    assert metriken["Veränderung T0→T1 (Standort)"] == wert_text(REGISTER["A5"], a5["wert"])
+    assert metriken["Veränderung T0→T1 (Standort, Punkte)"] == zahl(a5["wert"], 2, vorzeichen=True)
 
     verlauf = _diagramm(app, "Quartal")
     quartale = erwartet[

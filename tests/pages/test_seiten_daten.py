@@ -110,7 +110,8 @@ def test_seite_auf_demo_daten(db_datei: Path, seite: str) -> None:
 
     if seite == "datenimport":
         assert len(app.file_uploader) == 1
-        assert len(app.get("download_button")) == 8  # XLSX and CSV template per kind
+        # XLSX and CSV template per kind, then XLSForm, LimeSurvey (2), printable T0–T2
+        assert len(app.get("download_button")) == 8 + 6
         assert "Demo-Daten entfernen" in _texte(app.header)
         assert "Demo-Daten (seed 42)" in list(app.dataframe[0].value["Datei"])
     elif seite == "datenqualitaet":
@@ -267,7 +268,9 @@ def test_demo_daten_entfernen_mit_bestaetigung(db_datei: Path) -> None:
         _seite(app, seite)
     with _datenbank(db_datei) as db:
         assert not bestand.hat_demo(db)
-        assert bestand.ist_leer(db)
+        zahlen = bestand.kennzahlen(db)
+        assert zahlen.leer and zahlen.standorte == 0
+        assert not bestand.ist_leer(db)  # the removal is logged: no demo data at the next start
 
 
 # -- Zielwerte --------------------------------------------------------------------------------
