@@ -797,14 +797,22 @@ def schritt_speicher(ds: Datensatz, protokoll: Protokoll) -> None:
     # since the AppTest step imported it, e.g. while someone edits the pages).
     seiten = importlib.reload(navigation).SEITEN
 
+    budget = BUDGET_SPEICHER_MIB if ds.name == "standard" else None
     messung = protokoll.neu(
         "dashboard_speicher",
         "Speicher des Dashboard-Prozesses nach allen Seiten",
         ds.name,
         einheit="MiB",
-        budget=BUDGET_SPEICHER_MIB if ds.name == "standard" else None,
+        budget=budget,
     )
-    with protokoll.schritt(messung):
+    spitze = protokoll.neu(
+        "dashboard_speicher_spitze",
+        "  Spitze des Dashboard-Prozesses (VmHWM) beim Besuch",
+        ds.name,
+        einheit="MiB",
+        budget=budget,
+    )
+    with protokoll.schritt(messung, spitze):
         chromium = shutil.which("chromium")
         if chromium is None:
             raise RuntimeError("Chromium fehlt (apt-get install -y chromium)")
@@ -853,10 +861,12 @@ def schritt_speicher(ds: Datensatz, protokoll: Protokoll) -> None:
             messung.werte = [_prozessbaum_rss_mib(prozess.pid)]
         finally:
             # Kept also when a page fails: how far the visit got and what it cost until then.
-            messung.spitze_mib = (_status_kib("VmHWM", prozess.pid) or 0) / 1024 or None
+            hochwasser = _status_kib("VmHWM", prozess.pid)
+            if hochwasser:
+                spitze.werte = [hochwasser / 1024]
             messung.details.update(verlauf_mib=verlauf, besuch_s=time.perf_counter() - beginn)
             _beenden(prozess)
-        messung.last = os.getloadavg()[0]
+        messung.last = spitze.last = os.getloadavg()[0]
 
 
 # ---------------------------------------------------------------------------------------------

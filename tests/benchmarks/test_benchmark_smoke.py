@@ -40,6 +40,7 @@ FESTE_MESSUNGEN = {
     "pandas_zu_engine_drei",
     "bericht",
     "dashboard_speicher",
+    "dashboard_speicher_spitze",
 }
 SEITEN_MESSUNGEN = ("erster_aufruf", "filter_standort", "filter_gruppe")
 
