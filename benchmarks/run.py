@@ -652,9 +652,9 @@ def _oeffne_seite(app: Any, seite: Any) -> None:
     """Select the page for the app's first run, as a browser opening its URL would.
 
     ``AppTest.switch_page`` before the first run finds a page by its file name; ``st.Page``
-    registers it under the hash of its URL path, which differs for some pages (``ziel-a``), so
-    the hash Streamlit computes for the URL path is set as well. Whether the right page ran is
-    checked afterwards by its title.
+    registers it under the hash of its URL path (``ueberblick`` for ``pages/uebersicht.py``),
+    so the hash Streamlit computes for the URL path is set as well (a private attribute of
+    AppTest). Whether the right page ran is checked afterwards by its title.
     """
     from streamlit.util import calc_hash
 
