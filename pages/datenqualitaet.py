@@ -73,8 +73,10 @@ else:
         st.success("Keine Widersprüche gefunden.")
 
     st.subheader(qualitaetseite.AEHNLICHE_CODES_TITEL, help=qualitaetseite.AEHNLICHE_CODES_HILFE)
-    je_standort = qualitaetseite.aehnliche_codes_je_standort(filter_.standorte)
-    if je_standort.empty:
+    # On request: comparing every pair of codes is the slowest check on large projects.
+    if not st.toggle("Ähnliche Codes suchen", key="aehnliche_codes_suchen"):
+        st.caption("Vergleicht alle Codes je Standort paarweise; bei großen Projekten dauert das.")
+    elif (je_standort := qualitaetseite.aehnliche_codes_je_standort(filter_.standorte)).empty:
         st.success("Keine ähnlichen Codes innerhalb eines Standorts gefunden.")
     else:
         st.dataframe(je_standort, hide_index=True)

