@@ -193,7 +193,8 @@ def _zeitraum(von: date | None, bis: date | None, datum: str) -> _Abfrage:
 
 #: Finest cells of the base tables; every filter and every total is built from them.
 _FEIN = ["standort", "gruppe", "format", "periode"]
-_FEIN_SQL = "GROUP BY ALL"
+# ORDER BY: a fixed row order makes the later float sums in pandas repeatable to the last digit.
+_FEIN_SQL = "GROUP BY ALL ORDER BY ALL"
 
 
 # -- queries: sufficient statistics per finest cell ----------------------------------------

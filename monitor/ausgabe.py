@@ -88,6 +88,8 @@ def als_csv(tabelle: pd.DataFrame, *, deutsch: bool = False) -> bytes:
     for spalte in daten.columns:
         if daten[spalte].dtype == object:
             daten[spalte] = daten[spalte].map(_csv_text)
+        elif pd.api.types.is_float_dtype(daten[spalte]):
+            daten[spalte] = daten[spalte].round(6)  # as in JSON: no float noise in the last digit
     if deutsch:
         return daten.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     return daten.to_csv(index=False).encode("utf-8")
