@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -15,23 +13,6 @@ from monitor.importieren import importiere
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
 TIMEOUT_S = 60  # the first run creates the database and loads the demo data
-
-
-@pytest.fixture(autouse=True)
-def leere_caches() -> Iterator[None]:
-    """AppTest runs in this process: cached connections/results must not leak between tests."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()  # closes the cached connection (on_release)
-
-
-@pytest.fixture
-def db_datei(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    pfad = tmp_path / "monitor.duckdb"
-    monkeypatch.setenv("MONITOR_DB", str(pfad))
-    return pfad
 
 
 def _starten() -> AppTest:
