@@ -110,9 +110,8 @@ if daten.bestand().kennzahlen.demo:
     st.header("Demo-Daten entfernen")
     st.write(
         "Entfernt alle Demo-Standorte, -Befragungen, -Aktivitäten und -Zielwerte in einem "
-        "Schritt; echte Daten bleiben unverändert. Tipp: zuerst die eigenen Standorte "
-        "importieren – eine ganz leere Datenbank wird beim nächsten Start wieder mit Demo-Daten "
-        "gefüllt."
+        "Schritt; echte Daten bleiben unverändert. Das Entfernen wird im Importprotokoll "
+        "vermerkt, danach lädt das Dashboard keine Demo-Daten mehr."
     )
     sicher = st.checkbox("Ja, alle Demo-Daten entfernen", key="demo_bestaetigt")
     if st.button("Demo-Daten entfernen", disabled=not sicher, icon=":material/delete:"):
