@@ -70,7 +70,7 @@ from indikatoren.zielerreichung import (
     ziel_zusammenfassung,
 )
 from monitor.audit import protokolliere
-from monitor.ausgabe import INDIKATOR_JSON, als_csv, markierung
+from monitor.ausgabe import INDIKATOR_JSON, VORHER_NACHHER_JSON, als_csv, markierung
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
 from monitor.schema import FORMAT_LABELS, FORMATE
@@ -940,25 +940,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
     reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
     t = t.assign(_i=t["indikator"].map(reihenfolge)).sort_values(["_i", "welle"], kind="stable")
     marke_personen = _Marke(markierung(d.schwellen))
-    spalten = [
-        "indikator",
-        "standort",
-        "gruppe",
-        "welle",
-        "n_paare",
-        "mittel_vorher",
-        "mittel_nachher",
-        "differenz",
-        "ci_unten",
-        "ci_oben",
-        "d_z",
-        "g_z",
-        "p_wert",
-        "unterdrueckt",
-        "n_t0",
-        "match_quote",
-        "match_unterdrueckt",
-    ]
+    spalten = [*VORHER_NACHHER_JSON, "n_t0", "match_quote", "match_unterdrueckt"]
     for (
         ind_id,
         standort,
