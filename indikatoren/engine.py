@@ -70,12 +70,12 @@ ERGEBNIS_SPALTEN: tuple[str, ...] = (
     "zielerreichung",
     "status",
 )
-VORHER_NACHHER_SPALTEN: tuple[str, ...] = (
+#: Keys and order of ``vorher-nachher --format json`` (SPEC §6): the public contract.
+VORHER_NACHHER_JSON: tuple[str, ...] = (
     "indikator",
     "standort",
     "gruppe",
     "welle",
-    "periode",
     "n_paare",
     "mittel_vorher",
     "mittel_nachher",
@@ -86,22 +86,19 @@ VORHER_NACHHER_SPALTEN: tuple[str, ...] = (
     "g_z",
     "p_wert",
     "unterdrueckt",
+)
+#: The engine's pre/post table: the contract plus quarter and match rate.
+VORHER_NACHHER_SPALTEN: tuple[str, ...] = (
+    *VORHER_NACHHER_JSON[:4],
+    "periode",
+    *VORHER_NACHHER_JSON[4:],
     "n_t0",
     "n_erreicht",
     "match_quote",
     "match_unterdrueckt",
 )
-_ZAHLEN_VN = (
-    "n_paare",
-    "mittel_vorher",
-    "mittel_nachher",
-    "differenz",
-    "ci_unten",
-    "ci_oben",
-    "d_z",
-    "g_z",
-    "p_wert",
-)
+#: Numbers of a pre/post row that suppression empties.
+_ZAHLEN_VN = VORHER_NACHHER_JSON[4:13]
 _ZAHLEN_IND = ("wert", "n", "zaehler", "nenner", "ci_unten", "ci_oben")
 
 

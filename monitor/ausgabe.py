@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from indikatoren.engine import VORHER_NACHHER_JSON
 from indikatoren.katalog import REGISTER
 from indikatoren.unterdrueckung import Schwellen
 
@@ -37,23 +38,7 @@ INDIKATOR_JSON: tuple[str, ...] = (
     "status",
     "unterdrueckt",
 )
-#: Keys and order of ``vorher-nachher --format json`` (SPEC §6).
-VORHER_NACHHER_JSON: tuple[str, ...] = (
-    "indikator",
-    "standort",
-    "gruppe",
-    "welle",
-    "n_paare",
-    "mittel_vorher",
-    "mittel_nachher",
-    "differenz",
-    "ci_unten",
-    "ci_oben",
-    "d_z",
-    "g_z",
-    "p_wert",
-    "unterdrueckt",
-)
+
 _GANZZAHLIG = {"n", "zaehler", "nenner", "stufe", "n_paare", "n_t0", "n_erreicht"}
 
 
