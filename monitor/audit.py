@@ -44,6 +44,7 @@ AKTIONEN: dict[str, str] = {
     "zielwerte_geaendert": "Zielwerte geändert",
     "freigabe": "Freigabe-Status geändert",
     "export": "Export",
+    "mikrodaten_export": "Mikrodaten exportiert",
     "benutzer_angelegt": "Benutzer angelegt",
     "benutzer_gesperrt": "Benutzer gesperrt",
     "benutzer_entsperrt": "Benutzer entsperrt",

@@ -11,6 +11,12 @@ the computation layer, with the same rules as the indicator engine
 row that shows parts with their total gets a second part hidden when exactly one is hidden. A 0
 stays 0 — in an inventory "no T2 questionnaires yet" is the information, and it describes nobody.
 Activity counts describe events, not persons, and are shown as they are.
+
+Every function takes ``standorte`` (``None`` = all sites): the sites the session may read
+(:attr:`monitor.benutzer.Zugriff.standorte`). The restriction is applied in the SQL itself, as a
+bound list (:func:`standort_bedingung`), so rows of other sites never leave the database — a
+page that forgets to filter cannot show them, and a site that does not exist selects nothing,
+never all.
 """
 
 from __future__ import annotations
@@ -33,6 +39,23 @@ MH_LABELS: dict[str, str] = {
 OHNE_ANGABE = "ohne Angabe"
 GESAMT = "Gesamt"
 
+#: The sites a caller may read: ``None`` = all, else these IDs (empty = none).
+Standorte = Sequence[str] | None
+
+
+def standort_bedingung(standorte: Standorte, spalte: str = "standort") -> tuple[str, list[object]]:
+    """SQL condition "``spalte`` is one of the allowed sites" and its two bound parameters.
+
+    The one place the site restriction is written: ``NULL`` (all sites) and the list are both
+    bound, never formatted into the SQL. An empty list matches no row. A single string is one
+    site, not a sequence of one-letter sites.
+    """
+    if isinstance(standorte, str):
+        standorte = [standorte]
+    auswahl = None if standorte is None else [str(s) for s in standorte]
+    return f"(?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], {spalte}))", [auswahl, auswahl]
+
+
 # Sites from the site table, plus any site only referenced by data rows (defensive: the import
 # checks references, but rows that arrived another way must not vanish from the inventory).
 _ORTE_SQL = """
@@ -47,6 +70,17 @@ _ORTE_SQL = """
           AND standort NOT IN (SELECT standort FROM befragungen)
     )
     ORDER BY standort
+"""
+
+# Which import wrote which site's rows (import_id of the current rows of every data table).
+_ZUORDNUNG_SQL = """
+    SELECT DISTINCT standort, import_id FROM befragungen WHERE import_id IS NOT NULL
+    UNION
+    SELECT DISTINCT standort, import_id FROM aktivitaeten WHERE import_id IS NOT NULL
+    UNION
+    SELECT standort, import_id FROM standorte WHERE import_id IS NOT NULL
+    UNION
+    SELECT standort, import_id FROM zielwerte WHERE import_id IS NOT NULL
 """
 
 
@@ -108,18 +142,25 @@ def _schuetzen(breit: pd.DataFrame, teile: list[str], min_personen: int) -> pd.D
     return geschuetzt
 
 
-def _orte(db: Datenbank) -> pd.DataFrame:
-    return db.query(_ORTE_SQL)
+def _orte(db: Datenbank, standorte: Standorte = None) -> pd.DataFrame:
+    bedingung, parameter = standort_bedingung(standorte)
+    return db.query(
+        f"SELECT standort, name FROM ({_ORTE_SQL}) WHERE {bedingung} ORDER BY standort", parameter
+    )
 
 
 def _je_standort(
-    db: Datenbank, lang: pd.DataFrame, schluessel: Sequence[str], labels: dict[str, str]
+    db: Datenbank,
+    lang: pd.DataFrame,
+    schluessel: Sequence[str],
+    labels: dict[str, str],
+    standorte: Standorte = None,
 ) -> pd.DataFrame:
     """Long counts (standort, schluessel, n) → one row per known site, one column per key.
 
     Driven by the site list, so a site without rows shows zeros instead of going missing.
     """
-    orte = _orte(db)
+    orte = _orte(db, standorte)
     zahlen = (
         lang.pivot_table(index="standort", columns="schluessel", values="n", aggfunc="sum")
         if not lang.empty
@@ -132,12 +173,17 @@ def _je_standort(
     return breit.reset_index(drop=True)
 
 
-def fragebogen_je_standort(db: Datenbank, min_personen: int | None = None) -> pd.DataFrame:
+def fragebogen_je_standort(
+    db: Datenbank, min_personen: int | None = None, *, standorte: Standorte = None
+) -> pd.DataFrame:
     """Questionnaires per site and wave: Standort-ID, Standort, T0, T1, T2, Gesamt."""
+    bedingung, parameter = standort_bedingung(standorte)
     lang = db.query(
-        "SELECT standort, welle AS schluessel, count(*) AS n FROM befragungen GROUP BY ALL"
+        "SELECT standort, welle AS schluessel, count(*) AS n FROM befragungen "
+        f"WHERE {bedingung} GROUP BY ALL",
+        parameter,
     )
-    breit = _je_standort(db, lang, WELLEN, {})
+    breit = _je_standort(db, lang, WELLEN, {}, standorte)
     return _schuetzen(breit, list(WELLEN), _schwelle(min_personen))
 
 
@@ -156,10 +202,17 @@ def fragebogen_je_standort_lang(breit: pd.DataFrame) -> pd.DataFrame:
     return lang
 
 
-def fragebogen_je_format(db: Datenbank, min_personen: int | None = None) -> pd.DataFrame:
-    """Questionnaires per format (all sites and waves): Format, Fragebögen; last row Gesamt."""
+def fragebogen_je_format(
+    db: Datenbank, min_personen: int | None = None, *, standorte: Standorte = None
+) -> pd.DataFrame:
+    """Questionnaires per format (all readable sites and waves): Format, Fragebögen; last row
+    Gesamt."""
+    bedingung, parameter = standort_bedingung(standorte)
     zahlen = dict(
-        db.rows("SELECT coalesce(format, ?), count(*) FROM befragungen GROUP BY ALL", [OHNE_ANGABE])
+        db.rows(
+            f"SELECT coalesce(format, ?), count(*) FROM befragungen WHERE {bedingung} GROUP BY ALL",
+            [OHNE_ANGABE, *parameter],
+        )
     )
     schluessel = [*FORMATE, OHNE_ANGABE]
     zeile = pd.DataFrame({FORMAT_LABELS.get(s, s): [int(zahlen.get(s, 0))] for s in schluessel})
@@ -167,38 +220,48 @@ def fragebogen_je_format(db: Datenbank, min_personen: int | None = None) -> pd.D
     return geschuetzt.T.reset_index().set_axis(["Format", "Fragebögen"], axis=1)
 
 
-def teilnehmende_je_standort(db: Datenbank, min_personen: int | None = None) -> pd.DataFrame:
+def teilnehmende_je_standort(
+    db: Datenbank, min_personen: int | None = None, *, standorte: Standorte = None
+) -> pd.DataFrame:
     """Distinct participants per site by migration background (taken from the code's T0 row).
 
     Columns: Standort-ID, Standort, mit / ohne Migrationsgeschichte, keine Angabe, Gesamt. A code
     without a T0 questionnaire counts as "keine Angabe" (SPEC §3.1: T1/T2 take it from T0).
+    Restricted to ``standorte``, only their participants are counted; a person's T0 row may lie
+    at another site, but the import copies its answer into every row of the code anyway
+    (:func:`monitor.importieren.uebernimm_migrationshintergrund`), so this reveals nothing
+    beyond the own rows and keeps a site's numbers the same in every role's view.
     """
+    bedingung, parameter = standort_bedingung(standorte)
     lang = db.query(
-        """
+        f"""
         WITH herkunft AS (
             SELECT code, any_value(migrationshintergrund) AS mh
             FROM befragungen WHERE welle = ? GROUP BY code
         ),
-        personen AS (SELECT DISTINCT standort, code FROM befragungen)
+        personen AS (SELECT DISTINCT standort, code FROM befragungen WHERE {bedingung})
         SELECT p.standort, coalesce(h.mh, ?) AS schluessel, count(*) AS n
         FROM personen p LEFT JOIN herkunft h USING (code)
         GROUP BY ALL
         """,
-        [WELLEN[0], "keine_angabe"],
+        [WELLEN[0], *parameter, "keine_angabe"],
     )
-    breit = _je_standort(db, lang, list(MH_LABELS), MH_LABELS)
+    breit = _je_standort(db, lang, list(MH_LABELS), MH_LABELS, standorte)
     return _schuetzen(breit, list(MH_LABELS.values()), _schwelle(min_personen))
 
 
-def aktivitaeten_je_standort(db: Datenbank) -> pd.DataFrame:
+def aktivitaeten_je_standort(db: Datenbank, *, standorte: Standorte = None) -> pd.DataFrame:
     """Activities per site and format: Standort-ID, Standort, Digital, Hybrid, Präsenz, Gesamt.
 
     Activities are events, not persons, so nothing is suppressed.
     """
+    bedingung, parameter = standort_bedingung(standorte)
     lang = db.query(
-        "SELECT standort, format AS schluessel, count(*) AS n FROM aktivitaeten GROUP BY ALL"
+        "SELECT standort, format AS schluessel, count(*) AS n FROM aktivitaeten "
+        f"WHERE {bedingung} GROUP BY ALL",
+        parameter,
     )
-    breit = _je_standort(db, lang, FORMATE, FORMAT_LABELS)
+    breit = _je_standort(db, lang, FORMATE, FORMAT_LABELS, standorte)
     teile = [FORMAT_LABELS[f] for f in FORMATE]
     breit[teile] = breit[teile].astype("Int64")
     breit[GESAMT] = breit[teile].sum(axis=1).astype("Int64")
@@ -214,24 +277,17 @@ def _art_labels(arten: pd.Series) -> pd.Series:
     return arten.map(lambda art: labels.get(art, art), na_action="ignore")
 
 
-def letzte_importe(db: Datenbank) -> pd.DataFrame:
+def letzte_importe(db: Datenbank, *, standorte: Standorte = None) -> pd.DataFrame:
     """Per site the newest import that touched its rows (sites, surveys, activities, targets).
 
     Columns: Standort-ID, Standort, Letzter Import (timestamp), Datei, Art, Importe (number of
     distinct imports), Demo (the site is demo data). Sites never imported show empty cells.
     """
+    bedingung, parameter = standort_bedingung(standorte)
     tabelle = db.query(
         f"""
-        WITH orte AS ({_ORTE_SQL}),
-        zuordnung AS (
-            SELECT DISTINCT standort, import_id FROM befragungen WHERE import_id IS NOT NULL
-            UNION
-            SELECT DISTINCT standort, import_id FROM aktivitaeten WHERE import_id IS NOT NULL
-            UNION
-            SELECT standort, import_id FROM standorte WHERE import_id IS NOT NULL
-            UNION
-            SELECT standort, import_id FROM zielwerte WHERE import_id IS NOT NULL
-        ),
+        WITH orte AS (SELECT * FROM ({_ORTE_SQL}) WHERE {bedingung}),
+        zuordnung AS ({_ZUORDNUNG_SQL}),
         je_standort AS (
             SELECT z.standort,
                    max(i.zeitpunkt) AS zeitpunkt,
@@ -249,23 +305,26 @@ def letzte_importe(db: Datenbank) -> pd.DataFrame:
         LEFT JOIN je_standort j USING (standort)
         LEFT JOIN standorte s USING (standort)
         ORDER BY o.standort
-        """
+        """,
+        parameter,
     )
     tabelle["Art"] = _art_labels(tabelle["Art"])
     tabelle["Importe"] = tabelle["Importe"].astype("Int64")
     return tabelle
 
 
-def hat_demo(db: Datenbank) -> bool:
+def hat_demo(db: Datenbank, *, standorte: Standorte = None) -> bool:
     """Whether any demo row is present (the dashboard then shows a notice on every page)."""
+    bedingung, parameter = standort_bedingung(standorte)
     return bool(
         db.scalar(
-            """
-            SELECT EXISTS (SELECT 1 FROM standorte WHERE demo)
-                OR EXISTS (SELECT 1 FROM befragungen WHERE demo)
-                OR EXISTS (SELECT 1 FROM aktivitaeten WHERE demo)
-                OR EXISTS (SELECT 1 FROM zielwerte WHERE demo)
-            """
+            f"""
+            SELECT EXISTS (SELECT 1 FROM standorte WHERE demo AND {bedingung})
+                OR EXISTS (SELECT 1 FROM befragungen WHERE demo AND {bedingung})
+                OR EXISTS (SELECT 1 FROM aktivitaeten WHERE demo AND {bedingung})
+                OR EXISTS (SELECT 1 FROM zielwerte WHERE demo AND {bedingung})
+            """,
+            parameter * 4,
         )
     )
 
@@ -287,16 +346,36 @@ def ist_leer(db: Datenbank) -> bool:
     )
 
 
-def kennzahlen(db: Datenbank, min_personen: int | None = None) -> Kennzahlen:
-    """Headline numbers: sites, participants, questionnaires, activities, real imports, demo."""
-    standorte, personen, fragebogen, aktivitaeten, importe = db.rows(
+def _importe_der_standorte(standorte: Standorte) -> tuple[str, list[object]]:
+    """SQL condition on ``importe.import_id``: the import wrote rows of an allowed site (all
+    imports when unrestricted, also those whose rows were overwritten since)."""
+    bedingung, parameter = standort_bedingung(standorte)
+    return (
+        f"(?::VARCHAR[] IS NULL OR import_id IN "
+        f"(SELECT import_id FROM ({_ZUORDNUNG_SQL}) WHERE {bedingung}))",
+        [parameter[0], *parameter],
+    )
+
+
+def kennzahlen(
+    db: Datenbank, min_personen: int | None = None, *, standorte: Standorte = None
+) -> Kennzahlen:
+    """Headline numbers: sites, participants, questionnaires, activities, real imports, demo.
+
+    Restricted to ``standorte``, participants are the distinct codes within those sites and
+    imports are the real imports that wrote rows of them.
+    """
+    bedingung, parameter = standort_bedingung(standorte)
+    von_importen, import_parameter = _importe_der_standorte(standorte)
+    standortzahl, personen, fragebogen, aktivitaeten, importe = db.rows(
         f"""
-        SELECT (SELECT count(*) FROM ({_ORTE_SQL})),
-               (SELECT count(DISTINCT code) FROM befragungen),
-               (SELECT count(*) FROM befragungen),
-               (SELECT count(*) FROM aktivitaeten),
-               (SELECT count(*) FROM importe WHERE NOT demo)
-        """
+        SELECT (SELECT count(*) FROM ({_ORTE_SQL}) WHERE {bedingung}),
+               (SELECT count(DISTINCT code) FROM befragungen WHERE {bedingung}),
+               (SELECT count(*) FROM befragungen WHERE {bedingung}),
+               (SELECT count(*) FROM aktivitaeten WHERE {bedingung}),
+               (SELECT count(*) FROM importe WHERE NOT demo AND {von_importen})
+        """,
+        parameter * 4 + import_parameter,
     )[0]
     schwelle = _schwelle(min_personen)
 
@@ -304,36 +383,40 @@ def kennzahlen(db: Datenbank, min_personen: int | None = None) -> Kennzahlen:
         return None if 0 < wert < schwelle else int(wert)
 
     return Kennzahlen(
-        standorte=int(standorte),
+        standorte=int(standortzahl),
         teilnehmende=geschuetzt(personen),
         fragebogen=geschuetzt(fragebogen),
         aktivitaeten=int(aktivitaeten),
         importe=int(importe),
-        demo=hat_demo(db),
+        demo=hat_demo(db, standorte=standorte),
     )
 
 
-def erheben(db: Datenbank, min_personen: int | None = None) -> Bestand:
-    """The whole inventory for the overview page."""
+def erheben(
+    db: Datenbank, min_personen: int | None = None, *, standorte: Standorte = None
+) -> Bestand:
+    """The whole inventory for the overview page (of the sites the session may read)."""
     schwelle = _schwelle(min_personen)
     return Bestand(
-        kennzahlen=kennzahlen(db, schwelle),
-        fragebogen_je_standort=fragebogen_je_standort(db, schwelle),
-        fragebogen_je_format=fragebogen_je_format(db, schwelle),
-        teilnehmende_je_standort=teilnehmende_je_standort(db, schwelle),
-        aktivitaeten_je_standort=aktivitaeten_je_standort(db),
-        letzte_importe=letzte_importe(db),
+        kennzahlen=kennzahlen(db, schwelle, standorte=standorte),
+        fragebogen_je_standort=fragebogen_je_standort(db, schwelle, standorte=standorte),
+        fragebogen_je_format=fragebogen_je_format(db, schwelle, standorte=standorte),
+        teilnehmende_je_standort=teilnehmende_je_standort(db, schwelle, standorte=standorte),
+        aktivitaeten_je_standort=aktivitaeten_je_standort(db, standorte=standorte),
+        letzte_importe=letzte_importe(db, standorte=standorte),
     )
 
 
-def quartale(db: Datenbank) -> list[str]:
+def quartale(db: Datenbank, *, standorte: Standorte = None) -> list[str]:
     """Every quarter ("2025-Q1") from the first to the last questionnaire or activity date.
 
     The sidebar's period filter offers exactly these, so a user cannot pick an empty range.
     """
+    bedingung, parameter = standort_bedingung(standorte)
     erster, letzter = db.rows(
-        "SELECT min(d), max(d) FROM (SELECT datum AS d FROM befragungen "
-        "UNION ALL SELECT datum FROM aktivitaeten)"
+        f"SELECT min(d), max(d) FROM (SELECT datum AS d FROM befragungen WHERE {bedingung} "
+        f"UNION ALL SELECT datum FROM aktivitaeten WHERE {bedingung})",
+        parameter * 2,
     )[0]
     if erster is None:
         return []
@@ -345,15 +428,22 @@ def quartale(db: Datenbank) -> list[str]:
     return ergebnis
 
 
-def standortliste(db: Datenbank) -> pd.DataFrame:
+def standortliste(db: Datenbank, *, standorte: Standorte = None) -> pd.DataFrame:
     """Sites with ID, name and place, for filters and labels (small table, no person data)."""
+    bedingung, parameter = standort_bedingung(standorte)
     return db.query(
-        "SELECT standort, name, ort, bundesland, lat, lon, start FROM standorte ORDER BY standort"
+        "SELECT standort, name, ort, bundesland, lat, lon, start FROM standorte "
+        f"WHERE {bedingung} ORDER BY standort",
+        parameter,
     )
 
 
 def importprotokoll(
-    db: Datenbank, anzahl: int = 200, min_personen: int | None = None
+    db: Datenbank,
+    anzahl: int = 200,
+    min_personen: int | None = None,
+    *,
+    standorte: Standorte = None,
 ) -> pd.DataFrame:
     """The newest imports (files, demo loads, target edits in the dashboard), newest first.
 
@@ -361,15 +451,25 @@ def importprotokoll(
     names and counts, never row content. The counts of a survey import are questionnaires, so
     they are suppressed like the inventory's (a small file would otherwise reveal the count the
     overview hides); Zeilen is the total of neu and aktualisiert.
+
+    Restricted to ``standorte``: only imports whose rows (still in the database) belong to one
+    of those sites. The stored counts are per file, so an import that also wrote rows of other
+    sites shows no counts (they would reveal the other sites' numbers).
     """
+    von_importen, import_parameter = _importe_der_standorte(standorte)
+    fremd, fremd_parameter = standort_bedingung(standorte)
     tabelle = db.query(
         'SELECT import_id AS "Nr.", zeitpunkt AS "Zeitpunkt", dateiname AS "Datei", '
         'art AS "Art", neu AS "neu", aktualisiert AS "aktualisiert", '
-        'ergebnis AS "Ergebnis", demo AS "Demo" FROM importe '
+        'ergebnis AS "Ergebnis", demo AS "Demo", '
+        f"import_id IN (SELECT import_id FROM ({_ZUORDNUNG_SQL}) WHERE NOT {fremd}) "
+        'AS "fremd" '
+        f"FROM importe WHERE {von_importen} "
         "ORDER BY zeitpunkt DESC, import_id DESC LIMIT ?",
-        [anzahl],
+        [*fremd_parameter, *import_parameter, anzahl],
     )
     teile = ["neu", "aktualisiert"]
+    fremd = tabelle.pop("fremd").to_numpy(dtype=bool)
     personen = (tabelle["Art"] == Art.BEFRAGUNG.value).to_numpy()
     geschuetzt = _schuetzen(tabelle, teile, _schwelle(min_personen))
     offen = tabelle[teile].astype("Int64")
@@ -378,5 +478,6 @@ def importprotokoll(
     geschuetzt["Zeilen"] = geschuetzt[GESAMT].where(personen, offen.sum(axis=1))
     geschuetzt["Art"] = _art_labels(geschuetzt["Art"])
     geschuetzt["Nr."] = geschuetzt["Nr."].astype("Int64")
+    geschuetzt.loc[fremd, ["Zeilen", *teile]] = pd.NA
     spalten = ["Nr.", "Zeitpunkt", "Datei", "Art", "Zeilen", *teile, "Ergebnis", "Demo"]
     return geschuetzt[spalten]

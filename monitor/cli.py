@@ -480,10 +480,9 @@ def _vorher_nachher_argumente(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _engine_filter(args: argparse.Namespace, db: Datenbank) -> Filter:
-    from indikatoren.filter import Filter, Gruppierung
-
-    standorte = tuple(s.strip().upper() for s in args.standort)
+def bekannte_standorte(angaben: Sequence[str], db: Datenbank) -> tuple[str, ...]:
+    """The ``--standort`` values, normalised; a German error names any unknown site."""
+    standorte = tuple(s.strip().upper() for s in angaben)
     if standorte:
         bekannt = {zeile[0] for zeile in db.rows("SELECT standort FROM standorte")}
         unbekannt = [s for s in standorte if s not in bekannt]
@@ -492,8 +491,14 @@ def _engine_filter(args: argparse.Namespace, db: Datenbank) -> Filter:
                 f"Unbekannte Standorte: {', '.join(unbekannt)}. "
                 f"Vorhanden: {', '.join(sorted(bekannt)) or 'keine'}."
             )
+    return standorte
+
+
+def _engine_filter(args: argparse.Namespace, db: Datenbank) -> Filter:
+    from indikatoren.filter import Filter, Gruppierung
+
     return Filter(
-        standorte=standorte,
+        standorte=bekannte_standorte(args.standort, db),
         von=getattr(args, "von", None),
         bis=getattr(args, "bis", None),
         gruppierung=Gruppierung(args.gruppierung),
@@ -595,13 +600,18 @@ def _vorher_nachher(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_argumente(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("datei", metavar="DATEI.xlsx", help="Zieldatei des Excel-Berichts")
+def auswahl_argumente(parser: argparse.ArgumentParser) -> None:
+    """``--standort ID ...``, ``--von DATUM``, ``--bis DATUM`` of the exporting commands."""
     parser.add_argument(
         "--standort", nargs="+", metavar="ID", default=[], help="nur diese Standorte"
     )
     parser.add_argument("--von", type=_datum, metavar="DATUM", help="ab diesem Datum")
     parser.add_argument("--bis", type=_datum, metavar="DATUM", help="bis zu diesem Datum")
+
+
+def _export_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("datei", metavar="DATEI.xlsx", help="Zieldatei des Excel-Berichts")
+    auswahl_argumente(parser)
     parser.add_argument(
         "--csv",
         metavar="DATEI.csv",

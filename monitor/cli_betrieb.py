@@ -1,4 +1,4 @@
-"""Operating commands: users, approvals, audit trail, backups (issue 7).
+"""Operating commands: users, approvals, audit trail, backups, microdata export (issue 7).
 
 Registered into :data:`monitor.cli.BEFEHLE` when the parser is built, like every command. A
 password is only ever read from standard input (``--passwort-stdin``; typed hidden at a
@@ -13,7 +13,15 @@ import getpass
 import sys
 from pathlib import Path
 
-from monitor.cli import CliFehler, _Parser, befehl, datenbank, db_pfad
+from monitor.cli import (
+    CliFehler,
+    _Parser,
+    auswahl_argumente,
+    befehl,
+    bekannte_standorte,
+    datenbank,
+    db_pfad,
+)
 
 
 def _passwort() -> str:
@@ -294,4 +302,51 @@ def _neu_aufbauen(args: argparse.Namespace) -> int:
 
     quelle = Path(args.archiv) if args.archiv else archivordner(db_pfad(args.db))
     print(neu_aufbauen(quelle, args.ziel))
+    return 0
+
+
+# -- mikrodaten ---------------------------------------------------------------------------------
+def _mikrodaten_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "datei", metavar="DATEI", help="Zieldatei: .csv (für deutsches Excel) oder .xlsx"
+    )
+    auswahl_argumente(parser)
+
+
+@befehl(
+    "mikrodaten",
+    "pseudonymisierte Mikrodaten (ein Fragebogen je Zeile) für die Evaluation schreiben; "
+    "das Pseudonym ist in jeder Datei neu",
+    _mikrodaten_argumente,
+)
+def _mikrodaten(args: argparse.Namespace) -> int:
+    from monitor.benutzer import kommandozeilensitzung
+    from monitor.mikrodaten import EXPORTFORMATE, schreibe_mikrodaten
+
+    ziel = Path(args.datei)
+    format_ = ziel.suffix.lower().lstrip(".")
+    if format_ not in EXPORTFORMATE:
+        raise CliFehler(f"Die Mikrodaten werden als .csv oder .xlsx geschrieben, nicht '{ziel}'.")
+    datenbank_muss_existieren(args)  # opened writable (audit entry), but never created here
+    with datenbank(args) as db:
+        assert db is not None
+        standorte = bekannte_standorte(args.standort, db) or None
+        try:
+            export = schreibe_mikrodaten(
+                db,
+                kommandozeilensitzung(),
+                ziel,
+                format_,
+                standorte=standorte,
+                von=args.von,
+                bis=args.bis,
+            )
+        except OSError as fehler:
+            raise CliFehler(
+                f"Die Mikrodaten können nicht nach '{ziel}' geschrieben werden: {fehler.strerror}."
+            ) from None
+    print(
+        f"Mikrodaten geschrieben: {ziel} ({export.zeilen} Fragebögen von {export.personen} "
+        "Personen). Die Datei ist vertraulich; das Pseudonym gilt nur in dieser Datei."
+    )
     return 0
