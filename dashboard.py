@@ -1,17 +1,23 @@
-"""Streamlit entry point: page config, navigation over ``pages/``, the demo-data notice.
+"""Streamlit entry point: page config, login, navigation over ``pages/``, the sidebar filters.
 
 Run with ``streamlit run dashboard.py``. The database is ``MONITOR_DB`` or ``data/monitor.duckdb``;
 an empty database is filled with demo data on first start (:mod:`monitor.start`), so the
-dashboard always opens on something meaningful.
+dashboard always opens on something meaningful. Who may see what is decided first, on every
+run (:mod:`ui.zugang`); only the pages of the session's role are registered.
 """
 
 import streamlit as st
 
-from ui import daten, navigation, seitenleiste
+from ui import daten, navigation, seitenleiste, zugang
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
 
-seite = navigation.navigation()
-seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen())
-daten.demo_hinweis()
-seite.run()
+db = daten.datenbank()
+sitzung = zugang.sitzung_sichern(db)
+if sitzung is not None:
+    seite = navigation.navigation(sitzung.zugriff)
+    zugang.seitenleiste(db, sitzung)
+    seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen(), sitzung.zugriff)
+    daten.demo_hinweis(sitzung)
+    daten.freigabe_hinweis()
+    seite.run()

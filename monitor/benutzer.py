@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -567,10 +568,62 @@ def anmelden_sso(
     return Sitzung(normal, konto.rolle, konto.standort, jetzt)
 
 
-def abmelden(db: Datenbank, sitzung: Sitzung) -> None:
-    """Log the end of a session (the UI forgets the :class:`Sitzung` itself)."""
+def abmelden(db: Datenbank, sitzung: Sitzung, token: str | None = None) -> None:
+    """Log the end of a session and forget its remembered token (the UI forgets the
+    :class:`Sitzung` itself)."""
+    if token:
+        db.execute("DELETE FROM anmeldesitzungen WHERE token_hash = ?", [_token_hash(token)])
     if not sitzung.gast:
         protokolliere(db, sitzung.name, "abmeldung")
+
+
+# -- remembered sessions (a reload of the page keeps the login) ---------------------------------
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def sitzung_merken(db: Datenbank, sitzung: Sitzung) -> str:
+    """A fresh random token for the browser (cookie) that stands for this login.
+
+    Why: a Streamlit session ends with every reload or new tab; without this, each would need a
+    new login. Only the token's SHA-256 is stored, so a copy of the database does not let anyone
+    take over a session; expired rows are dropped on the way.
+    """
+    if sitzung.gast:
+        raise ValueError("Die Gastsitzung des Demo-Modus wird nicht gemerkt.")
+    token = secrets.token_urlsafe(32)
+    with db.transaction() as cur:
+        cur.execute("DELETE FROM anmeldesitzungen WHERE gueltig_bis < ?", [datetime.now()])
+        cur.execute(
+            "INSERT INTO anmeldesitzungen (token_hash, name, angemeldet_am, gueltig_bis) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                _token_hash(token),
+                sitzung.name,
+                sitzung.angemeldet_am,
+                sitzung.angemeldet_am + SITZUNG_MAX_DAUER,
+            ],
+        )
+    return token
+
+
+def sitzung_aus_token(
+    db: Datenbank, token: str, *, jetzt: datetime | None = None
+) -> Sitzung | None:
+    """The login a remembered token stands for, if it is still valid (:func:`pruefe_sitzung`:
+    not expired, account not locked or changed since), else None."""
+    jetzt = jetzt or datetime.now()
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    zeilen = db.rows(
+        "SELECT s.name, b.rolle, b.standort, s.angemeldet_am FROM anmeldesitzungen s "
+        "JOIN benutzer b USING (name) WHERE s.token_hash = ? AND s.gueltig_bis >= ?",
+        [_token_hash(token), jetzt],
+    )
+    if not zeilen:
+        return None
+    name, rolle, standort, angemeldet_am = zeilen[0]
+    return pruefe_sitzung(db, Sitzung(name, rolle, standort, angemeldet_am), jetzt=jetzt)
 
 
 def pruefe_sitzung(

@@ -71,8 +71,10 @@ from indikatoren.zielerreichung import (
 )
 from monitor.audit import protokolliere
 from monitor.ausgabe import INDIKATOR_JSON, VORHER_NACHHER_JSON, als_csv, markierung
+from monitor.benutzer import Detailstufe, Zugriff, beschraenke_filter
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
+from monitor.freigabe import sichtbare_zellen
 from monitor.schema import FORMAT_LABELS, FORMATE
 
 BLATT_NAMEN: tuple[str, ...] = (
@@ -455,20 +457,42 @@ class _Daten:
 
 
 def _daten_erheben(
-    db: Datenbank, filter_: Filter | None, heute: date | None, schwellen: Schwellen
+    db: Datenbank,
+    filter_: Filter | None,
+    heute: date | None,
+    schwellen: Schwellen,
+    zugriff: Zugriff | None,
 ) -> _Daten:
+    """Everything the workbook shows, read within ``zugriff`` (None = everything, the CLI):
+    its sites only, approved quarters only when it says so, and no row-level quality lists
+    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`."""
     basis = replace(filter_ or Filter(), gruppierung=Gruppierung.MH, nach_quartal=False)
+    zellen = None
+    if zugriff is not None:
+        basis = beschraenke_filter(basis, zugriff)
+        zellen = sichtbare_zellen(db, zugriff)
     stichtag = heute or basis.bis or date.today()
-    namen = dict(db.rows("SELECT standort, name FROM standorte"))
+    namen = {
+        str(k): str(v)
+        for k, v in db.rows("SELECT standort, name FROM standorte")
+        if zugriff is None or zugriff.darf_standort(str(k))
+    }
+    qualitaet = dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen)
+    if zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
+        qualitaet = replace(qualitaet, ausreisser=qualitaet.ausreisser.iloc[0:0])
+
+    def rechnen(auswahl: Filter) -> Ergebnis:
+        return berechne(db, auswahl, schwellen, stichtag, zellen=zellen)
+
     return _Daten(
         filter_=basis,
         stichtag=stichtag,
         schwellen=schwellen,
-        haupt=berechne(db, basis, schwellen, stichtag),
-        quartale=berechne(db, replace(basis, nach_quartal=True), schwellen, stichtag),
-        formate=berechne(db, replace(basis, gruppierung=Gruppierung.FORMAT), schwellen, stichtag),
-        qualitaet=dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen),
-        namen={str(k): str(v) for k, v in namen.items()},
+        haupt=rechnen(basis),
+        quartale=rechnen(replace(basis, nach_quartal=True)),
+        formate=rechnen(replace(basis, gruppierung=Gruppierung.FORMAT)),
+        qualitaet=qualitaet,
+        namen=namen,
         gesamt_name="Gesamt (Auswahl)" if basis.standorte else "Gesamt (alle Standorte)",
     )
 
@@ -1350,13 +1374,15 @@ def schreibe_bericht(
     *,
     projektname: str = "Wirkungsmonitor",
     heute: date | None = None,
+    zugriff: Zugriff | None = None,
 ) -> None:
     """Write the Excel report for the filter (its grouping and quarter switch are ignored).
 
     ``heute`` is the creation date and the reference date of the target status (default: the
-    filter's end, else today) — pass it for reproducible reports.
+    filter's end, else today) — pass it for reproducible reports. ``zugriff`` limits the report
+    to what a dashboard session may read (None = everything, as for the command line).
     """
-    inhalt = bericht_bytes(db, filter_, projektname=projektname, heute=heute)
+    inhalt = bericht_bytes(db, filter_, projektname=projektname, heute=heute, zugriff=zugriff)
     if isinstance(ziel, str | Path):
         Path(ziel).write_bytes(inhalt)
     else:
@@ -1369,10 +1395,12 @@ def bericht_bytes(
     *,
     projektname: str = "Wirkungsmonitor",
     heute: date | None = None,
+    zugriff: Zugriff | None = None,
 ) -> bytes:
-    """The report as bytes, e.g. for the dashboard's download button."""
+    """The report as bytes, e.g. for the dashboard's download button (see
+    :func:`schreibe_bericht`)."""
     schwellen = Schwellen.aus_umgebung()
-    daten = _daten_erheben(db, filter_, heute, schwellen)
+    daten = _daten_erheben(db, filter_, heute, schwellen, zugriff)
     mappe = _Mappe(projektname)
     _deckblatt(mappe, db, daten, projektname, heute or date.today())
     _zielerreichung(mappe, daten)

@@ -10,11 +10,14 @@ here is subject to small-cell suppression — the same rule as the inventory in
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 
 from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
+from monitor.freigabe import quartal_sql
 from monitor.schema import FORMATE
 
 REICHWEITE_SPALTEN: tuple[str, ...] = (
@@ -27,12 +30,15 @@ REICHWEITE_SPALTEN: tuple[str, ...] = (
 )
 
 
-def aktivitaeten_nach_format(db: Datenbank, filter_: Filter) -> pd.DataFrame:
+def aktivitaeten_nach_format(
+    db: Datenbank, filter_: Filter, zellen: Collection[tuple[str, str]] | None = None
+) -> pd.DataFrame:
     """Per format (and ``gesamt``, last): activities, participations, first-time participants,
     public activities and their reach, for the filter's sites, period and formats.
 
     Every format the filter allows appears, with zeros when it had no activity, so a chart of
-    the three formats never silently drops one.
+    the three formats never silently drops one. ``zellen`` restricts the rows to these
+    (standort, quartal) cells, e.g. approved quarters (None = all).
     """
     bedingungen = ["TRUE"]
     parameter: dict[str, object] = {}
@@ -48,6 +54,9 @@ def aktivitaeten_nach_format(db: Datenbank, filter_: Filter) -> pd.DataFrame:
     if filter_.formate:
         bedingungen.append("list_contains($formate, format)")
         parameter["formate"] = list(filter_.formate)
+    if zellen is not None:
+        bedingungen.append(f"list_contains($zellen, standort || '|' || {quartal_sql('datum')})")
+        parameter["zellen"] = [f"{standort}|{quartal}" for standort, quartal in zellen]
     roh = db.query(
         "SELECT format, count(*) AS aktivitaeten, "
         "coalesce(sum(teilnehmende_gesamt), 0) AS teilnahmen, "

@@ -6,10 +6,12 @@ choices and the preview come from :mod:`ui.berichtseite`.
 
 import streamlit as st
 
-from ui import berichtseite, daten
+from monitor.benutzer import Recht
+from ui import berichtseite, daten, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
 
+zugriff = zugang.verlangen(Recht.EXPORT)
 st.title("Bericht")
 st.caption(
     "Excel-Bericht für Projektleitung, Fördergeber und Evaluation: Zielerreichung, "
@@ -48,7 +50,7 @@ filter_ = berichtseite.bericht_filter(standorte, zeitraum, quartale)
 knoepfe = st.container(horizontal=True)
 knoepfe.download_button(
     "Excel-Bericht herunterladen",
-    berichtseite.excel(db, filter_),
+    berichtseite.excel(db, filter_, zugriff, zugang.akteur()),
     file_name=berichtseite.dateiname(filter_, "xlsx"),
     mime=berichtseite.MIME_XLSX,
     type="primary",
@@ -58,13 +60,26 @@ knoepfe.download_button(
 indikatoren = daten.ergebnis(filter_).indikatoren
 knoepfe.download_button(
     "Indikatoren als CSV (Excel, deutsch)",
-    berichtseite.csv(indikatoren, ziele),
+    berichtseite.csv(db, indikatoren, ziele, filter_, zugang.akteur()),
     file_name=berichtseite.dateiname(filter_, "csv"),
     mime=berichtseite.MIME_CSV,
     icon=":material/table:",
     on_click="ignore",
     disabled=not ziele,
 )
+
+if zugriff.darf(Recht.MIKRODATEN):
+    st.download_button(
+        "Pseudonymisierte Mikrodaten (CSV)",
+        berichtseite.mikrodaten(db, zugang.sitzung(), filter_),
+        file_name=berichtseite.dateiname(filter_, "csv").replace("indikatoren", "mikrodaten"),
+        mime=berichtseite.MIME_CSV,
+        icon=":material/dataset:",
+        on_click="ignore",
+        help="Fragebögen der Auswahl ohne Unterdrückung; Codes durch Pseudonyme ersetzt, die "
+        "nur innerhalb dieser Datei gleich bleiben. Nur für die Evaluation; jeder Export wird "
+        "protokolliert.",
+    )
 
 st.subheader("Vorschau: Indikatoren der Auswahl")
 if not ziele:

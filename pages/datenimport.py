@@ -10,12 +10,14 @@ import every cached result is cleared so all pages show the new numbers.
 import streamlit as st
 
 from monitor import bestand
+from monitor.benutzer import Recht
 from monitor.demo import entferne_demo
 from monitor.einlesen import EingabeFehler
 from monitor.schema import ART_LABELS, Art
-from ui import daten, importseite, rueckmeldung, zuordnungsseite
+from ui import daten, importseite, rueckmeldung, zugang, zuordnungsseite
 from ui.format import LEGENDE_UNTERDRUECKT, tabelle
 
+zugriff = zugang.verlangen(Recht.IMPORT)
 st.title("Datenimport")
 st.caption(
     "Befragungen, Aktivitäten, Standorte oder Zielwerte als CSV oder Excel-Datei einlesen. "
@@ -50,7 +52,9 @@ if uploads:
         importseite.pruefbericht_zeigen(ergebnis, pruefung.vorschau[nummer], nummer)
     if st.button("Importieren", type="primary", disabled=not pruefung.ok, icon=":material/input:"):
         try:
-            ergebnisse = importseite.importiere_uploads(db, uploads, art, zuordnung)
+            ergebnisse = importseite.importiere_uploads(
+                db, uploads, art, zuordnung, benutzer=zugang.akteur(), zugriff=zugriff
+            )
         except EingabeFehler as fehler:
             st.error(f"Nicht importiert, nichts wurde geändert:\n\n{fehler}")
         else:
@@ -99,14 +103,14 @@ for spalte, (werkzeug, dateien) in zip(
         )
 
 st.header("Bisherige Importe")
-protokoll = bestand.importprotokoll(db)
+protokoll = bestand.importprotokoll(db, standorte=zugriff.standorte)
 if protokoll.empty:
     st.info("Noch nichts importiert.")
 else:
     tabelle(protokoll)
     st.caption(LEGENDE_UNTERDRUECKT)
 
-if daten.bestand().kennzahlen.demo:
+if zugriff.darf(Recht.ALLE_STANDORTE) and daten.bestand().kennzahlen.demo:
     st.header("Demo-Daten entfernen")
     st.write(
         "Entfernt alle Demo-Standorte, -Befragungen, -Aktivitäten und -Zielwerte in einem "
@@ -115,6 +119,6 @@ if daten.bestand().kennzahlen.demo:
     )
     sicher = st.checkbox("Ja, alle Demo-Daten entfernen", key="demo_bestaetigt")
     if st.button("Demo-Daten entfernen", disabled=not sicher, icon=":material/delete:"):
-        entfernt = entferne_demo(db)
+        entfernt = entferne_demo(db, benutzer=zugang.akteur())
         st.session_state.pop("demo_bestaetigt", None)
         rueckmeldung.neu_aufbauen("datenimport", f"Demo-Daten entfernt ({entfernt} Zeilen).")

@@ -9,10 +9,12 @@ Thin page: the checks and their German explanations come from
 import streamlit as st
 
 from indikatoren.datenqualitaet import PRUEFUNGEN
-from ui import daten, qualitaetseite
+from monitor.benutzer import Recht
+from ui import daten, qualitaetseite, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
 
+zugang.verlangen(Recht.ZEILENLISTEN)
 st.title("Datenqualität")
 filter_ = aktueller_filter()
 pruefung = qualitaetseite.datenqualitaet(filter_)

@@ -81,6 +81,12 @@ st.header("Aktualität der Daten je Standort")
 ueberblick.aktualitaet_anzeigen(bestand.letzte_importe, filter_)
 
 st.header("Datenbestand")
+if daten.nur_freigegeben():
+    st.caption(
+        "Der Datenbestand umfasst auch nicht freigegebene Quartale und wird deshalb nur ohne "
+        "den Filter „Nur freigegebene Quartale“ gezeigt."
+    )
+    st.stop()
 st.caption("Alle Daten in der Datenbank, unabhängig von der Auswahl in der Seitenleiste.")
 ueberblick.bestand_kennzahlen(bestand)
 bestand_details = st.expander(

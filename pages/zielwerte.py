@@ -9,10 +9,12 @@ import streamlit as st
 from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import REGEL_TEXT
+from monitor.benutzer import Recht
 from monitor.zielwerte import ZielwerteAbgelehnt, speichere_zielwerte, zielwerte
-from ui import daten, rueckmeldung, zielwertseite
+from ui import daten, rueckmeldung, zielwertseite, zugang
 from ui.format import tabelle
 
+zugriff = zugang.verlangen(Recht.ZIELWERTE)
 st.title("Zielwerte")
 st.caption(
     "Ziel- und Basiswerte je Indikator – für das ganze Projekt oder einen Standort. Zahlen mit "
@@ -25,7 +27,7 @@ db = daten.datenbank()
 namen = daten.standortnamen()
 standort = st.selectbox(
     "Zielwerte für",
-    [GESAMT, *namen],
+    [GESAMT, *namen] if zugriff.standorte is None else list(namen),
     format_func=lambda s: "Ganzes Projekt" if s == GESAMT else namen.get(s, s),
     key="zw_standort",
 )
@@ -53,7 +55,9 @@ if verwerfen:
     st.rerun()
 if speichern:
     try:
-        ergebnis = speichere_zielwerte(db, standort, zielwertseite.aus_editor(bearbeitet))
+        ergebnis = speichere_zielwerte(
+            db, standort, zielwertseite.aus_editor(bearbeitet), benutzer=zugang.akteur()
+        )
     except ZielwerteAbgelehnt as abgelehnt:
         anzahl = abgelehnt.pruefergebnis.fehler_gesamt
         st.error(

@@ -16,8 +16,10 @@ import streamlit as st
 from indikatoren.definitionen import ZIEL_NAMEN
 from indikatoren.filter import Filter
 from monitor.ausgabe import INDIKATOR_JSON, als_csv
-from monitor.bericht import bericht_bytes
+from monitor.benutzer import Sitzung, Zugriff
+from monitor.bericht import bericht_bytes, protokolliere_export
 from monitor.db import Datenbank
+from monitor.mikrodaten import mikrodaten_bytes
 from ui.aufbereitung import indikator_tabelle
 from ui.seitenleiste import quartal_grenzen
 
@@ -54,9 +56,16 @@ def bericht_filter(
     )
 
 
-def excel(db: Datenbank, filter_: Filter) -> Callable[[], bytes]:
-    """The report workbook, built when the download is clicked."""
-    return lambda: bericht_bytes(db, filter_)
+def excel(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Callable[[], bytes]:
+    """The report workbook within the session's access, built (and audited) when the download
+    is clicked."""
+
+    def erzeugen() -> bytes:
+        inhalt = bericht_bytes(db, filter_, zugriff=zugriff)
+        protokolliere_export(db, akteur, "excel", filter_, dateiname(filter_, "xlsx"))
+        return inhalt
+
+    return erzeugen
 
 
 def _je_ziel(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
@@ -64,9 +73,30 @@ def _je_ziel(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
     return indikatoren[indikatoren["ziel"].isin(list(ziele))]
 
 
-def csv(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> bytes:
+def mikrodaten(db: Datenbank, sitzung: Sitzung, filter_: Filter) -> Callable[[], bytes]:
+    """Pseudonymised microdata (CSV) of the selection, built and audited only when the
+    download is clicked (:func:`monitor.mikrodaten.mikrodaten_bytes` checks the right)."""
+    return lambda: mikrodaten_bytes(
+        db, sitzung, "csv", standorte=filter_.standorte or None, von=filter_.von, bis=filter_.bis
+    )[0]
+
+
+def csv_tabelle(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> bytes:
     """The indicator table (keys as ``indikatoren --format csv``) for German Excel."""
     return als_csv(_je_ziel(indikatoren, ziele)[list(INDIKATOR_JSON)], deutsch=True)
+
+
+def csv(
+    db: Datenbank, indikatoren: pd.DataFrame, ziele: Sequence[str], filter_: Filter, akteur: str
+) -> Callable[[], bytes]:
+    """The indicator CSV of :func:`csv_tabelle`, audited when the download is clicked."""
+
+    def erzeugen() -> bytes:
+        inhalt = csv_tabelle(indikatoren, ziele)
+        protokolliere_export(db, akteur, "csv", filter_, dateiname(filter_, "csv"))
+        return inhalt
+
+    return erzeugen
 
 
 def dateiname(filter_: Filter, endung: str, heute: date | None = None) -> str:

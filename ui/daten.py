@@ -4,6 +4,11 @@ The connection is a ``st.cache_resource`` keyed by the database path, so every b
 shares it, and a test (or a second app in the same process) with another ``MONITOR_DB`` gets its
 own. Results are ``st.cache_data`` keyed by the path and small scalar arguments, and are cleared
 by :func:`cache_leeren` after an import, so nobody sees stale numbers for the full TTL.
+
+Access is enforced here, where pages read data: every public function narrows what it returns
+to the session's :class:`~monitor.benutzer.Zugriff` (:func:`ui.zugang.zugriff` — allowed sites,
+approved quarters only), and the allowed sites are part of each cache key, so two sessions with
+different rights never share a cached result.
 """
 
 from __future__ import annotations
@@ -15,12 +20,18 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from indikatoren.engine import Basis, Ergebnis, auswerten, basis, sql_zeitraum
+from indikatoren.engine import Basis, Ergebnis, auswerten, basis, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
 from monitor import bestand as inventar
+from monitor.benutzer import DEMO_BANNER, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
+from monitor.freigabe import freigegebene_quartale
 from monitor.reichweite import aktivitaeten_nach_format
 from monitor.start import bereitstellen
+from ui import zugang
+
+#: Sites a session may read as a cache key: None = every site.
+Standorte = tuple[str, ...] | None
 
 #: How long a cached result may be shown before it is recomputed (seconds).
 CACHE_TTL = 600
@@ -59,14 +70,14 @@ def datenbank() -> Datenbank:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _bestand(pfad: str) -> inventar.Bestand:
-    return inventar.erheben(_verbindung(pfad))
+def _bestand(pfad: str, standorte: Standorte) -> inventar.Bestand:
+    return inventar.erheben(_verbindung(pfad), standorte=standorte)
 
 
 def bestand() -> inventar.Bestand:
-    """The inventory of the current database (cached)."""
+    """The inventory of the sites the session may read (cached)."""
     datenbank()
-    return _bestand(aktueller_pfad())
+    return _bestand(aktueller_pfad(), zugang.zugriff().standorte)
 
 
 def cache_leeren() -> None:
@@ -79,19 +90,42 @@ def _hat_demo(pfad: str) -> bool:
     return inventar.hat_demo(_verbindung(pfad))
 
 
-def demo_hinweis() -> None:
-    """A notice on every page while demo data is in the database, so nobody mistakes it.
+def demo_hinweis(sitzung: Sitzung) -> None:
+    """A notice on every page while demo data is in the database, so nobody mistakes it; in the
+    open demo mode (guest) it also says that real data will require a login.
 
     One small EXISTS query (cached): building the whole inventory here cost every page's
     first render 10–16 % on a large data set.
     """
     datenbank()
-    if _hat_demo(aktueller_pfad()):
+    if sitzung.gast:
+        st.info(DEMO_BANNER, icon=":material/science:")
+    elif _hat_demo(aktueller_pfad()):
         st.info(
             "Es werden Demo-Daten angezeigt – erfundene Beispieldaten zum Ausprobieren, keine "
             "echten Befragungen. Wie echte Daten eingelesen werden, steht in der README unter "
             "„Echte Daten importieren“.",
             icon=":material/science:",
+        )
+
+
+def nur_freigegeben() -> bool:
+    """Whether this session sees approved quarters only (role or sidebar switch)."""
+    return zugang.zugriff().nur_freigegeben
+
+
+def freigabe_hinweis() -> None:
+    """When the session sees approved quarters only, say so once — and say clearly when none
+    of its sites has an approved quarter yet, so empty pages are not mistaken for no data."""
+    zugriff = zugang.zugriff()
+    if not zugriff.nur_freigegeben:
+        return
+    freigegeben = [z for z in _freigegeben(aktueller_pfad()) if zugriff.darf_standort(z[0])]
+    if not freigegeben:
+        st.info(
+            "Es werden nur freigegebene Quartale gezeigt – und bisher ist keines freigegeben. "
+            "Die Projektleitung gibt Quartale auf der Seite „Freigaben“ frei.",
+            icon=":material/hourglass_empty:",
         )
 
 
@@ -109,10 +143,30 @@ def _ergebnis(
     formate: tuple[str, ...],
     gruppierung: str,
     nach_quartal: bool,
+    nur_freigegeben: bool,
 ) -> Ergebnis:
     filter_ = Filter(standorte, von, bis, formate, Gruppierung(gruppierung), nach_quartal)
     sql_von, sql_bis = sql_zeitraum(filter_)
-    return auswerten(_basis(pfad, gruppierung, sql_von, sql_bis), filter_)
+    grundlage = _basis(pfad, gruppierung, sql_von, sql_bis)
+    if nur_freigegeben:
+        grundlage = nur_zellen(grundlage, _freigegeben(pfad))
+    return auswerten(grundlage, filter_)
+
+
+@st.cache_data(ttl=CACHE_TTL, show_spinner=False)
+def _freigegeben(pfad: str) -> frozenset[tuple[str, str]]:
+    return freigegebene_quartale(_verbindung(pfad))
+
+
+def _eigener(filter_: Filter) -> tuple[Filter, bool]:
+    """The filter narrowed to the session's sites, and whether only approved data is shown."""
+    zugriff = zugang.zugriff()
+    return beschraenke_filter(filter_, zugriff), zugriff.nur_freigegeben
+
+
+def eigener_filter(filter_: Filter) -> Filter:
+    """The filter narrowed to the sites the session may read (for reads outside the engine)."""
+    return _eigener(filter_)[0]
 
 
 def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
@@ -121,9 +175,11 @@ def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
     Two cache levels: the DuckDB aggregation per grouping (:func:`indikatoren.engine.basis`,
     the expensive part) and the totals for each filter on top of it — so a change of sites,
     formats or quarters never queries the raw data again. Cache keys are the filter's plain
-    fields: Streamlit hashes a handful of strings and dates, never a DataFrame.
+    fields: Streamlit hashes a handful of strings and dates, never a DataFrame. The filter is
+    first narrowed to what the session may read.
     """
     datenbank()
+    filter_, nur_freigegeben = _eigener(filter_)
     return _ergebnis(
         aktueller_pfad(),
         filter_.standorte,
@@ -132,29 +188,30 @@ def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
         filter_.formate,
         filter_.gruppierung.value,
         nach_quartal or filter_.nach_quartal,
+        nur_freigegeben,
     )
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _quartale(pfad: str) -> list[str]:
-    return inventar.quartale(_verbindung(pfad))
+def _quartale(pfad: str, standorte: Standorte) -> list[str]:
+    return inventar.quartale(_verbindung(pfad), standorte=standorte)
 
 
 def quartale() -> list[str]:
-    """Quarters that hold data, oldest first (for the period filter)."""
+    """Quarters that hold data of the session's sites, oldest first (for the period filter)."""
     datenbank()
-    return _quartale(aktueller_pfad())
+    return _quartale(aktueller_pfad(), zugang.zugriff().standorte)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _standorte(pfad: str) -> pd.DataFrame:
-    return inventar.standortliste(_verbindung(pfad))
+def _standorte(pfad: str, standorte: Standorte) -> pd.DataFrame:
+    return inventar.standortliste(_verbindung(pfad), standorte=standorte)
 
 
 def standorte() -> pd.DataFrame:
-    """Sites (ID, name, place, Bundesland, coordinates, start)."""
+    """The session's sites (ID, name, place, Bundesland, coordinates, start)."""
     datenbank()
-    return _standorte(aktueller_pfad())
+    return _standorte(aktueller_pfad(), zugang.zugriff().standorte)
 
 
 def standortnamen() -> dict[str, str]:
@@ -172,13 +229,22 @@ def _reichweite(
     von: date | None,
     bis: date | None,
     formate: tuple[str, ...],
+    nur_freigegeben: bool,
 ) -> pd.DataFrame:
-    return aktivitaeten_nach_format(_verbindung(pfad), Filter(standorte, von, bis, formate))
+    zellen = _freigegeben(pfad) if nur_freigegeben else None
+    return aktivitaeten_nach_format(_verbindung(pfad), Filter(standorte, von, bis, formate), zellen)
 
 
 def reichweite(filter_: Filter) -> pd.DataFrame:
-    """Activities, participations and reach per format for the filter (cached per filter)."""
+    """Activities, participations and reach per format for the filter and the session's sites
+    (cached per filter)."""
     datenbank()
+    filter_, nur_freigegeben = _eigener(filter_)
     return _reichweite(
-        aktueller_pfad(), filter_.standorte, filter_.von, filter_.bis, filter_.formate
+        aktueller_pfad(),
+        filter_.standorte,
+        filter_.von,
+        filter_.bis,
+        filter_.formate,
+        nur_freigegeben,
     )

@@ -20,6 +20,7 @@ import streamlit as st
 
 from monitor import schema
 from monitor.ausgabe import als_csv
+from monitor.benutzer import Zugriff
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler, lies_bytes
 from monitor.importieren import Importergebnis, importiere_stapel, pruefe_stapel
@@ -194,14 +195,25 @@ def importiere_uploads(
     uploads: Sequence[Upload],
     art: Art | None,
     zuordnung: Mapping[str, Profil] | None = None,
+    *,
+    benutzer: str,
+    zugriff: Zugriff,
 ) -> list[Importergebnis]:
-    """Import all files in one transaction — all rows of all files, or nothing.
+    """Import all files in one transaction — all rows of all files, or nothing — as
+    ``benutzer`` (audit trail) within ``zugriff`` (a site coordinator: own site only).
 
     Raises :class:`monitor.importieren.ImportAbgelehnt` (or another
     :class:`~monitor.einlesen.EingabeFehler`) when anything is wrong; then nothing changed.
     Survey-tool exports are imported with the profile of ``zuordnung`` (file name → profile).
     """
-    return importiere_stapel(db, [(u.inhalt, u.name) for u in uploads], art, zuordnung=zuordnung)
+    return importiere_stapel(
+        db,
+        [(u.inhalt, u.name) for u in uploads],
+        art,
+        zuordnung=zuordnung,
+        benutzer=benutzer,
+        zugriff=zugriff,
+    )
 
 
 def zusammenfassung(ergebnisse: Sequence[Importergebnis]) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from monitor.benutzer import Recht, Zugriff
+
 #: The project root: page files are given relative to it.
 WURZEL = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,11 @@ class Seite:
     abschnitt: str
     icon: str
     standard: bool = False
+    #: The session needs at least one of these rights to see the page; empty = every role.
+    rechte: tuple[Recht, ...] = ()
+
+    def erlaubt(self, zugriff: Zugriff) -> bool:
+        return not self.rechte or any(zugriff.darf(recht) for recht in self.rechte)
 
     @property
     def adresse(self) -> str:
@@ -61,24 +68,66 @@ SEITEN: tuple[Seite, ...] = (
         ":material/compare_arrows:",
     ),
     Seite("pages/formate.py", "Formate", "vergleich-formate", "Vergleiche", ":material/devices:"),
-    Seite("pages/datenimport.py", "Datenimport", "import", "Daten", ":material/upload_file:"),
+    Seite(
+        "pages/datenimport.py",
+        "Datenimport",
+        "import",
+        "Daten",
+        ":material/upload_file:",
+        rechte=(Recht.IMPORT,),
+    ),
     Seite(
         "pages/datenqualitaet.py",
         "Datenqualität",
         "qualitaet",
         "Daten",
         ":material/fact_check:",
+        rechte=(Recht.ZEILENLISTEN,),
     ),
-    Seite("pages/zielwerte.py", "Zielwerte", "ziele-pflegen", "Daten", ":material/flag:"),
-    Seite("pages/bericht.py", "Bericht", "excel-bericht", "Ergebnisse", ":material/description:"),
+    Seite(
+        "pages/freigaben.py",
+        "Freigaben",
+        "freigabe",
+        "Daten",
+        ":material/verified:",
+        rechte=(Recht.EINREICHEN, Recht.FREIGEBEN),
+    ),
+    Seite(
+        "pages/zielwerte.py",
+        "Zielwerte",
+        "ziele-pflegen",
+        "Daten",
+        ":material/flag:",
+        rechte=(Recht.ZIELWERTE,),
+    ),
+    Seite(
+        "pages/bericht.py",
+        "Bericht",
+        "excel-bericht",
+        "Ergebnisse",
+        ":material/description:",
+        rechte=(Recht.EXPORT,),
+    ),
     Seite("pages/methodik.py", "Methodik", "methoden", "Ergebnisse", ":material/menu_book:"),
+    Seite(
+        "pages/verwaltung.py",
+        "Benutzer und Protokoll",
+        "verwaltung",
+        "Verwaltung",
+        ":material/admin_panel_settings:",
+        rechte=(Recht.BENUTZER,),
+    ),
 )
 
 
-def navigation() -> StreamlitPage:
-    """Register every page with ``st.navigation``, grouped by section; return the current one."""
+def navigation(zugriff: Zugriff) -> StreamlitPage:
+    """Register the pages this session may use with ``st.navigation``, grouped by section;
+    return the current one. Pages outside the role are not registered: their URL leads to the
+    start page, not to the page."""
     abschnitte: dict[str, list[StreamlitPage]] = {}
     for seite in SEITEN:
+        if not seite.erlaubt(zugriff):
+            continue
         abschnitte.setdefault(seite.abschnitt, []).append(
             st.Page(
                 # Absolute, so the app can also be started from another entry file (tests).

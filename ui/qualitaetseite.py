@@ -55,7 +55,9 @@ def _pruefen(
 
 
 def datenqualitaet(filter_: Filter) -> dq.Datenqualitaet:
-    """All checks for the sidebar's sites, period and formats (cached; cleared after imports)."""
+    """All checks for the sidebar's sites, period and formats, within the session's sites
+    (cached; cleared after imports)."""
+    filter_ = daten.eigener_filter(filter_)
     return _pruefen(
         daten.datenbank(),
         daten.aktueller_pfad(),
@@ -222,12 +224,14 @@ def _aehnliche_paare(_db: Datenbank, pfad: str, standorte: tuple[str, ...]) -> p
 
 def aehnliche_codes_je_standort(standorte: tuple[str, ...]) -> pd.DataFrame:
     """Counts of near-duplicate code pairs per site, with German headers (no code in it)."""
+    standorte = daten.eigener_filter(Filter(standorte=standorte)).standorte
     tabelle = _aehnliche_je_standort(daten.datenbank(), daten.aktueller_pfad(), standorte)
     return _deutsch(tabelle)
 
 
 def aehnliche_codepaare(standorte: tuple[str, ...]) -> pd.DataFrame:
     """The code pairs themselves, for the site coordination only (German headers)."""
+    standorte = daten.eigener_filter(Filter(standorte=standorte)).standorte
     tabelle = _aehnliche_paare(daten.datenbank(), daten.aktueller_pfad(), standorte)
     return _deutsch(tabelle[["standort", "code_1", "wellen_1", "code_2", "wellen_2"]])
 

@@ -13,7 +13,9 @@ from datetime import date
 import streamlit as st
 
 from indikatoren.filter import GRUPPIERUNG_LABEL, Filter, Gruppierung
+from monitor.benutzer import Zugriff
 from monitor.schema import FORMAT_LABELS, FORMATE
+from ui.zugang import NUR_FREIGEGEBEN
 
 _SCHLUESSEL = "_filter"
 
@@ -48,10 +50,12 @@ def _anfangswerte(quartale: list[str], standorte: list[str]) -> None:
     st.session_state["f_formate"] = [f for f in _aus_url("format") if f in FORMATE]
 
 
-def filter_anzeigen(quartale: list[str], standorte: dict[str, str]) -> Filter:
+def filter_anzeigen(quartale: list[str], standorte: dict[str, str], zugriff: Zugriff) -> Filter:
     """Draw the filters in the sidebar, store the resulting Filter and mirror it into the URL.
 
-    ``standorte`` maps site ID → display name.
+    ``standorte`` maps site ID → display name (only the sites the session may read). Roles that
+    may see unapproved data get a switch to show approved quarters only; for the others (the
+    funder) it is fixed and said so.
     """
     _anfangswerte(quartale, list(standorte))
     with st.sidebar:
@@ -91,6 +95,15 @@ def filter_anzeigen(quartale: list[str], standorte: dict[str, str]) -> Filter:
             key="f_formate",
             placeholder="alle Formate",
         )
+        if zugriff.nur_freigegeben:
+            st.caption("Es werden nur freigegebene Quartale gezeigt.")
+        else:
+            st.toggle(
+                "Nur freigegebene Quartale",
+                key=NUR_FREIGEGEBEN,
+                help="Zeigt nur Quartale, die die Projektleitung freigegeben hat – so, wie "
+                "Fördergeber die Zahlen sehen.",
+            )
     alle_quartale = not quartale or (
         quartale and st.session_state.get("f_zeitraum") == (quartale[0], quartale[-1])
     )

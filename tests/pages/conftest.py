@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+from monitor.benutzer import SCHNELLE_HASHES_VARIABLE
+
 
 @pytest.fixture(autouse=True)
 def leere_caches() -> Iterator[None]:
@@ -25,3 +27,10 @@ def db_datei(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pfad = tmp_path / "monitor.duckdb"
     monkeypatch.setenv("MONITOR_DB", str(pfad))
     return pfad
+
+
+# -- logins ---------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def schnelle_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters: a real hash and check, without 0.5 s per login."""
+    monkeypatch.setenv(SCHNELLE_HASHES_VARIABLE, "1")
