@@ -434,6 +434,10 @@ _GESAMT_SCHLUESSEL = "*"
 #: A session older than this must log in again (checked by :func:`pruefe_sitzung`).
 SITZUNG_MAX_DAUER = timedelta(hours=12)
 GAST = "gast"
+#: Rights the guest of the open demo mode does not get, although it acts as admin otherwise:
+#: whoever reached a fresh server could else create the first admin and later see real data.
+#: The first admin is created on the server (``benutzer anlegen``).
+GAST_OHNE = frozenset({Recht.BENUTZER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +452,10 @@ class Sitzung:
 
     @property
     def zugriff(self) -> Zugriff:
-        return zugriff_fuer(self.rolle, self.standort)
+        eigener = zugriff_fuer(self.rolle, self.standort)
+        if self.gast:  # an anonymous visitor must never create the first admin
+            return replace(eigener, rechte=eigener.rechte - GAST_OHNE)
+        return eigener
 
     @property
     def bezeichnung(self) -> str:
@@ -459,7 +466,8 @@ class Sitzung:
 
 def gastsitzung(jetzt: datetime | None = None) -> Sitzung:
     """The session of the open demo mode (:attr:`Zugangsmodus.OFFEN_DEMO`): full access to
-    demo data, no login. :func:`pruefe_sitzung` ends it as soon as the mode changes."""
+    demo data except user management (:data:`GAST_OHNE`), no login. :func:`pruefe_sitzung`
+    ends it as soon as the mode changes."""
     return Sitzung(GAST, "admin", None, jetzt or datetime.now(), gast=True)
 
 

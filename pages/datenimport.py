@@ -13,7 +13,6 @@ from monitor import bestand
 from monitor.benutzer import Recht
 from monitor.demo import entferne_demo
 from monitor.einlesen import EingabeFehler
-from monitor.schema import ART_LABELS, Art
 from ui import daten, importseite, rueckmeldung, zugang, zuordnungsseite
 from ui.format import LEGENDE_UNTERDRUECKT, tabelle
 
@@ -27,6 +26,14 @@ st.caption(
     "E-Mail-Adressen und ähnliche Spalten werden nie gespeichert."
 )
 rueckmeldung.zeigen("datenimport")
+if zugang.ist_gast():
+    st.warning(
+        "Demo-Modus ohne Anmeldung: Sobald echte Daten importiert sind, zeigt das Dashboard aus "
+        "Datenschutzgründen nichts mehr, bis auf dem Server ein Admin angelegt ist "
+        "(`python -m monitor benutzer anlegen NAME --rolle admin --passwort-stdin`). Am besten "
+        "den Admin vor dem ersten echten Import anlegen.",
+        icon=":material/shield_lock:",
+    )
 db = daten.datenbank()
 
 wahl = st.selectbox(
@@ -66,18 +73,7 @@ st.header("Vorlagen")
 st.caption(
     "Leere Vorlagen mit allen Spalten; die Excel-Vorlage hat Auswahllisten und eine Anleitung."
 )
-for spalte, vorlage_art in zip(st.columns(len(Art)), Art, strict=True):
-    spalte.markdown(f"**{ART_LABELS[vorlage_art]}**")
-    for format_, mime in (("xlsx", importseite.MIME_XLSX), ("csv", importseite.MIME_CSV)):
-        spalte.download_button(
-            f"{format_.upper()}-Vorlage",
-            importseite.vorlage(vorlage_art, format_),
-            file_name=importseite.vorlage_dateiname(vorlage_art, format_),
-            mime=mime,
-            key=f"vorlage_{vorlage_art.value}_{format_}",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+importseite.vorlagen_knoepfe()
 
 st.subheader("Fragebögen für Umfragewerkzeuge")
 st.caption(
@@ -86,21 +82,7 @@ st.caption(
     "Druckfassung je Welle dient für Papier und als Vorlage für Microsoft Forms und Google Forms "
     "– Fragen bitte wörtlich übernehmen, dann wird der Export ohne Nacharbeit zugeordnet."
 )
-for spalte, (werkzeug, dateien) in zip(
-    st.columns(len(importseite.FRAGEBOEGEN)), importseite.FRAGEBOEGEN, strict=True
-):
-    spalte.markdown(f"**{werkzeug}**")
-    for schluessel, beschriftung, mime in dateien:
-        name = importseite.fragebogen_dateiname(schluessel)
-        spalte.download_button(
-            beschriftung,
-            importseite.frageboegen()[name],
-            file_name=name,
-            mime=mime,
-            key=f"fragebogen_{schluessel}",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+importseite.fragebogen_knoepfe()
 
 st.header("Bisherige Importe")
 protokoll = bestand.importprotokoll(db, standorte=zugriff.standorte)

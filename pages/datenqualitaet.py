@@ -83,9 +83,9 @@ else:
     else:
         st.dataframe(je_standort, hide_index=True)
         st.caption(
-            "Nichts wurde zusammengeführt. Die Codepaare selbst sind nur für die "
-            "Standortkoordination gedacht, die sie mit ihren Unterlagen abgleicht; eine "
-            "Rollenverwaltung, die sie nur ihr zeigt, folgt mit einem späteren Issue."
+            "Nichts wurde zusammengeführt. Die Codepaare selbst gleicht die "
+            "Standortkoordination mit ihren Unterlagen ab; sie sieht nur die ihres Standorts, "
+            "Fördergeber sehen diese Seite nicht."
         )
         with st.expander("Codepaare – nur für die Standortkoordination"):
             st.dataframe(qualitaetseite.aehnliche_codepaare(filter_.standorte), hide_index=True)

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,14 +78,16 @@ def _beenden(prozess: subprocess.Popen[bytes]) -> None:
         prozess.wait(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free port with a fresh database (→ demo data)."""
-    ordner = tmp_path_factory.mktemp("browser")
+@contextmanager
+def streamlit_laeuft(ordner: Path, umgebung: dict[str, str]) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port with ``umgebung``; yields its URL.
+
+    Shared with the other browser tests (e.g. a server on real data with logins); the log goes
+    to ``ordner/streamlit.log`` and is shown if the server does not come up.
+    """
     log = ordner / "streamlit.log"
     port = _freier_port()
     url = f"http://127.0.0.1:{port}"
-    umgebung = {**os.environ, "MONITOR_DB": str(ordner / "monitor.duckdb")}
     with log.open("wb") as ausgabe:
         prozess = subprocess.Popen(
             [
@@ -113,6 +116,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         _beenden(prozess)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port with a fresh database (→ demo data)."""
+    ordner = tmp_path_factory.mktemp("browser")
+    umgebung = {**os.environ, "MONITOR_DB": str(ordner / "monitor.duckdb")}
+    with streamlit_laeuft(ordner, umgebung) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +177,28 @@ def _bildschirmfoto(page: Page, datei: Path) -> None:
     page.screenshot(path=str(datei), full_page=True)
 
 
-@pytest.mark.parametrize("seite", SEITEN, ids=[s.url_path for s in SEITEN])
+#: The demo guest (no login) may use every page except user management (GAST_OHNE).
+GAST_SEITEN = [s for s in SEITEN if s.url_path != "verwaltung"]
+
+
+def test_gast_erreicht_die_benutzerverwaltung_nicht(server: str, browser: Browser) -> None:
+    """An anonymous visitor of a fresh server must not be able to create the first admin."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
+    try:
+        page.goto(f"{server}/verwaltung", timeout=SEITE_TIMEOUT_MS)
+        page.locator('[data-testid="stApp"]').wait_for(timeout=SEITE_TIMEOUT_MS)
+        _warten_bis_fertig(page)
+        text = page.locator("body").inner_text()
+        # Either the start page (the URL is not registered for the guest) or, on the very first
+        # request after a start, Streamlit runs the file itself and the page's own check stops.
+        assert "Übersicht" in text or "für Ihre Rolle nicht freigeschaltet" in text
+        assert "Benutzer und Protokoll" not in text
+        assert "Benutzer anlegen" not in text
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("seite", GAST_SEITEN, ids=[s.url_path for s in GAST_SEITEN])
 def test_seite_im_browser(server: str, browser: Browser, seite: Seite) -> None:
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
     try:

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from indikatoren.engine import Basis, Ergebnis, auswerten, basis, nur_zellen, sql_zeitraum
+from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
 from monitor import bestand as inventar
 from monitor.benutzer import DEMO_BANNER, Sitzung, beschraenke_filter
@@ -130,8 +130,14 @@ def freigabe_hinweis() -> None:
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner="Daten werden zusammengefasst …")
-def _basis(pfad: str, gruppierung: str, von: date | None, bis: date | None) -> Basis:
-    return basis(_verbindung(pfad), Gruppierung(gruppierung), von, bis)
+def _basis(
+    pfad: str, gruppierung: str | None, von: date | None, bis: date | None
+) -> dict[str, Basis]:
+    """Bases by grouping. ``gruppierung`` None: all four at once (whole quarters, read from the
+    pre-aggregated tables in one go), so changing the grouping costs no query; exact dates:
+    only that grouping (it aggregates the raw data)."""
+    gruppierungen = tuple(Gruppierung) if gruppierung is None else (Gruppierung(gruppierung),)
+    return {g.value: b for g, b in basen(_verbindung(pfad), gruppierungen, von, bis).items()}
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Indikatoren werden berechnet …")
@@ -147,7 +153,8 @@ def _ergebnis(
 ) -> Ergebnis:
     filter_ = Filter(standorte, von, bis, formate, Gruppierung(gruppierung), nach_quartal)
     sql_von, sql_bis = sql_zeitraum(filter_)
-    grundlage = _basis(pfad, gruppierung, sql_von, sql_bis)
+    alle = sql_von is None and sql_bis is None
+    grundlage = _basis(pfad, None if alle else gruppierung, sql_von, sql_bis)[gruppierung]
     if nur_freigegeben:
         grundlage = nur_zellen(grundlage, _freigegeben(pfad))
     return auswerten(grundlage, filter_)

@@ -25,7 +25,7 @@ from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler, lies_bytes
 from monitor.importieren import Importergebnis, importiere_stapel, pruefe_stapel
 from monitor.pruefung import ArtNichtErkannt, Pruefergebnis, ist_personenbezogen
-from monitor.schema import Art
+from monitor.schema import ART_LABELS, Art
 from monitor.umfragen import fragebogen_aus
 from monitor.umfragen.zuordnung import Profil, ZuordnungAbgelehnt
 from monitor.vorlagen import DATEINAMEN, vorlage_bytes
@@ -285,3 +285,36 @@ def pruefbericht_zeigen(ergebnis: Pruefergebnis, vorschau: pd.DataFrame, nummer:
         st.warning(hinweis, icon=":material/info:")
     with st.expander(f"Vorschau: die ersten {VORSCHAU_ZEILEN} Zeilen der Datei"):
         st.dataframe(vorschau.rename_axis("Zeile"))
+
+
+def vorlagen_knoepfe() -> None:
+    """Download buttons for the empty templates, one column per kind of file."""
+    for spalte, vorlage_art in zip(st.columns(len(Art)), Art, strict=True):
+        spalte.markdown(f"**{ART_LABELS[vorlage_art]}**")
+        for format_, mime in (("xlsx", MIME_XLSX), ("csv", MIME_CSV)):
+            spalte.download_button(
+                f"{format_.upper()}-Vorlage",
+                vorlage(vorlage_art, format_),
+                file_name=vorlage_dateiname(vorlage_art, format_),
+                mime=mime,
+                key=f"vorlage_{vorlage_art.value}_{format_}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+
+def fragebogen_knoepfe() -> None:
+    """Download buttons for the questionnaires, one column per survey tool."""
+    for spalte, (werkzeug, dateien) in zip(st.columns(len(FRAGEBOEGEN)), FRAGEBOEGEN, strict=True):
+        spalte.markdown(f"**{werkzeug}**")
+        for schluessel, beschriftung, mime in dateien:
+            name = fragebogen_dateiname(schluessel)
+            spalte.download_button(
+                beschriftung,
+                frageboegen()[name],
+                file_name=name,
+                mime=mime,
+                key=f"fragebogen_{schluessel}",
+                icon=":material/download:",
+                on_click="ignore",
+            )

@@ -33,8 +33,14 @@ OFFENE_STANDORTE = 12
 
 
 def bezugsstandort(filter_: Filter) -> str:
-    """Whose values and targets the page headline shows: the one chosen site, else the total."""
-    return filter_.standorte[0] if len(filter_.standorte) == 1 else GESAMT
+    """Whose values and targets the page headline shows: the one chosen site, else the total.
+
+    Decided on the filter narrowed to the session's sites: a site coordinator reads only its
+    own site, so its pages show that site's targets without it being chosen in the sidebar
+    (the total has no targets for a single site's data: every goal showed "keine Daten").
+    """
+    standorte = daten.eigener_filter(filter_).standorte
+    return standorte[0] if len(standorte) == 1 else GESAMT
 
 
 def zeige_ziel(ziel: Ziel) -> None:

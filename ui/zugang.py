@@ -148,7 +148,10 @@ def _angemeldet(db: Datenbank, sitzung: Sitzung) -> None:
 
 
 def _einrichtung() -> None:
+    from ui import rueckmeldung  # late: it imports ui.daten, which imports this module
+
     st.title("Wirkungsmonitor – Einrichtung")
+    rueckmeldung.zeigen("datenimport")  # the guest's import that switched to this mode
     text, _, befehl = benutzer.EINRICHTUNG_TEXT.partition("\n\n    ")
     befehl, _, rest = befehl.partition("\n\n")
     st.warning(text, icon=":material/shield_lock:")
@@ -240,6 +243,12 @@ def verlangen(*rechte: Recht) -> Zugriff:
     if not any(aktueller.darf(recht) for recht in rechte):
         _keinen_zugang("Diese Seite ist für Ihre Rolle nicht freigeschaltet.")
     return aktueller
+
+
+def ist_gast() -> bool:
+    """Whether this is the anonymous visitor of the open demo mode."""
+    aktuelle = sitzung()
+    return aktuelle is not None and aktuelle.gast
 
 
 def akteur() -> str:

@@ -429,3 +429,11 @@ def test_benutzerliste_zeigt_bezeichnungen(mit_anna: Datenbank) -> None:
     ]
     assert tabelle.loc[0, "Rolle"] == "Projektleitung" and pd.isna(tabelle.loc[0, "Standort"])
     assert sitzung("standort", "KOELN").zugriff.standorte == ("KOELN",)
+
+
+def test_gast_des_demo_modus_darf_keine_benutzer_anlegen() -> None:
+    gast = b.gastsitzung().zugriff
+    assert not gast.darf(Recht.BENUTZER)
+    # everything else of the admin stays, so the demo shows every other page
+    assert gast.rechte == frozenset(Recht) - {Recht.BENUTZER}
+    assert gast.standorte is None and not gast.nur_freigegeben

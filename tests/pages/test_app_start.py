@@ -1,13 +1,19 @@
-"""App shell: first start on an empty database, empty state, and the Methodik page (AppTest)."""
+"""App shell: first start on an empty database, empty state, and the Methodik page (AppTest).
+
+Demo data alone opens without login; real data needs a login, or — without any user — shows
+only how to create the first admin (issue 7).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import streamlit as st
+from hilfen_anmeldung import als_admin, konto
 from streamlit.testing.v1 import AppTest
 
 from monitor import bestand
+from monitor.benutzer import DEMO_BANNER
 from monitor.db import verbinden
 from monitor.importieren import importiere
 
@@ -32,6 +38,7 @@ def test_erster_start_laedt_demo_daten(db_datei: Path) -> None:
     app = _starten()
 
     assert any("Demo-Daten" in hinweis.value for hinweis in app.info)
+    assert DEMO_BANNER in [hinweis.value for hinweis in app.info]  # open, no login: said so
     metriken = _metriken(app)
     assert metriken["Standorte"] == "6"
     teilnehmende = int(metriken["Teilnehmende"].replace(".", ""))
@@ -49,7 +56,8 @@ def test_erster_start_laedt_demo_daten(db_datei: Path) -> None:
         )
 
 
-def test_nur_standort_importiert_zeigt_leeren_zustand(db_datei: Path, tmp_path: Path) -> None:
+def _nur_standort(db_datei: Path, tmp_path: Path) -> None:
+    """Real data, but not a single survey: one site imported from a site list."""
     datei = tmp_path / "standorte.csv"
     datei.write_text(
         "standort;name;ort;bundesland;start\n"
@@ -59,7 +67,34 @@ def test_nur_standort_importiert_zeigt_leeren_zustand(db_datei: Path, tmp_path: 
     with verbinden(db_datei) as db:
         importiere(db, datei)
 
+
+def test_echte_daten_ohne_benutzer_zeigen_nur_die_einrichtung(
+    db_datei: Path, tmp_path: Path
+) -> None:
+    _nur_standort(db_datei, tmp_path)
+
     app = _starten()
+
+    assert [titel.value for titel in app.title] == ["Wirkungsmonitor – Einrichtung"]
+    assert "python -m monitor benutzer anlegen NAME --rolle admin --passwort-stdin" in [
+        code.value for code in app.code
+    ]
+    assert not app.metric and not app.dataframe and not app.info  # nothing of the data
+    assert not app.sidebar.multiselect
+
+    konto(db_datei, "erster-admin")  # as the instructions say: the next run asks for a login
+    app.run()
+    assert [titel.value for titel in app.title] == ["Wirkungsmonitor – Anmeldung"]
+    assert not app.metric and not app.dataframe
+    st.cache_resource.clear()
+    with verbinden(db_datei) as db:
+        assert not bestand.hat_demo(db)  # and no demo data was mixed in
+
+
+def test_nur_standort_importiert_zeigt_leeren_zustand(db_datei: Path, tmp_path: Path) -> None:
+    _nur_standort(db_datei, tmp_path)
+
+    app = als_admin(AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT_S), db_datei)
 
     assert any("Noch keine Daten importiert" in hinweis.value for hinweis in app.info)
     assert not any("Demo-Daten" in hinweis.value for hinweis in app.info)

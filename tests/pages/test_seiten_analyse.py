@@ -3,7 +3,8 @@
 Each page runs inside the real ``dashboard.py`` (sidebar filters, demo notice) on demo data and on
 an empty database (``conftest.py`` clears the caches around each test); the numbers it shows are
 compared with the indicator engine's, and changing a sidebar filter must change them the way the
-engine says.
+engine says. Demo data alone opens without login; databases with real data (the empty states)
+log in as admin through the real login form (issue 7).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hilfen_anmeldung import als_admin
 from streamlit.testing.v1 import AppTest
 
 from indikatoren.engine import Ergebnis, berechne
@@ -76,9 +78,14 @@ def _erwartet(pfad: Path, filter_: Filter) -> Ergebnis:
         return berechne(db, filter_)
 
 
-def _seite(datei: str) -> AppTest:
+def _seite(datei: str, als_admin_in: Path | None = None) -> AppTest:
+    """Run the dashboard and open a page; with ``als_admin_in`` (the database file, which holds
+    real data) an admin is created there and logged in through the login form first."""
     app = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT_S)
-    app.run()
+    if als_admin_in is None:
+        app.run()
+    else:
+        als_admin(app, als_admin_in)
     app.switch_page(f"pages/{datei}").run()
     _ohne_fehler(app)
     return app
@@ -442,7 +449,7 @@ def test_methodik_definitionen_regeln_und_schwellen(
     ["uebersicht.py", "ziel_a.py", "standortvergleich.py", "formate.py", "methodik.py"],
 )
 def test_leere_datenbank_ohne_fehler_mit_hinweis(leere_db: Path, datei: str) -> None:
-    app = _seite(datei)
+    app = _seite(datei, leere_db)
     hinweise = " ".join(i.value for i in app.info)
     diagramme = _diagramme(app)
     if datei == "uebersicht.py":
@@ -468,7 +475,7 @@ def test_auswahl_ohne_daten_zeigt_hinweis_statt_leerer_diagramme(
         importiere(db, _standort_csv(tmp_path, "NEU"))
     monkeypatch.setenv("MONITOR_DB", str(pfad))
 
-    app = _seite(datei)
+    app = _seite(datei, pfad)
     app.sidebar.multiselect(key="f_standorte").set_value(["NEU"])
     _neu(app)
 

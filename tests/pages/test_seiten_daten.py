@@ -1,12 +1,15 @@
 """The data pages (Datenimport, Datenqualität, Zielwerte, Bericht) in AppTest, on real files.
 
 Each test starts the real ``dashboard.py`` on a fresh DuckDB file in tmp_path (``MONITOR_DB``);
-a database without any row gets the demo data on first start, as in production.
+a database without any row gets the demo data on first start, as in production. Demo data alone
+opens without login (the guest of the demo mode); as soon as a test has real data (or creates
+it), it logs in as admin through the real login form first (issue 7).
 """
 
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -14,12 +17,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
+from hilfen_anmeldung import als_admin
 from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
 from indikatoren.engine import berechne
 from indikatoren.filter import Filter
-from monitor import bestand
+from monitor import audit, bestand
+from monitor.benutzer import DEMO_BANNER, zugriff_fuer
 from monitor.bericht import indikator_csv
 from monitor.db import Datenbank, verbinden
 from monitor.importieren import importiere
@@ -50,6 +55,12 @@ NEUER_STANDORT = (
     b"NEUSTADT;Treffpunkt Neustadt;Neustadt;Sachsen;2026-01-15\n"
 )
 NEUE_PERSONEN = 20
+#: The Bericht page's downloads for a role with every right (admin, the demo guest).
+BERICHT_DOWNLOADS = (
+    "Excel-Bericht herunterladen",
+    "Indikatoren als CSV (Excel, deutsch)",
+    "Pseudonymisierte Mikrodaten (CSV)",
+)
 QUARTALE = ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
 
 
@@ -67,9 +78,14 @@ def _befragung_xlsx() -> bytes:
     return puffer.getvalue()
 
 
-def _starten() -> AppTest:
+def _starten(als_admin_in: Path | None = None) -> AppTest:
+    """Run the dashboard; with ``als_admin_in`` (the database file) an admin is created there
+    first and the app logs in through the login form (needed once real data exists)."""
     app = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT_S)
-    app.run()
+    if als_admin_in is None:
+        app.run()
+    else:
+        als_admin(app, als_admin_in)
     _ohne_fehler(app)
     return app
 
@@ -126,10 +142,8 @@ def test_seite_auf_demo_daten(db_datei: Path, seite: str) -> None:
         assert editor["Zielwert"].iloc[0] == "1600"  # demo target of A1, project-wide
         assert editor["Status"].str.contains("auf Kurs|Verzug|kritisch|erreicht").any()
     else:
-        assert [k.label for k in app.get("download_button")] == [
-            "Excel-Bericht herunterladen",
-            "Indikatoren als CSV (Excel, deutsch)",
-        ]
+        # the demo guest has the admin's rights, so also the microdata export (issue 7)
+        assert [k.label for k in app.get("download_button")] == [*BERICHT_DOWNLOADS]
         assert len(app.dataframe[0].value) == 21
 
 
@@ -138,7 +152,7 @@ def test_seite_mit_standort_aber_ohne_daten(db_datei: Path, seite: str) -> None:
     with verbinden(db_datei) as db:  # something imported: no demo data at first start
         importiere(db, NEUER_STANDORT, "standorte.csv")
 
-    app = _seite(_starten(), seite)
+    app = _seite(_starten(db_datei), seite)
 
     if seite == "datenimport":
         assert "Demo-Daten entfernen" not in _texte(app.header)
@@ -151,7 +165,7 @@ def test_seite_mit_standort_aber_ohne_daten(db_datei: Path, seite: str) -> None:
         assert editor["Ist-Wert"].str.match(r"^(–|< \d+|0)$").all(), list(editor["Ist-Wert"])
         assert set(editor["Zielwert"]) == {""}
     else:
-        assert len(app.get("download_button")) == 2
+        assert [k.label for k in app.get("download_button")] == [*BERICHT_DOWNLOADS]
 
 
 # -- Datenimport ------------------------------------------------------------------------------
@@ -202,7 +216,7 @@ def test_pruefbericht_csv_fuer_deutsches_excel(tmp_path: Path) -> None:
 
 
 def test_gute_dateien_importieren_und_zahlen_aendern_sich(db_datei: Path) -> None:
-    app = _starten()
+    app = _starten(db_datei)  # real data follows: logged in, the next run is not the setup page
     vorher = _metriken(app)
     assert vorher["Standorte"] == "6"
     _seite(app, "datenimport")
@@ -236,6 +250,29 @@ def test_gute_dateien_importieren_und_zahlen_aendern_sich(db_datei: Path) -> Non
     app.file_uploader[0].set_value(("standorte.csv", NEUER_STANDORT, "text/csv")).run()
     _knopf(app, "Importieren").click().run()  # type: ignore[attr-defined]
     assert any("bereits importiert" in s for s in _texte(app.success))
+
+
+def test_echte_daten_im_demo_modus_verlangen_danach_einen_admin(db_datei: Path) -> None:
+    """The guest of the open demo mode may import, but real data ends the open mode: the next
+    run shows no data, only how to create the first admin; with an admin, a login (issue 7)."""
+    app = _seite(_starten(), "datenimport")
+    assert DEMO_BANNER in _texte(app.info)
+
+    app.file_uploader[0].set_value(("standorte.csv", NEUER_STANDORT, "text/csv")).run()
+    _knopf(app, "Importieren").click().run()  # type: ignore[attr-defined]
+    _ohne_fehler(app)
+
+    assert [t.value for t in app.title] == ["Wirkungsmonitor – Einrichtung"]
+    assert not app.metric and not app.dataframe and not app.file_uploader
+    assert not app.sidebar.multiselect  # no filters either: nothing about the data
+    befehl = "python -m monitor benutzer anlegen NAME --rolle admin --passwort-stdin"
+    assert [c.value for c in app.code] == [befehl]
+    with _datenbank(db_datei) as db:
+        assert db.scalar("SELECT count(*) FROM standorte WHERE NOT demo") == 1  # imported
+
+    als_admin(app, db_datei)  # the first admin exists: the login form, then the data
+    assert app.title[0].value == TITEL["uebersicht"]
+    assert _metriken(app)["Standorte"] == "7"
 
 
 def test_unklare_art_gibt_hinweis_und_laesst_sich_waehlen(db_datei: Path) -> None:
@@ -298,7 +335,8 @@ def _bearbeiten(app: AppTest, aenderungen: dict[int, dict[str, object]]) -> None
 
 
 def test_zielwert_bearbeiten_und_speichern(db_datei: Path) -> None:
-    app = _seite(_starten(), "zielwerte")
+    # a project-wide target typed in is real data: logged in, so the next run is not the setup
+    app = _seite(_starten(db_datei), "zielwerte")
     assert app.data_editor[0].value["ID"].iloc[2] == "A3"
 
     _bearbeiten(app, {2: {"Zielwert": "85,5"}, 3: {"Zielwert": "", "Stichtag": None}})
@@ -359,13 +397,24 @@ def test_bericht_ziele_waehlen_und_herunterladen(db_datei: Path) -> None:
     _ohne_fehler(app)
     assert set(app.dataframe[0].value["ID"]) == {f"B{i}" for i in range(1, 7)}
 
+    akteur = "evaluation-test"
     with _datenbank(db_datei) as db:
+        assert audit.protokoll(db, was="export").empty  # showing the page exports nothing
         filter_ = berichtseite.bericht_filter(["D_BERLIN"], ("2025-Q3", "2026-Q2"), QUARTALE)
-        mappe = load_workbook(io.BytesIO(berichtseite.excel(db, filter_)()))
         indikatoren = berechne(db, filter_).indikatoren
-        csv = berichtseite.csv(indikatoren, ["b"]).decode("utf-8-sig")
+        excel = berichtseite.excel(db, filter_, zugriff_fuer("admin"), akteur)
+        csv_download = berichtseite.csv(db, indikatoren, ["b"], filter_, akteur)
+        assert audit.protokoll(db, was="export").empty  # built (and audited) only on download
+        mappe = load_workbook(io.BytesIO(excel()))
+        csv = csv_download().decode("utf-8-sig")
         # all goals: byte for byte the CSV of the report module (and so of the CLI)
-        assert berichtseite.csv(indikatoren, ["a", "b", "c"]) == indikator_csv(db, filter_)
+        assert berichtseite.csv_tabelle(indikatoren, ["a", "b", "c"]) == indikator_csv(db, filter_)
+        exporte = audit.protokoll(db, was="export")
+    assert list(exporte["Wer"]) == [akteur, akteur]
+    details = [json.loads(d) for d in exporte["Details"]]  # newest first
+    assert [d["art"] for d in details] == ["csv", "excel"]
+    assert all(d["standorte"] == ["D_BERLIN"] for d in details)
+    assert details[1]["datei"].startswith("wirkungsbericht_2025-Q3_bis_2026-Q2_")
     assert filter_ == Filter(("D_BERLIN",), date(2025, 7, 1), date(2026, 6, 30))
     assert {"Deckblatt", "Zielerreichung", "Ziel b", "Methodik"} <= set(mappe.sheetnames)
     kopf, *zeilen = csv.splitlines()
