@@ -79,12 +79,12 @@ def beschreibung(ind: Indikator) -> None:
 
 
 def auswahl_text(filter_: Filter, namen: dict[str, str]) -> str:
-    """One line that says what the numbers on the page cover."""
-    orte = (
-        "alle Standorte"
-        if not filter_.standorte
-        else ", ".join(namen.get(s, s) for s in filter_.standorte)
-    )
+    """One line that says what the numbers on the page cover; ``namen`` are the sites the
+    session may read (a site coordinator's "all" is its one site, named as such)."""
+    if filter_.standorte:
+        orte = ", ".join(namen.get(s, s) for s in filter_.standorte)
+    else:
+        orte = next(iter(namen.values())) if len(namen) == 1 else "alle Standorte"
     zeit = "gesamter Zeitraum"
     if filter_.von and filter_.bis:
         zeit = f"{filter_.von:%d.%m.%Y} – {filter_.bis:%d.%m.%Y}"
