@@ -20,7 +20,9 @@ from indikatoren.definitionen import (
 )
 from indikatoren.filter import GRUPPIERUNG_LABEL, Filter
 from indikatoren.zielerreichung import Status, Zielstand
+from monitor.benutzer import Recht
 from monitor.schema import FORMAT_LABELS
+from ui import zugang
 from ui.aufbereitung import Zieltrend
 from ui.diagramme import KONFIG
 from ui.farben import status_farbe, textfarbe
@@ -104,12 +106,15 @@ def legende_unterdrueckung() -> None:
 
 
 def keine_daten(was: str = "Für diese Auswahl") -> None:
-    """The empty state: say that the selection holds no data and what to do about it."""
-    st.info(
-        f"{was} liegen keine Daten vor. Bitte in der Seitenleiste mehr Standorte, Formate oder "
-        "einen längeren Zeitraum wählen – oder auf der Seite „Datenimport“ Daten einlesen.",
-        icon=":material/filter_alt_off:",
-    )
+    """The empty state: say that the selection holds no data and what the session can do
+    about it (only roles that may import are sent to the import page)."""
+    zugriff = zugang.zugriff()
+    rat = "Bitte in der Seitenleiste mehr Standorte, Formate oder einen längeren Zeitraum wählen"
+    if zugriff.nur_freigegeben:
+        rat += " – es zählen nur freigegebene Quartale"
+    if zugriff.darf(Recht.IMPORT):
+        rat += " – oder auf der Seite „Datenimport“ Daten einlesen"
+    st.info(f"{was} liegen keine Daten vor. {rat}.", icon=":material/filter_alt_off:")
 
 
 def status_legende() -> str:
