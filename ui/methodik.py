@@ -15,6 +15,7 @@ from indikatoren.definitionen import BERECHNUNG_LABEL, WIRKUNGSTREPPE, ZIEL_NAME
 from indikatoren.katalog import INDIKATOREN
 from indikatoren.unterdrueckung import Schwellen
 from indikatoren.zielerreichung import AUF_KURS_AB, REGEL_TEXT, VERZUG_AB, Status
+from monitor.benutzer import ROLLEN
 from ui import bausteine, diagramme
 from ui.aufbereitung import indikatoren_des_ziels
 from ui.bausteine import RICHTUNG_TEXT
@@ -133,7 +134,19 @@ def unterdrueckung() -> None:
   mit verborgen – der kleinste, damit möglichst wenig Information verloren geht.
 - Das gilt überall gleich: im Dashboard, auf der Kommandozeile und im Excel-Bericht, weil die
   Unterdrückung schon bei der Berechnung geschieht.
+- **Wer was sieht**, regeln Rollen. Eine Standortkoordination sieht nur ihren Standort,
+  Fördergeber nur freigegebene Quartale. Jede Anmeldung, jeder Import und jeder Export
+  steht im Auditprotokoll.
 """
+    )
+    st.table(
+        pd.DataFrame(
+            {
+                "Rolle": [rolle.bezeichnung for rolle in ROLLEN.values()],
+                "Sieht und darf": [rolle.beschreibung for rolle in ROLLEN.values()],
+            }
+        ),
+        hide_index=True,
     )
 
 

@@ -116,7 +116,25 @@ def test_methodik_zeigt_ziele_und_codebuch(db_datei: Path) -> None:
     unterueberschriften = [kopf.value for kopf in app.subheader]
     assert "a) Kontakte" in unterueberschriften
     assert "c) Partizipation" in unterueberschriften
-    variablen = {name for tabelle in app.table for name in tabelle.value["Variable"]}
+    variablen = {
+        name
+        for tabelle in app.table
+        if "Variable" in tabelle.value
+        for name in tabelle.value["Variable"]
+    }
     assert {"code", "a_thermometer", "b_kompetenz_4", "c_kennt_8"} <= variablen
-    fragen = {frage for tabelle in app.table for frage in tabelle.value["Frage"]}
+    fragen = {
+        frage
+        for tabelle in app.table
+        if "Frage" in tabelle.value
+        for frage in tabelle.value["Frage"]
+    }
+    rollen = next(t.value for t in app.table if "Rolle" in t.value)
+    assert list(rollen["Rolle"]) == [
+        "Administration",
+        "Projektleitung",
+        "Standortkoordination",
+        "Evaluation",
+        "Fördergeber",
+    ]
     assert "Heutzutage kann man sich auf niemanden mehr verlassen." in fragen
