@@ -113,19 +113,20 @@ def test_erster_aufruf_einer_seitenadresse_zeigt_nichts(server: str, browser: Br
     """The very first request after the start, straight to a page's address.
 
     Until the entry script has run once, Streamlit serves the files in ``pages/`` on their own
-    (its old multipage mode), without ``dashboard.py`` and its login. The page file itself must
-    then show nothing (:func:`ui.zugang.verlangen`, :func:`ui.zugang.zugriff`). Runs first in
-    this module on purpose; run later, the login form is shown instead — also nothing of it.
+    (its old multipage mode), without ``dashboard.py`` and its login. The page file sends the
+    visitor to ``dashboard.py`` (:func:`ui.zugang.zugriff`), which shows the login form — not
+    the page, and not Streamlit's list of the raw file names. Runs first in this module on
+    purpose.
     """
     page = _oeffnen(browser, f"{server}/{ADRESSE['verwaltung.py']}")
     try:
+        page.locator("h1", has_text="Wirkungsmonitor – Anmeldung").wait_for(
+            timeout=SEITE_TIMEOUT_MS
+        )
         text = _ohne_fehler(page)
         assert TITEL["verwaltung.py"] not in text and "browser.admin" not in text
         assert "Auditprotokoll" not in text
-        assert (
-            "Bitte zuerst auf der Startseite anmelden." in text
-            or "Wirkungsmonitor – Anmeldung" in text
-        )
+        assert "datenqualitaet" not in text and "zielwerte" not in text  # no file-name list
         _bildschirmfoto(page, BILDER / "rolle_ohne_anmeldung.png")
     finally:
         page.close()

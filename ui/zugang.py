@@ -25,7 +25,7 @@ from typing import NoReturn
 
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 
 from monitor import benutzer
 from monitor.benutzer import Recht, Sitzung, Zugangsmodus, Zugriff
@@ -213,6 +213,17 @@ def sitzung() -> Sitzung | None:
     return st.session_state.get(SITZUNG)
 
 
+def _zum_start() -> None:
+    """A page file run on its own — Streamlit does that for the first request after a start
+    when the address names a file in ``pages/`` — goes to ``dashboard.py`` instead, which
+    checks the login and registers the role's pages. Where that is impossible (a test runs the
+    file alone), the caller's checks decide."""
+    try:
+        st.switch_page("dashboard.py")
+    except StreamlitAPIException:
+        return
+
+
 def _keinen_zugang(text: str) -> NoReturn:
     st.warning(text, icon=":material/lock:")
     st.stop()
@@ -226,6 +237,7 @@ def zugriff() -> Zugriff:
     """
     aktuelle = sitzung()
     if aktuelle is None:
+        _zum_start()
         from ui import daten  # late: daten imports this module
 
         if benutzer.zugangsmodus(daten.datenbank()) is not Zugangsmodus.OFFEN_DEMO:
