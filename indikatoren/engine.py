@@ -12,20 +12,24 @@ every value that comes from a user — sites, dates, formats, wave — is bound 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import hashlib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import combinations
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from scipy import sparse
 
-from indikatoren import statistik
+from indikatoren import katalog, statistik
 from indikatoren.definitionen import Berechnung, Indikator, Messgroesse
 from indikatoren.filter import Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, MESSGROESSEN_NACH_NAME
-from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer
+from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer_codes
 from indikatoren.zielerreichung import ziele_anhaengen, zielwerte_laden
 from monitor.db import Datenbank
 from monitor.schema import Typ, codebuch
@@ -195,29 +199,126 @@ _FEIN_SQL = "GROUP BY ALL ORDER BY ALL"
 
 
 # -- queries: sufficient statistics per finest cell ----------------------------------------
-def _einzelwellen(
-    db: Datenbank, g: Gruppierung, von: date | None, bis: date | None
-) -> pd.DataFrame:
-    namen = sorted({i.messgroesse for i in INDIKATOREN if i.berechnung is Berechnung.ANTEIL})
-    zeitraum = _zeitraum(von, bis, "datum")
-    bef, parameter = _bef_cte(g, zeitraum, namen)
+# Each kind of base table is declared once as aggregate columns (alias, SQL); the query on the
+# raw data (exact dates) and the pre-aggregated tables (below) are both built from them.
+def _einzel_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]:
     spalten = []
-    for ind in INDIKATOREN:
+    for ind in indikatoren:
         welle = f"welle = '{ind.welle}'"
         if ind.berechnung is Berechnung.PERSONEN:
             # (code, welle) is the primary key: one row per code and wave, so counting rows
             # counts distinct codes — and row counts add up across cells.
-            spalten.append(f'count(*) FILTER (WHERE {welle}) AS "{ind.id}__zaehler"')
+            spalten.append((f"{ind.id}__zaehler", f"count(*) FILTER (WHERE {welle})"))
         elif ind.berechnung is Berechnung.ANTEIL:
             x = ind.messgroesse
             bedingung = ind.bedingung.format(x=x)
-            spalten.append(f'count({x}) FILTER (WHERE {welle}) AS "{ind.id}__nenner"')
+            spalten.append((f"{ind.id}__nenner", f"count({x}) FILTER (WHERE {welle})"))
             spalten.append(
-                f'count({x}) FILTER (WHERE {welle} AND ({bedingung})) AS "{ind.id}__zaehler"'
+                (f"{ind.id}__zaehler", f"count({x}) FILTER (WHERE {welle} AND ({bedingung}))")
             )
+    return spalten
+
+
+def _paar_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]:
+    spalten = []
+    for ind in indikatoren:
+        m = ind.messgroesse
+        if ind.berechnung is Berechnung.VORHER_NACHHER:
+            v, n = f"v_{m}", f"n_{m}"
+        elif ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
+            v, n = f"v_{m}::INTEGER", f"n_{m}::INTEGER"
+            spalten.append((f"{ind.id}__b", f"count(*) FILTER (WHERE {v} = 0 AND {n} = 1)"))
+            spalten.append((f"{ind.id}__c", f"count(*) FILTER (WHERE {v} = 1 AND {n} = 0)"))
+        else:
+            continue
+        d = f"({n} - {v})"
+        spalten += [
+            (f"{ind.id}__n_paare", f"count({d})"),
+            (f"{ind.id}__s_vor", f"sum({v}) FILTER (WHERE {n} IS NOT NULL)"),
+            (f"{ind.id}__s_nach", f"sum({n}) FILTER (WHERE {v} IS NOT NULL)"),
+            (f"{ind.id}__s_d", f"sum({d})"),
+            (f"{ind.id}__s_d2", f"sum({d} * {d})"),
+        ]
+    return spalten
+
+
+def _match_aggregate() -> list[tuple[str, str]]:
+    return [("n_t0", "count(*)")] + [(f"n_erreicht_{w}", f"count(c_{w})") for w in FOLGEWELLEN]
+
+
+def _aktivitaeten_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]:
+    spalten = []
+    for ind in indikatoren:
+        b = ind.bedingung
+        if ind.berechnung is Berechnung.AKTIVITAETEN_ANTEIL:
+            nb = ind.nenner_bedingung
+            spalten.append((f"{ind.id}__nenner", f"count(*) FILTER (WHERE {nb})"))
+            spalten.append((f"{ind.id}__zaehler", f"count(*) FILTER (WHERE ({nb}) AND ({b}))"))
+        elif ind.berechnung is Berechnung.AKTIVITAETEN_ANZAHL:
+            spalten.append((f"{ind.id}__zaehler", f"count(*) FILTER (WHERE {b})"))
+        elif ind.berechnung is Berechnung.AKTIVITAETEN_SUMME:
+            m = ind.messgroesse
+            spalten.append((f"{ind.id}__zaehler", f"coalesce(sum({m}) FILTER (WHERE {b}), 0)"))
+            spalten.append((f"{ind.id}__nenner", f"count({m}) FILTER (WHERE {b})"))
+        elif ind.berechnung is Berechnung.AKTIVITAETEN_RATE:
+            z, n = ind.messgroesse, ind.nenner_spalte
+            beide = f"{z} IS NOT NULL AND {n} IS NOT NULL"
+            spalten.append((f"{ind.id}__zaehler", f"coalesce(sum({z}) FILTER (WHERE {beide}), 0)"))
+            spalten.append((f"{ind.id}__nenner", f"coalesce(sum({n}) FILTER (WHERE {beide}), 0)"))
+    return spalten
+
+
+def _select(aggregate: list[tuple[str, str]], *, gleitkomma: bool = False) -> str:
+    """The aggregate columns of a SELECT; ``gleitkomma`` stores sums as DOUBLE (sums of small
+    integers come as HUGEINT otherwise, which is slow to read; the values are the same)."""
+    return ", ".join(
+        f'{sql if not gleitkomma or sql.startswith("count(") else f"({sql})::DOUBLE"} AS "{alias}"'
+        for alias, sql in aggregate
+    )
+
+
+def _paar_join(gruppen: str, namen: list[str], bedingung: str) -> str:
+    """The pairs: a T0 questionnaire and a later one of the same code at the same site; group
+    and format from the later one where known, dated by the later one."""
+    werte = "".join(f", v.{m} AS v_{m}, n.{m} AS n_{m}" for m in namen)
+    folgewellen = ", ".join(f"'{w}'" for w in FOLGEWELLEN)
+    return (
+        f"SELECT v.standort, n.welle, coalesce(n.format, v.format) AS format, n.periode"
+        f"{gruppen}{werte} FROM bef v JOIN bef n ON v.code = n.code AND v.standort = n.standort "
+        f"WHERE v.welle = 'T0' AND n.welle IN ({folgewellen}) "
+        f"AND {bedingung}"
+    )
+
+
+def _match_join(gruppen: str, bedingung: str) -> str:
+    """T0 questionnaires and the codes of the same person's T1/T2 at the same site."""
+    erreicht = "".join(f", {w}.code AS c_{w}" for w in FOLGEWELLEN)
+    joins = " ".join(
+        f"LEFT JOIN bef {w} ON {w}.code = v.code AND {w}.standort = v.standort "
+        f"AND {w}.welle = '{w}'"
+        for w in FOLGEWELLEN
+    )
+    return (
+        f"SELECT v.standort, v.format, v.periode{gruppen}{erreicht} FROM bef v {joins} "
+        f"WHERE v.welle = 'T0' AND {bedingung}"
+    )
+
+
+def _messgroessen(indikatoren: Sequence[Indikator], einzeln: bool) -> list[str]:
+    """Scores a query needs: single-wave shares or pre/post changes."""
+    if einzeln:
+        return sorted({i.messgroesse for i in indikatoren if i.berechnung is Berechnung.ANTEIL})
+    return sorted({i.messgroesse for i in indikatoren if i.vorher_nachher})
+
+
+def _einzelwellen(
+    db: Datenbank, g: Gruppierung, von: date | None, bis: date | None
+) -> pd.DataFrame:
+    zeitraum = _zeitraum(von, bis, "datum")
+    bef, parameter = _bef_cte(g, zeitraum, _messgroessen(INDIKATOREN, einzeln=True))
     sql = (
-        f"WITH {bef} SELECT standort, gruppe, format, periode, {', '.join(spalten)} "
-        f"FROM bef WHERE {zeitraum.sql} {_FEIN_SQL}"
+        f"WITH {bef} SELECT standort, gruppe, format, periode, "
+        f"{_select(_einzel_aggregate(INDIKATOREN))} FROM bef WHERE {zeitraum.sql} {_FEIN_SQL}"
     )
     return db.query(sql, parameter)
 
@@ -226,38 +327,13 @@ def _paare(db: Datenbank, g: Gruppierung, von: date | None, bis: date | None) ->
     """Matched pairs T0→T1 and T0→T2 (same code, same site) in one scan: per cell and wave the
     count and the sums (before, after, difference, squared difference) that means, standard
     deviations and their totals are computed from."""
-    namen = sorted({i.messgroesse for i in INDIKATOREN if i.vorher_nachher})
     zeitraum = _zeitraum(von, bis, "n.datum")
-    zeitraum.wo("v.welle = 'T0' AND list_contains($folgewellen, n.welle)")
-    zeitraum.parameter["folgewellen"] = list(FOLGEWELLEN)
+    namen = _messgroessen(INDIKATOREN, einzeln=False)
     bef, parameter = _bef_cte(g, zeitraum, namen)
-    paar_spalten = ", ".join(f"v.{m} AS v_{m}, n.{m} AS n_{m}" for m in namen)
-    spalten = []
-    for ind in INDIKATOREN:
-        m = ind.messgroesse
-        if ind.berechnung is Berechnung.VORHER_NACHHER:
-            v, n = f"v_{m}", f"n_{m}"
-        elif ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
-            v, n = f"v_{m}::INTEGER", f"n_{m}::INTEGER"
-            spalten.append(f'count(*) FILTER (WHERE {v} = 0 AND {n} = 1) AS "{ind.id}__b"')
-            spalten.append(f'count(*) FILTER (WHERE {v} = 1 AND {n} = 0) AS "{ind.id}__c"')
-        else:
-            continue
-        d = f"({n} - {v})"
-        spalten += [
-            f'count({d}) AS "{ind.id}__n_paare"',
-            f'sum({v}) FILTER (WHERE {n} IS NOT NULL) AS "{ind.id}__s_vor"',
-            f'sum({n}) FILTER (WHERE {v} IS NOT NULL) AS "{ind.id}__s_nach"',
-            f'sum({d}) AS "{ind.id}__s_d"',
-            f'sum({d} * {d}) AS "{ind.id}__s_d2"',
-        ]
+    paare = _paar_join(", coalesce(n.gruppe, v.gruppe) AS gruppe", namen, zeitraum.sql)
     sql = (
-        f"WITH {bef}, paare AS (SELECT v.standort, coalesce(n.gruppe, v.gruppe) AS gruppe, "
-        f"coalesce(n.format, v.format) AS format, n.periode, n.welle, {paar_spalten} "
-        f"FROM bef v JOIN bef n ON v.code = n.code AND v.standort = n.standort "
-        f"WHERE {zeitraum.sql}) "
-        f"SELECT welle, standort, gruppe, format, periode, {', '.join(spalten)} FROM paare "
-        f"{_FEIN_SQL}"
+        f"WITH {bef}, paare AS ({paare}) SELECT welle, standort, gruppe, format, periode, "
+        f"{_select(_paar_aggregate(INDIKATOREN))} FROM paare {_FEIN_SQL}"
     )
     return db.query(sql, parameter)
 
@@ -265,17 +341,11 @@ def _paare(db: Datenbank, g: Gruppierung, von: date | None, bis: date | None) ->
 def _match(db: Datenbank, g: Gruppierung, von: date | None, bis: date | None) -> pd.DataFrame:
     """T0 codes and how many of them reached T1 and T2 at the same site (dated by T0)."""
     zeitraum = _zeitraum(von, bis, "v.datum")
-    zeitraum.wo("v.welle = 'T0'")
     bef, parameter = _bef_cte(g, zeitraum, [])
-    erreicht = ", ".join(f'count({w}.code) AS "n_erreicht_{w}"' for w in FOLGEWELLEN)
-    joins = " ".join(
-        f"LEFT JOIN bef {w} ON {w}.code = v.code AND {w}.standort = v.standort "
-        f"AND {w}.welle = '{w}'"
-        for w in FOLGEWELLEN
-    )
     sql = (
-        f"WITH {bef} SELECT v.standort, v.gruppe, v.format, v.periode, count(*) AS n_t0, "
-        f"{erreicht} FROM bef v {joins} WHERE {zeitraum.sql} {_FEIN_SQL}"
+        f"WITH {bef}, m AS ({_match_join(', v.gruppe', zeitraum.sql)}) "
+        f"SELECT standort, gruppe, format, periode, {_select(_match_aggregate())} FROM m "
+        f"{_FEIN_SQL}"
     )
     return db.query(sql, parameter)
 
@@ -285,72 +355,389 @@ def _aktivitaeten(
 ) -> pd.DataFrame:
     zeitraum = _zeitraum(von, bis, "datum")
     gruppe = "format" if g is Gruppierung.FORMAT else "NULL::VARCHAR"
-    spalten = []
-    for ind in INDIKATOREN:
-        b = ind.bedingung
-        if ind.berechnung is Berechnung.AKTIVITAETEN_ANTEIL:
-            nb = ind.nenner_bedingung
-            spalten.append(f'count(*) FILTER (WHERE {nb}) AS "{ind.id}__nenner"')
-            spalten.append(f'count(*) FILTER (WHERE ({nb}) AND ({b})) AS "{ind.id}__zaehler"')
-        elif ind.berechnung is Berechnung.AKTIVITAETEN_ANZAHL:
-            spalten.append(f'count(*) FILTER (WHERE {b}) AS "{ind.id}__zaehler"')
-        elif ind.berechnung is Berechnung.AKTIVITAETEN_SUMME:
-            m = ind.messgroesse
-            spalten.append(f'coalesce(sum({m}) FILTER (WHERE {b}), 0) AS "{ind.id}__zaehler"')
-            spalten.append(f'count({m}) FILTER (WHERE {b}) AS "{ind.id}__nenner"')
-        elif ind.berechnung is Berechnung.AKTIVITAETEN_RATE:
-            z, n = ind.messgroesse, ind.nenner_spalte
-            beide = f"{z} IS NOT NULL AND {n} IS NOT NULL"
-            spalten.append(f'coalesce(sum({z}) FILTER (WHERE {beide}), 0) AS "{ind.id}__zaehler"')
-            spalten.append(f'coalesce(sum({n}) FILTER (WHERE {beide}), 0) AS "{ind.id}__nenner"')
     sql = (
         f"SELECT standort, {gruppe} AS gruppe, format, {_PERIODE} AS periode, "
-        f"{', '.join(spalten)} FROM aktivitaeten WHERE {zeitraum.sql} {_FEIN_SQL}"
+        f"{_select(_aktivitaeten_aggregate(INDIKATOREN))} FROM aktivitaeten "
+        f"WHERE {zeitraum.sql} {_FEIN_SQL}"
     )
     return db.query(sql, zeitraum.parameter)
 
 
-# -- totals: the CUBE over the finest cells, in pandas on small tables -------------------------
-def _wuerfel(fein: pd.DataFrame, filter_: Filter, quartale: tuple[str, str] | None) -> pd.DataFrame:
+# -- pre-aggregated tables ("Auswertungstabellen", as DHIS2's analytics tables) ---------------
+# The base tables without a date filter — what every dashboard view starts from — for all four
+# groupings, kept in DuckDB. Every writer of befragungen/aktivitaeten rebuilds them in its own
+# transaction (:func:`auswertungstabellen_aufbauen`); a reader compares a fingerprint of the raw
+# data and of the definitions with the one stored at build time and rebuilds (or, on a read-only
+# connection, aggregates the raw data) when they differ, so a stale table is never read.
+AUSWERTUNGSTABELLEN: tuple[str, ...] = (
+    "auswertung_einzel",
+    "auswertung_paare",
+    "auswertung_match",
+    "auswertung_aktivitaeten",
+)
+_ANDERE_GRUPPIERUNGEN = tuple(g for g in Gruppierung if g is not Gruppierung.FORMAT)
+_BEFRAGUNG_SPALTEN = sorted(
+    {
+        "code",
+        "standort",
+        "welle",
+        "datum",
+        "format",
+        "migrationshintergrund",
+        "geschlecht",
+        "altersgruppe",
+        *(item for m in katalog.MESSGROESSEN for item in m.items),
+    }
+)
+#: Fingerprint of the raw data: row counts and a sum of row hashes (every column the engine
+#: reads), so any insert, update or delete — by whatever writer — changes it.
+_DATENSTAND_SQL = (
+    "SELECT (SELECT count(*) || ':' || coalesce(sum(hash("
+    + ", ".join(_BEFRAGUNG_SPALTEN)
+    + ")), 0) FROM befragungen) || '/' || "
+    "(SELECT count(*) || ':' || coalesce(sum(hash(a)), 0) FROM aktivitaeten a)"
+)
+
+
+def _gruppierungs_sql(schluessel: str) -> tuple[str, str]:
+    """SELECT expressions (gruppierung, gruppe) and the GROUPING SETS clause: one set per
+    grouping; the format grouping is the set without a group column (its group is the format)."""
+    wann = [f"WHEN grouping(g_{g.value}) = 0 THEN" for g in _ANDERE_GRUPPIERUNGEN]
+    paare = list(zip(wann, _ANDERE_GRUPPIERUNGEN, strict=True))
+    namen = " ".join(f"{w} '{g.value}'" for w, g in paare)
+    gruppen = " ".join(f"{w} g_{g.value}" for w, g in paare)
+    saetze = [f"({schluessel}, g_{g.value})" for g in _ANDERE_GRUPPIERUNGEN] + [f"({schluessel})"]
+    auswahl = (
+        f"CASE {namen} ELSE '{Gruppierung.FORMAT.value}' END AS gruppierung, "
+        f"CASE {gruppen} ELSE format END AS gruppe"
+    )
+    return auswahl, f"GROUP BY GROUPING SETS ({', '.join(saetze)})"
+
+
+#: Stored in this order (sorted once when built): a scan returns it in insertion order, so a
+#: read needs no sort, and sums over the rows are repeatable to the last digit.
+_REIHENFOLGE = "ORDER BY gruppierung, standort, gruppe, format, periode"
+
+
+def _vorberechnung_sql() -> list[str]:
+    """CREATE statements of the four tables, from the whole catalogue (not a caller's subset)."""
+    alle = katalog.INDIKATOREN
+    gruppen_bef = "".join(f", {_GRUPPE_BEFRAGUNG[g]} AS g_{g.value}" for g in _ANDERE_GRUPPIERUNGEN)
+
+    def bef(namen: list[str]) -> str:
+        scores = "".join(f", {_score_sql(MESSGROESSEN_NACH_NAME[m])} AS {m}" for m in namen)
+        return (
+            f"bef AS (SELECT code, standort, welle, datum, format, {_PERIODE} AS periode"
+            f"{gruppen_bef}{scores} FROM befragungen)"
+        )
+
+    namen = _messgroessen(alle, einzeln=False)
+    paar_gruppen = "".join(
+        f", coalesce(n.g_{g.value}, v.g_{g.value}) AS g_{g.value}" for g in _ANDERE_GRUPPIERUNGEN
+    )
+    match_gruppen = "".join(f", v.g_{g.value}" for g in _ANDERE_GRUPPIERUNGEN)
+    auswahl, saetze = _gruppierungs_sql("standort, format, periode")
+    auswahl_w, saetze_w = _gruppierungs_sql("welle, standort, format, periode")
+    einzel, paare, match, aktivitaeten = AUSWERTUNGSTABELLEN
+    return [
+        f"CREATE OR REPLACE TABLE {einzel} AS WITH {bef(_messgroessen(alle, einzeln=True))} "
+        f"SELECT {auswahl}, standort, format, periode, "
+        f"{_select(_einzel_aggregate(alle), gleitkomma=True)} "
+        f"FROM bef {saetze} {_REIHENFOLGE}",
+        f"CREATE OR REPLACE TABLE {paare} AS WITH {bef(namen)}, "
+        f"paare AS ({_paar_join(paar_gruppen, namen, 'TRUE')}) "
+        f"SELECT {auswahl_w}, welle, standort, format, periode, "
+        f"{_select(_paar_aggregate(alle), gleitkomma=True)} FROM paare {saetze_w} "
+        f"{_REIHENFOLGE.replace('gruppierung, ', 'gruppierung, welle, ')}",
+        f"CREATE OR REPLACE TABLE {match} AS WITH {bef([])}, "
+        f"m AS ({_match_join(match_gruppen, 'TRUE')}) "
+        f"SELECT {auswahl}, standort, format, periode, {_select(_match_aggregate())} "
+        f"FROM m {saetze} {_REIHENFOLGE}",
+        f"CREATE OR REPLACE TABLE {aktivitaeten} AS SELECT standort, format, "
+        f"{_PERIODE} AS periode, {_select(_aktivitaeten_aggregate(alle), gleitkomma=True)} "
+        "FROM aktivitaeten GROUP BY ALL ORDER BY standort, format, periode",
+    ]
+
+
+def _definition() -> str:
+    """Hash of everything the tables are built from: a changed indicator rebuilds them."""
+    text = "\n".join([*_vorberechnung_sql(), _DATENSTAND_SQL])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def auswertungstabellen_aufbauen(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the pre-aggregated tables inside the caller's transaction.
+
+    Every writer of ``befragungen``/``aktivitaeten`` calls this before it commits, so the
+    tables change together with the data (all or nothing) and the next dashboard view reads
+    them at once. Costs about one aggregation of the raw data for all four groupings.
+    """
+    for sql in _vorberechnung_sql():
+        cur.execute(sql)
+    stand = cur.execute(_DATENSTAND_SQL).fetchall()[0][0]
+    cur.execute(
+        "INSERT OR REPLACE INTO auswertungsstand (id, datenstand, definition, erstellt_am) "
+        "VALUES (1, ?, ?, ?)",
+        [stand, _definition(), datetime.now()],
+    )
+
+
+def auswertungstabellen_aktuell(db: Datenbank) -> bool:
+    """Whether the stored tables match the raw data and the current definitions."""
+    gespeichert = db.rows("SELECT datenstand, definition FROM auswertungsstand WHERE id = 1")
+    return gespeichert == [(db.scalar(_DATENSTAND_SQL), _definition())]
+
+
+#: Arrow text types → pandas' default string dtype (what ``.df()`` gives for VARCHAR).
+_ARROW_TEXT = {
+    pa.string(): pd.StringDtype(na_value=np.nan),
+    pa.large_string(): pd.StringDtype(na_value=np.nan),
+}
+
+
+def _vorberechnet(
+    db: Datenbank, gruppierungen: Sequence[Gruppierung]
+) -> dict[Gruppierung, tuple[pd.DataFrame, ...]] | None:
+    """The four base tables of each grouping from the pre-aggregated tables, or None when
+    they cannot serve (indicators outside the catalogue, an old schema, stale on a read-only
+    connection). Check, rebuild and reads run in one transaction: one consistent snapshot;
+    each table is read once for all requested groupings."""
+    if any(ind not in katalog.INDIKATOREN for ind in INDIKATOREN):
+        return None
+    lesbar, schreibgeschuetzt = db.rows(
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'auswertungsstand' "
+        "AND database_name = current_database()), readonly FROM duckdb_databases() "
+        "WHERE database_name = current_database()"
+    )[0]
+    if not lesbar:
+        return None
+    definition = _definition()
+    werte = [g.value for g in gruppierungen]
+    with db.transaction() as cur:
+        stand = cur.execute(_DATENSTAND_SQL).fetchall()[0][0]
+        gespeichert = cur.execute(
+            "SELECT datenstand, definition FROM auswertungsstand WHERE id = 1"
+        ).fetchall()
+        if gespeichert != [(stand, definition)]:
+            if schreibgeschuetzt:
+                return None
+            auswertungstabellen_aufbauen(cur)
+        teile: list[dict[str, pd.DataFrame]] = []
+        for art, aggregate in (
+            ("einzel", _einzel_aggregate(INDIKATOREN)),
+            ("paare", _paar_aggregate(INDIKATOREN)),
+            ("match", _match_aggregate()),
+        ):
+            welle = "welle, " if art == "paare" else ""
+            namen = "".join(f', "{alias}"' for alias, _ in aggregate)
+            # Read through Arrow: texts become pandas' Arrow-backed strings without a Python
+            # object per value — half the time of ``.df()`` for these wide tables, same frame.
+            tabelle = (
+                cur.sql(
+                    f"SELECT gruppierung, {welle}standort, gruppe, format, periode{namen} "
+                    f"FROM auswertung_{art} WHERE list_contains($g, gruppierung)",
+                    params={"g": werte},
+                )
+                .to_arrow_table()
+                .to_pandas(types_mapper=_ARROW_TEXT.get)
+            )
+            # An empty frame with the columns for a grouping without rows (e.g. no data yet).
+            leer = tabelle.iloc[0:0].drop(columns="gruppierung")
+            nach_wert = {
+                str(wert): teil.drop(columns="gruppierung").reset_index(drop=True)
+                for wert, teil in tabelle.groupby("gruppierung", sort=False)
+            }
+            teile.append({w: nach_wert.get(w, leer) for w in werte})
+        namen = "".join(f', "{a}"' for a, _ in _aktivitaeten_aggregate(INDIKATOREN))
+        aktivitaeten = cur.execute(
+            f"SELECT standort, NULL::VARCHAR AS gruppe, format, periode{namen} "
+            "FROM auswertung_aktivitaeten"
+        ).df()
+    ergebnis = {}
+    for g in gruppierungen:
+        # Activities have no person group: the format grouping shows their format.
+        akt = (
+            aktivitaeten.assign(gruppe=aktivitaeten["format"])
+            if g is Gruppierung.FORMAT
+            else aktivitaeten
+        )
+        ergebnis[g] = (*(t[g.value] for t in teile), akt)
+    return ergebnis
+
+
+# -- totals: the CUBE over the finest cells, with numpy on small tables ------------------------
+#: Dimensions of a result cell; code 0 of each is its "gesamt".
+_ZELLE = ["standort", "gruppe", "periode"]
+
+
+_KODIERT = ("standort", "gruppe", "periode", "format")
+
+
+@dataclass(frozen=True, slots=True)
+class _Kodiert:
+    """The four base tables as integer codes and value matrices, built once per :class:`Basis`.
+
+    ``labels`` holds the sorted values of each dimension; a row's code is its position there
+    (-1 = unknown, e.g. no group). Every evaluation then selects, sums and joins integers only
+    — the string columns are read once, not on every filter change.
+    """
+
+    labels: dict[str, np.ndarray]
+    codes: tuple[dict[str, np.ndarray], ...]  # per table: dimension (and welle) → codes
+    spalten: tuple[list[str], ...]  # per table: the additive columns
+    matrizen: tuple[np.ndarray, ...]  # per table: those columns as floats (NaN → 0)
+
+
+def _kodieren(tabellen: tuple[pd.DataFrame, ...]) -> _Kodiert:
+    # One sorted factorisation per dimension over all four tables: shared codes.
+    codes: list[dict[str, np.ndarray]] = [{} for _ in tabellen]
+    labels = {}
+    for dim in _KODIERT:
+        mit = [i for i, t in enumerate(tabellen) if dim in t]
+        spalten = [tabellen[i][dim] for i in mit]
+        alle = pd.concat(spalten, ignore_index=True) if spalten else pd.Series([], dtype=object)
+        kodiert, werte = pd.factorize(alle, sort=True)
+        labels[dim] = np.asarray(werte, dtype=object)
+        anfang = 0
+        for i in mit:
+            codes[i][dim] = kodiert[anfang : anfang + len(tabellen[i])]
+            anfang += len(tabellen[i])
+    spalten_je, matrizen = [], []
+    for t, kodiert_t in zip(tabellen, codes, strict=True):
+        if "welle" in t:
+            kodiert_t["welle"] = pd.Index(FOLGEWELLEN).get_indexer(t["welle"].astype(object))
+        namen = [c for c in t.columns if "__" in c or c.startswith("n_")]
+        matrix = t[namen].to_numpy(dtype=float, na_value=np.nan)
+        spalten_je.append(namen)
+        matrizen.append(np.nan_to_num(matrix, copy=False, nan=0.0))
+    return _Kodiert(labels, tuple(codes), tuple(spalten_je), tuple(matrizen))
+
+
+@dataclass(frozen=True, slots=True)
+class _Achsen:
+    """Labels of the result dimensions, shared by the four cubes of one evaluation.
+
+    Code 0 is "gesamt", codes 1… the values in sorted order: sorting cells by code is the
+    output order ("gesamt" first, then alphabetical), and cells of different cubes (pairs and
+    match rates) can be joined on their integer keys.
+    """
+
+    labels: dict[str, pd.api.extensions.ExtensionArray]
+    aktiv: tuple[str, ...]  # dimensions that are broken down (periode only by quarter)
+
+    def radix(self, dim: str) -> int:
+        return len(self.labels[dim])
+
+
+@dataclass(frozen=True, slots=True)
+class _Wuerfel:
+    """Result cells of one base table (sorted) and the additive columns summed over them."""
+
+    welle: np.ndarray  # index into FOLGEWELLEN per cell (0 where the table has no waves)
+    codes: dict[str, np.ndarray]  # dimension → code per cell
+    summen: dict[str, np.ndarray]  # column → float sum per cell
+
+    def __len__(self) -> int:
+        return len(self.welle)
+
+    def werte(self, name: str) -> np.ndarray:
+        """A summed column (NaN where the base table does not have it)."""
+        if name in self.summen:
+            return self.summen[name]
+        return np.full(len(self), np.nan)
+
+    def teil(self, auswahl: np.ndarray) -> _Wuerfel:
+        return _Wuerfel(
+            self.welle[auswahl],
+            {k: v[auswahl] for k, v in self.codes.items()},
+            {k: v[auswahl] for k, v in self.summen.items()},
+        )
+
+
+def _achsen(kodiert: _Kodiert, nach_quartal: bool) -> _Achsen:
+    """Result labels: "gesamt" first, then the values (periode only when broken down)."""
+    aktiv = ("standort", "gruppe", "periode") if nach_quartal else ("standort", "gruppe")
+    labels = {
+        dim: pd.array([GESAMT, *(kodiert.labels[dim] if dim in aktiv else ())], dtype="str")
+        for dim in _ZELLE
+    }
+    return _Achsen(labels, aktiv)
+
+
+def _auswahl(
+    kodiert: _Kodiert, nummer: int, filter_: Filter, quartale: tuple[str, str] | None
+) -> np.ndarray:
+    """Rows of a base table inside the filter's sites, formats and quarters."""
+    codes = kodiert.codes[nummer]
+    auswahl = np.ones(len(kodiert.matrizen[nummer]), dtype=bool)
+    for dim, werte in (("standort", filter_.standorte), ("format", filter_.formate)):
+        if werte:
+            erlaubt = pd.Index(kodiert.labels[dim]).get_indexer(list(werte))
+            auswahl &= np.isin(codes[dim], erlaubt[erlaubt >= 0])
+    if quartale:
+        labels = kodiert.labels["periode"]
+        unten = np.searchsorted(labels, quartale[0], side="left")
+        oben = np.searchsorted(labels, quartale[1], side="right")
+        auswahl &= (codes["periode"] >= unten) & (codes["periode"] < oben)
+    return auswahl
+
+
+def _wuerfel(kodiert: _Kodiert, nummer: int, auswahl: np.ndarray, achsen: _Achsen) -> _Wuerfel:
     """Select the filter's cells and add every total: sites and groups (and quarters), each
     with its "gesamt". All columns are additive counts or sums, so totals are exact.
 
+    One sparse matrix maps each selected base row to every cell it counts into (its own cell
+    and each total); one product with the value matrix sums all levels of the cube at once.
     Rows of unknown group count into the totals over groups only — as in SQL's CUBE.
     """
-    auswahl = np.ones(len(fein), dtype=bool)
-    if filter_.standorte:
-        auswahl &= fein["standort"].isin(filter_.standorte).to_numpy()
-    if filter_.formate:
-        auswahl &= fein["format"].isin(filter_.formate).to_numpy()
-    if quartale:
-        auswahl &= fein["periode"].between(*quartale).to_numpy()
-    daten = fein[auswahl]
-    extra = ["welle"] if "welle" in fein else []
-    werte = [c for c in fein.columns if "__" in c or c.startswith("n_")]
-    dims = ["standort", "gruppe", *(["periode"] if filter_.nach_quartal else [])]
-    # First the finest cells of the result (unknown groups kept as their own cell), then every
-    # coarser total from those: far fewer rows than the base, which also splits by format.
-    fein_summe = daten.groupby([*extra, *dims], sort=False, dropna=False)[werte].sum()
-    fein_summe = fein_summe.reset_index()
-    teile = []
+    werte_spalten = kodiert.spalten[nummer]
+    alle_codes = kodiert.codes[nummer]
+    zeilen = np.flatnonzero(auswahl)
+    mit_welle = "welle" in alle_codes
+    dims = achsen.aktiv
+    codes = {dim: alle_codes[dim][zeilen] + 1 for dim in dims}  # 0 = unknown for now
+    welle = alle_codes["welle"][zeilen] if mit_welle else np.zeros(len(zeilen), dtype=np.int64)
+    schluessel_teile, zeilen_teile = [], []
     for anzahl in range(len(dims) + 1):
         for gewaehlt in combinations(dims, anzahl):
-            schluessel = [*extra, *gewaehlt]
-            if len(gewaehlt) == len(dims):
-                summe = fein_summe.dropna(subset=list(gewaehlt))
-            elif schluessel:
-                summe = fein_summe.groupby(schluessel, sort=False, dropna=True)[werte].sum()
-                summe = summe.reset_index()
-            else:
-                summe = fein_summe[werte].sum().to_frame().T
+            gueltig = np.ones(len(zeilen), dtype=bool)
+            schluessel = welle.astype(np.int64)
             for dim in dims:
-                if dim not in gewaehlt:
-                    summe[dim] = GESAMT
-            teile.append(summe)
-    ergebnis = pd.concat(teile, ignore_index=True)
-    if not filter_.nach_quartal:
-        ergebnis["periode"] = GESAMT
-    return ergebnis
+                schluessel = schluessel * achsen.radix(dim)
+                if dim in gewaehlt:
+                    gueltig &= codes[dim] > 0
+                    schluessel = schluessel + codes[dim]
+            schluessel_teile.append(schluessel[gueltig])
+            zeilen_teile.append(np.flatnonzero(gueltig))
+    alle = np.concatenate(schluessel_teile)
+    # Keys are dense (mixed radix over small dimensions): mark the used ones instead of
+    # sorting them; cells come out in key order, which is the output order.
+    umfang = len(FOLGEWELLEN) * int(np.prod([achsen.radix(dim) for dim in dims]))
+    belegt = np.zeros(umfang, dtype=bool)
+    belegt[alle] = True
+    zellen = np.flatnonzero(belegt)
+    zu_zelle = (np.cumsum(belegt) - 1)[alle]
+    if not mit_welle and not len(zellen):
+        # The grand total exists even without data (zero counts), as SQL's CUBE gives it.
+        zellen, summen = np.zeros(1, dtype=np.int64), np.zeros((1, len(werte_spalten)))
+    else:
+        abbildung = sparse.csr_matrix(
+            (np.ones(len(alle)), (zu_zelle, np.concatenate(zeilen_teile))),
+            shape=(len(zellen), len(zeilen)),
+        )
+        summen = np.asarray(abbildung @ kodiert.matrizen[nummer][zeilen])
+    zell_codes = {}
+    rest = zellen
+    for dim in reversed(dims):
+        zell_codes[dim] = rest % achsen.radix(dim)
+        rest = rest // achsen.radix(dim)
+    if "periode" not in dims:
+        zell_codes["periode"] = np.zeros(len(zellen), dtype=np.int64)
+    return _Wuerfel(
+        rest,
+        zell_codes,
+        {name: summen[:, i] for i, name in enumerate(werte_spalten)},
+    )
 
 
 def _ausrichtung(filter_: Filter) -> tuple[date | None, date | None, tuple[str, str] | None]:
@@ -374,174 +761,196 @@ def _quartal(tag: date) -> str:
     return f"{tag.year}-Q{(tag.month - 1) // 3 + 1}"
 
 
-# -- assembling ------------------------------------------------------------------------------
-_ZELLE = ["standort", "gruppe", "periode"]
+# -- assembling: long tables built from numpy columns, one block per indicator ---------------
+@dataclass
+class _Lang:
+    """A long result table under construction: one block of rows per indicator.
+
+    Every block has the cells of its cube in output order; blocks are appended in catalogue
+    order, so the finished table needs no sort.
+    """
+
+    spalten: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    laengen: list[int] = field(default_factory=list)
+    indikatoren: list[Indikator] = field(default_factory=list)
+
+    def block(self, ind: Indikator, **spalten: np.ndarray) -> None:
+        self.indikatoren.append(ind)
+        self.laengen.append(len(next(iter(spalten.values()))))
+        for name, werte in spalten.items():
+            self.spalten.setdefault(name, []).append(werte)
+
+    def spalte(self, name: str) -> np.ndarray:
+        return np.concatenate(self.spalten[name])
+
+    def je_indikator(self, werte: list[Any]) -> Any:
+        """One value per indicator, repeated over its block (texts as a string array)."""
+        if werte and isinstance(werte[0], str):
+            return pd.array(werte, dtype="str").take(self.nummer())
+        return np.repeat(np.array(werte, dtype=object), self.laengen)
+
+    def nummer(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.laengen)), self.laengen)
+
+    def bloecke(self) -> dict[str, slice]:
+        enden = np.cumsum(self.laengen).tolist()
+        return {
+            i.id: slice(ende - laenge, ende)
+            for i, laenge, ende in zip(self.indikatoren, self.laengen, enden, strict=True)
+        }
 
 
-def _werte(tabelle: pd.DataFrame, name: str) -> np.ndarray:
-    """A numeric column as a float array (NaN where missing or absent)."""
-    if name in tabelle:
-        return pd.to_numeric(tabelle[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return np.full(len(tabelle), np.nan)
+def _verhaeltnis(zaehler: np.ndarray, nenner: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(nenner > 0, zaehler / nenner, np.nan)
 
 
-def _spalte(tabelle: pd.DataFrame, name: str) -> pd.Series:
-    if name in tabelle:
-        return pd.to_numeric(tabelle[name], errors="coerce").astype(float)
-    return pd.Series(np.nan, index=tabelle.index)
-
-
-def _paar_statistik(paare: pd.DataFrame) -> pd.DataFrame:
-    """Means and standard deviations of each cell from its counts and sums."""
-    ergebnis = paare.copy()
-    for ind in INDIKATOREN:
-        if not ind.vorher_nachher:
-            continue
-        n = _spalte(paare, f"{ind.id}__n_paare")
-        gueltig = n.where(n > 0)
-        s_d, s_d2 = _spalte(paare, f"{ind.id}__s_d"), _spalte(paare, f"{ind.id}__s_d2")
-        ergebnis[f"{ind.id}__mittel_vorher"] = _spalte(paare, f"{ind.id}__s_vor") / gueltig
-        ergebnis[f"{ind.id}__mittel_nachher"] = _spalte(paare, f"{ind.id}__s_nach") / gueltig
-        ergebnis[f"{ind.id}__differenz"] = s_d / gueltig
-        quadrate = s_d2 - s_d**2 / gueltig
+def _paar_block(w: _Wuerfel, ind: Indikator) -> dict[str, np.ndarray]:
+    """Means, differences, CI, effect size and p value of one indicator's pairs per cell."""
+    n = w.werte(f"{ind.id}__n_paare")
+    mittel_vorher = _verhaeltnis(w.werte(f"{ind.id}__s_vor"), n)
+    mittel_nachher = _verhaeltnis(w.werte(f"{ind.id}__s_nach"), n)
+    if ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
+        b, c = w.werte(f"{ind.id}__b"), w.werte(f"{ind.id}__c")
+        unten, oben = statistik.gepaarte_anteile_intervall(b, c, n)
+        leer = np.full(len(n), np.nan)
+        return {
+            "n_paare": n,
+            "mittel_vorher": 100 * mittel_vorher,
+            "mittel_nachher": 100 * mittel_nachher,
+            "differenz": _verhaeltnis(100 * (b - c), n),
+            "ci_unten": 100 * unten,
+            "ci_oben": 100 * oben,
+            "d_z": leer,
+            "g_z": leer,
+            "p_wert": statistik.mcnemar_p(b, c),
+        }
+    s_d, s_d2 = w.werte(f"{ind.id}__s_d"), w.werte(f"{ind.id}__s_d2")
+    mittel = _verhaeltnis(s_d, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quadrate = s_d2 - s_d**2 / np.where(n > 0, n, np.nan)
         # Rounding can leave a tiny residue where every difference is equal: that is sd = 0.
-        quadrate = quadrate.where(quadrate > 1e-9 * s_d2.abs().clip(lower=1), 0.0)
-        ergebnis[f"{ind.id}__sd"] = np.sqrt(quadrate / (n - 1).where(n > 1))
-    return ergebnis
+        quadrate = np.where(quadrate > 1e-9 * np.maximum(np.abs(s_d2), 1), quadrate, 0.0)
+        sd = np.sqrt(quadrate / np.where(n > 1, n - 1, np.nan))
+    unten, oben = statistik.t_intervall(mittel, sd, n)
+    d_z = statistik.cohens_dz(mittel, sd)
+    return {
+        "n_paare": n,
+        "mittel_vorher": mittel_vorher,
+        "mittel_nachher": mittel_nachher,
+        "differenz": mittel,
+        "ci_unten": unten,
+        "ci_oben": oben,
+        "d_z": d_z,
+        "g_z": d_z * statistik.hedges_j(n),
+        "p_wert": statistik.t_test_p(mittel, sd, n),
+    }
+
+
+def _zell_schluessel(w: _Wuerfel, achsen: _Achsen) -> np.ndarray:
+    schluessel = np.zeros(len(w), dtype=np.int64)
+    for dim in _ZELLE:
+        schluessel = schluessel * achsen.radix(dim) + w.codes[dim]
+    return schluessel
+
+
+def _sperren(
+    lang: _Lang, codes: dict[str, np.ndarray], groesse: np.ndarray, schwelle: int
+) -> np.ndarray:
+    """Primary and secondary suppression of a long table, lines kept apart per indicator."""
+    flags = primaer(pd.Series(groesse), schwelle).to_numpy()
+    return sekundaer_codes(
+        flags,
+        np.nan_to_num(groesse, nan=0.0),
+        [codes[dim] for dim in _ZELLE],
+        [codes[dim] == 0 for dim in _ZELLE],
+        [lang.nummer()],
+    )
+
+
+def _match_zeilen(
+    match: _Wuerfel, achsen: _Achsen, schwellen: Schwellen
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Match rates per cell (suppressed where fewer than min_personen T0 codes), by cell key."""
+    n_t0 = match.werte("n_t0")
+    flags = primaer(pd.Series(n_t0), schwellen.min_personen).to_numpy()
+    flags = sekundaer_codes(
+        flags,
+        np.nan_to_num(n_t0, nan=0.0),
+        [match.codes[dim] for dim in _ZELLE],
+        [match.codes[dim] == 0 for dim in _ZELLE],
+        [],
+    )
+    spalten = {"n_t0": np.where(flags, np.nan, n_t0), "match_unterdrueckt": flags}
+    for welle in FOLGEWELLEN:
+        erreicht = match.werte(f"n_erreicht_{welle}")
+        spalten[f"n_erreicht_{welle}"] = np.where(flags, np.nan, erreicht)
+        spalten[f"quote_{welle}"] = np.where(flags, np.nan, _verhaeltnis(100 * erreicht, n_t0))
+    return _zell_schluessel(match, achsen), spalten
+
+
+@dataclass(frozen=True, slots=True)
+class _VorherNachher:
+    """The released pre/post table of one wave and where each indicator's block lies in it."""
+
+    tabelle: pd.DataFrame
+    codes: dict[str, np.ndarray]  # dimension → code per row
+    bloecke: dict[str, slice]
 
 
 def _vorher_nachher_zeilen(
-    paare: pd.DataFrame, match: pd.DataFrame, welle: str, schwellen: Schwellen
-) -> pd.DataFrame:
-    zelle = {k: paare[k].to_numpy(dtype=object) for k in _ZELLE}
-    teile = []
-    for ind in INDIKATOREN:
-        if not ind.vorher_nachher:
-            continue
-        n = _werte(paare, f"{ind.id}__n_paare")
-        spalten: dict[str, Any] = {**zelle, "indikator": ind.id, "welle": welle, "n_paare": n}
-        if ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
-            b, c = _werte(paare, f"{ind.id}__b"), _werte(paare, f"{ind.id}__c")
-            unten, oben = statistik.gepaarte_anteile_intervall(b, c, n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                differenz = np.where(n > 0, 100 * (b - c) / n, np.nan)
-            spalten |= {
-                "mittel_vorher": 100 * _werte(paare, f"{ind.id}__mittel_vorher"),
-                "mittel_nachher": 100 * _werte(paare, f"{ind.id}__mittel_nachher"),
-                "differenz": differenz,
-                "ci_unten": 100 * unten,
-                "ci_oben": 100 * oben,
-                "d_z": np.full(len(n), np.nan),
-                "g_z": np.full(len(n), np.nan),
-                "p_wert": statistik.mcnemar_p(b, c),
-            }
-        else:
-            mittel, sd = _werte(paare, f"{ind.id}__differenz"), _werte(paare, f"{ind.id}__sd")
-            unten, oben = statistik.t_intervall(mittel, sd, n)
-            d_z = statistik.cohens_dz(mittel, sd)
-            spalten |= {
-                "mittel_vorher": _werte(paare, f"{ind.id}__mittel_vorher"),
-                "mittel_nachher": _werte(paare, f"{ind.id}__mittel_nachher"),
-                "differenz": mittel,
-                "ci_unten": unten,
-                "ci_oben": oben,
-                "d_z": d_z,
-                "g_z": d_z * statistik.hedges_j(n),
-                "p_wert": statistik.t_test_p(mittel, sd, n),
-            }
-        teile.append(pd.DataFrame(spalten))
-    if not teile or paare.empty:
-        return pd.DataFrame(columns=list(VORHER_NACHHER_SPALTEN))
-    tabelle = pd.concat(teile, ignore_index=True)
-    tabelle["unterdrueckt"] = primaer(tabelle["n_paare"], schwellen.min_paare)
-    tabelle["unterdrueckt"] = sekundaer(
-        tabelle, _ZELLE, groesse="n_paare", schluessel=("indikator",)
-    )
-    tabelle.loc[tabelle["unterdrueckt"], list(_ZAHLEN_VN)] = np.nan
-    tabelle = _sortiert(tabelle)
-
-    n_t0, n_erreicht = _werte(match, "n_t0"), _werte(match, "n_erreicht")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        quote = np.where(n_t0 > 0, 100 * n_erreicht / n_t0, np.nan)
-    m = pd.DataFrame(
-        {
-            **{k: match[k].to_numpy(dtype=object) for k in _ZELLE},
-            "n_t0": n_t0,
-            "n_erreicht": n_erreicht,
-            "match_quote": quote,
-        }
-    )
-    m["match_unterdrueckt"] = primaer(m["n_t0"], schwellen.min_personen)
-    m["match_unterdrueckt"] = sekundaer(m, _ZELLE, groesse="n_t0", spalte="match_unterdrueckt")
-    m.loc[m["match_unterdrueckt"], ["n_t0", "n_erreicht", "match_quote"]] = np.nan
-    tabelle = tabelle.merge(m, on=_ZELLE, how="left")
-    tabelle["match_unterdrueckt"] = tabelle["match_unterdrueckt"].fillna(True).astype(bool)
-    return tabelle[list(VORHER_NACHHER_SPALTEN)]
-
-
-def _indikator_zeilen(
-    einzel: pd.DataFrame,
-    aktivitaeten: pd.DataFrame,
-    vn_t1: pd.DataFrame,
+    paare: _Wuerfel,
+    match: tuple[np.ndarray, dict[str, np.ndarray]],
+    welle: str,
+    achsen: _Achsen,
     schwellen: Schwellen,
-) -> pd.DataFrame:
-    teile = []
-    vn_nach_id = dict(tuple(vn_t1.groupby("indikator", sort=False))) if len(vn_t1) else {}
+) -> _VorherNachher:
+    w = paare.teil(paare.welle == FOLGEWELLEN.index(welle))
+    lang = _Lang()
     for ind in INDIKATOREN:
         if ind.vorher_nachher:
-            quelle = vn_nach_id.get(ind.id, vn_t1.iloc[0:0])
-            z = pd.DataFrame(
-                {
-                    "indikator": ind.id,
-                    **{k: quelle[k].to_numpy(dtype=object) for k in _ZELLE},
-                    "wert": quelle["differenz"].to_numpy(dtype=float),
-                    "n": quelle["n_paare"].to_numpy(dtype=float),
-                    "zaehler": np.nan,
-                    "nenner": np.nan,
-                    "ci_unten": quelle["ci_unten"].to_numpy(dtype=float),
-                    "ci_oben": quelle["ci_oben"].to_numpy(dtype=float),
-                    "unterdrueckt": quelle["unterdrueckt"].to_numpy(dtype=bool),
-                }
-            )
-        else:
-            z = _einfacher_wert(ind, einzel if ind.personenbezogen else aktivitaeten)
-        teile.append(z)
-    tabelle = pd.concat(teile, ignore_index=True)
-    einfach = ~tabelle["indikator"].map({i.id: i.vorher_nachher for i in INDIKATOREN})
-    personen = tabelle["indikator"].map({i.id: i.personenbezogen for i in INDIKATOREN})
-    primaere = personen & einfach & primaer(tabelle["n"], schwellen.min_personen)
-    tabelle.loc[einfach, "unterdrueckt"] = primaere[einfach]
-    tabelle["unterdrueckt"] = tabelle["unterdrueckt"].fillna(False).astype(bool)
-    geschuetzt = sekundaer(
-        tabelle[einfach & personen], _ZELLE, groesse="n", schluessel=("indikator",)
+            lang.block(ind, **_paar_block(w, ind), **{f"_{d}": w.codes[d] for d in _ZELLE})
+    if not lang.laengen or not len(w):
+        leer = pd.DataFrame(columns=list(VORHER_NACHHER_SPALTEN))
+        return _VorherNachher(leer, {d: np.zeros(0, dtype=np.int64) for d in _ZELLE}, {})
+    codes = {dim: lang.spalte(f"_{dim}") for dim in _ZELLE}
+    n = lang.spalte("n_paare")
+    gesperrt = _sperren(lang, codes, n, schwellen.min_paare)
+    tabelle: dict[str, Any] = {
+        "indikator": lang.je_indikator([i.id for i in lang.indikatoren]),
+        **{dim: achsen.labels[dim].take(codes[dim]) for dim in _ZELLE},
+        "welle": pd.array([welle], dtype="str").take(np.zeros(len(n), dtype=np.int64)),
+    }
+    for name in _ZAHLEN_VN:
+        tabelle[name] = np.where(gesperrt, np.nan, lang.spalte(name))
+    tabelle["unterdrueckt"] = gesperrt
+    # Match rates belong to the cell, not to the indicator: looked up by the cell's key.
+    m_schluessel, m_spalten = match
+    schluessel = np.tile(_zell_schluessel(w, achsen), len(lang.laengen))
+    if len(m_schluessel):
+        pos = np.searchsorted(m_schluessel, schluessel).clip(max=len(m_schluessel) - 1)
+        gefunden = m_schluessel[pos] == schluessel
+    else:
+        pos, gefunden = np.zeros(len(n), dtype=np.int64), np.zeros(len(n), dtype=bool)
+    for ziel, quelle in (
+        ("n_t0", "n_t0"),
+        ("n_erreicht", f"n_erreicht_{welle}"),
+        ("match_quote", f"quote_{welle}"),
+    ):
+        werte = m_spalten[quelle][pos] if len(m_schluessel) else np.nan
+        tabelle[ziel] = np.where(gefunden, werte, np.nan)
+    gesperrt_m = m_spalten["match_unterdrueckt"][pos] if len(m_schluessel) else True
+    tabelle["match_unterdrueckt"] = np.where(gefunden, gesperrt_m, True)
+    return _VorherNachher(
+        pd.DataFrame(tabelle)[list(VORHER_NACHHER_SPALTEN)], codes, lang.bloecke()
     )
-    tabelle.loc[geschuetzt.index, "unterdrueckt"] = geschuetzt
-    tabelle.loc[tabelle["unterdrueckt"], list(_ZAHLEN_IND)] = np.nan
-    meta = {i.id: i for i in INDIKATOREN}
-    tabelle["ziel"] = tabelle["indikator"].map({k: str(i.ziel) for k, i in meta.items()})
-    tabelle["name"] = tabelle["indikator"].map({k: i.name for k, i in meta.items()})
-    tabelle["stufe"] = tabelle["indikator"].map({k: i.stufe for k, i in meta.items()})
-    tabelle["einheit"] = tabelle["indikator"].map({k: i.einheit for k, i in meta.items()})
-    return _sortiert(tabelle)[list(INDIKATOR_SPALTEN)]
 
 
-def _sortiert(tabelle: pd.DataFrame) -> pd.DataFrame:
-    """Catalogue order of indicators; within each, "gesamt" first, then alphabetical."""
-    reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
-    schluessel = [tabelle["indikator"].map(reihenfolge).to_numpy()]
-    for spalte in ("standort", "gruppe", "periode"):
-        text = tabelle[spalte].where(tabelle[spalte] != GESAMT, "").astype(str)
-        schluessel.append(pd.factorize(text, sort=True)[0])
-    reihe = np.lexsort(schluessel[::-1])
-    return tabelle.iloc[reihe].reset_index(drop=True)
-
-
-def _einfacher_wert(ind: Indikator, quelle: pd.DataFrame) -> pd.DataFrame:
-    zaehler = _werte(quelle, f"{ind.id}__zaehler")
-    nenner = _werte(quelle, f"{ind.id}__nenner")
-    unten = oben = np.full(len(quelle), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        quote = np.where(nenner > 0, 100 * zaehler / nenner, np.nan)
+def _einfacher_block(ind: Indikator, w: _Wuerfel) -> dict[str, np.ndarray]:
+    zaehler = w.werte(f"{ind.id}__zaehler")
+    nenner = w.werte(f"{ind.id}__nenner")
+    unten = oben = np.full(len(w), np.nan)
+    quote = _verhaeltnis(100 * zaehler, nenner)
     if ind.berechnung in (Berechnung.ANTEIL, Berechnung.AKTIVITAETEN_ANTEIL):
         wert, n = quote, nenner
         unten, oben = (100 * grenze for grenze in statistik.wilson(zaehler, nenner))
@@ -551,19 +960,79 @@ def _einfacher_wert(ind: Indikator, quelle: pd.DataFrame) -> pd.DataFrame:
         wert, n = zaehler, nenner
     else:  # PERSONEN, AKTIVITAETEN_ANZAHL: a count, no CI (SPEC §5)
         wert, n = zaehler, zaehler
-    return pd.DataFrame(
-        {
-            "indikator": ind.id,
-            **{k: quelle[k].to_numpy(dtype=object) for k in _ZELLE},
-            "wert": wert,
-            "n": n,
-            "zaehler": zaehler,
-            "nenner": nenner,
-            "ci_unten": unten,
-            "ci_oben": oben,
-            "unterdrueckt": False,
-        }
-    )
+    return {
+        "wert": wert,
+        "n": n,
+        "zaehler": zaehler,
+        "nenner": nenner,
+        "ci_unten": unten,
+        "ci_oben": oben,
+        "unterdrueckt": np.zeros(len(w), dtype=bool),
+        **{f"_{d}": w.codes[d] for d in _ZELLE},
+    }
+
+
+def _vn_block(vn: _VorherNachher, ind: Indikator) -> dict[str, np.ndarray]:
+    """An effect indicator's row block: the (released) T1 pre/post change of each cell."""
+    teil = vn.bloecke.get(ind.id, slice(0, 0))
+    t = vn.tabelle
+    leer = np.full(teil.stop - teil.start, np.nan)
+    return {
+        "wert": t["differenz"].to_numpy(dtype=float)[teil] if len(t) else leer,
+        "n": t["n_paare"].to_numpy(dtype=float)[teil] if len(t) else leer,
+        "zaehler": leer,
+        "nenner": leer,
+        "ci_unten": t["ci_unten"].to_numpy(dtype=float)[teil] if len(t) else leer,
+        "ci_oben": t["ci_oben"].to_numpy(dtype=float)[teil] if len(t) else leer,
+        "unterdrueckt": t["unterdrueckt"].to_numpy(dtype=bool)[teil] if len(t) else leer > 0,
+        **{f"_{d}": vn.codes[d][teil] for d in _ZELLE},
+    }
+
+
+def _indikator_zeilen(
+    einzel: _Wuerfel,
+    aktivitaeten: _Wuerfel,
+    vn_t1: _VorherNachher,
+    achsen: _Achsen,
+    schwellen: Schwellen,
+) -> pd.DataFrame:
+    lang = _Lang()
+    for ind in INDIKATOREN:
+        if ind.vorher_nachher:
+            lang.block(ind, **_vn_block(vn_t1, ind))
+        else:
+            quelle = einzel if ind.personenbezogen else aktivitaeten
+            lang.block(ind, **_einfacher_block(ind, quelle))
+    codes = {dim: lang.spalte(f"_{dim}") for dim in _ZELLE}
+    n = lang.spalte("n")
+    gesperrt = lang.spalte("unterdrueckt")
+    # Single-wave person counts: primary and secondary suppression here (effects were
+    # suppressed with the pre/post table; activities describe no persons).
+    pruefen = lang.je_indikator(
+        [i.personenbezogen and not i.vorher_nachher for i in lang.indikatoren]
+    ).astype(bool)
+    if pruefen.any():
+        gesperrt[pruefen] = sekundaer_codes(
+            primaer(pd.Series(n[pruefen]), schwellen.min_personen).to_numpy(),
+            np.nan_to_num(n[pruefen], nan=0.0),
+            [codes[dim][pruefen] for dim in _ZELLE],
+            [codes[dim][pruefen] == 0 for dim in _ZELLE],
+            [lang.nummer()[pruefen]],
+        )
+    tabelle: dict[str, Any] = {
+        "indikator": lang.je_indikator([i.id for i in lang.indikatoren]),
+        "ziel": lang.je_indikator([str(i.ziel) for i in lang.indikatoren]),
+        "name": lang.je_indikator([i.name for i in lang.indikatoren]),
+        "stufe": np.repeat(
+            np.array([i.stufe for i in lang.indikatoren], dtype=np.int64), lang.laengen
+        ),
+        **{dim: achsen.labels[dim].take(codes[dim]) for dim in _ZELLE},
+        "einheit": lang.je_indikator([i.einheit for i in lang.indikatoren]),
+    }
+    for name in _ZAHLEN_IND:
+        tabelle[name] = np.where(gesperrt, np.nan, lang.spalte(name))
+    tabelle["unterdrueckt"] = gesperrt
+    return pd.DataFrame(tabelle)[list(INDIKATOR_SPALTEN)]
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -580,8 +1049,9 @@ class Basis:
     """Sufficient statistics per finest cell (site × group × format × quarter), from DuckDB.
 
     Counts and sums only, so any selection of sites, formats and quarters and every total over
-    them follows by addition (:func:`auswerten`) without touching the raw data again. The
-    dashboard caches one Basis per grouping; a filter change then costs milliseconds.
+    them follows by addition (:func:`auswerten`) without touching the raw data again. Without
+    a period they come from the pre-aggregated tables (:func:`auswertungstabellen_aufbauen`).
+    The dashboard caches the bases of all four groupings; a filter change costs milliseconds.
     """
 
     gruppierung: Gruppierung
@@ -592,6 +1062,12 @@ class Basis:
     match: pd.DataFrame
     aktivitaeten: pd.DataFrame
     ziele: pd.DataFrame
+    #: The tables as integer codes (derived, rebuilt whenever a Basis is made or replaced).
+    kodiert: _Kodiert = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tabellen = (self.einzel, self.paare, self.match, self.aktivitaeten)
+        object.__setattr__(self, "kodiert", _kodieren(tabellen))
 
 
 def basis(
@@ -600,17 +1076,34 @@ def basis(
     von: date | None = None,
     bis: date | None = None,
 ) -> Basis:
-    """Aggregate the raw data once (four queries) for a grouping and an exact date range."""
-    return Basis(
-        gruppierung,
-        von,
-        bis,
-        _einzelwellen(db, gruppierung, von, bis),
-        _paare(db, gruppierung, von, bis),
-        _match(db, gruppierung, von, bis),
-        _aktivitaeten(db, gruppierung, von, bis),
-        zielwerte_laden(db),
-    )
+    """The base tables of a grouping: without dates from the pre-aggregated tables (a few
+    milliseconds), with exact dates (or when those cannot serve) by aggregating the raw data
+    (four queries)."""
+    return basen(db, (gruppierung,), von, bis)[gruppierung]
+
+
+def basen(
+    db: Datenbank,
+    gruppierungen: Sequence[Gruppierung] = tuple(Gruppierung),
+    von: date | None = None,
+    bis: date | None = None,
+) -> dict[Gruppierung, Basis]:
+    """:func:`basis` for several groupings at once: the pre-aggregated tables are checked and
+    read once, so the dashboard can hold every grouping and switch between them in pandas."""
+    vorberechnet = _vorberechnet(db, gruppierungen) if von is None and bis is None else None
+    ziele = zielwerte_laden(db)
+    ergebnis = {}
+    for g in gruppierungen:
+        tabellen = vorberechnet[g] if vorberechnet is not None else None
+        if tabellen is None:
+            tabellen = (
+                _einzelwellen(db, g, von, bis),
+                _paare(db, g, von, bis),
+                _match(db, g, von, bis),
+                _aktivitaeten(db, g, von, bis),
+            )
+        ergebnis[g] = Basis(g, von, bis, *tabellen, ziele)
+    return ergebnis
 
 
 def nur_zellen(grundlage: Basis, zellen: Collection[tuple[str, str]]) -> Basis:
@@ -660,30 +1153,25 @@ def auswerten(
         raise ValueError("Die Basis passt nicht zum Filter (Gruppierung oder Zeitraum).")
     heute = heute or filter_.bis or date.today()
     schwellen = schwellen or Schwellen.aus_umgebung()
-    paare = _paar_statistik(_wuerfel(grundlage.paare, filter_, quartale))
-    match = _wuerfel(grundlage.match, filter_, quartale)
+    kodiert = grundlage.kodiert
+    achsen = _achsen(kodiert, filter_.nach_quartal)
+    einzel, paare, match, aktivitaeten = (
+        _wuerfel(kodiert, nummer, _auswahl(kodiert, nummer, filter_, quartale), achsen)
+        for nummer in range(4)
+    )
+    quoten = _match_zeilen(match, achsen, schwellen)
     vn = {
-        welle: _vorher_nachher_zeilen(
-            paare[paare["welle"] == welle].reset_index(drop=True),
-            match.rename(columns={f"n_erreicht_{welle}": "n_erreicht"}),
-            welle,
-            schwellen,
-        )
+        welle: _vorher_nachher_zeilen(paare, quoten, welle, achsen, schwellen)
         for welle in FOLGEWELLEN
     }
-    indikatoren = _indikator_zeilen(
-        _wuerfel(grundlage.einzel, filter_, quartale),
-        _wuerfel(grundlage.aktivitaeten, filter_, quartale),
-        vn["T1"],
-        schwellen,
-    )
+    indikatoren = _indikator_zeilen(einzel, aktivitaeten, vn["T1"], achsen, schwellen)
     ziele = grundlage.ziele
     if filter_.standorte or filter_.formate:
         # A project-wide target describes the whole project; the total of a selection of
         # sites or formats is not that, so it is not judged against it.
         ziele = ziele[ziele["standort"] != GESAMT]
     indikatoren = ziele_anhaengen(indikatoren, ziele, heute)
-    vorher_nachher = pd.concat(vn.values(), ignore_index=True)
+    vorher_nachher = pd.concat([v.tabelle for v in vn.values()], ignore_index=True)
     return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+import pandas as pd
+from scipy import special, stats
 
 Array = npt.NDArray[np.float64]
 KONFIDENZ = 0.95
@@ -39,9 +40,11 @@ def t_intervall(
     m, s, anzahl = _arr(mittel), _arr(sd), _arr(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = np.where(anzahl >= 2, anzahl - 1, np.nan)
-        # The quantile depends on n only: compute it once per distinct n (t.ppf is costly).
-        stufen, zurueck = np.unique(df, return_inverse=True)
-        quantil = stats.t.ppf(0.5 + konfidenz / 2, stufen)[zurueck.reshape(df.shape)]
+        # The quantile depends on n only: compute it once per distinct n. ``stdtrit`` is the
+        # function behind ``stats.t.ppf`` (same numbers), without its per-call argument checks.
+        zurueck, stufen = pd.factorize(df.ravel())  # -1 for NaN: picks the appended NaN
+        quantile = np.append(special.stdtrit(stufen, 0.5 + konfidenz / 2), np.nan)
+        quantil = quantile[zurueck].reshape(df.shape)
         halb = quantil * s / np.sqrt(anzahl)
     return m - halb, m + halb
 
@@ -56,7 +59,8 @@ def t_test_p(mittel: object, sd: object, n: object) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         t = m / (s / np.sqrt(anzahl))
         df = np.where(anzahl >= 2, anzahl - 1, np.nan)
-        p = 2 * stats.t.sf(np.abs(t), df)
+        # ``stdtr(df, -|t|)`` is what ``stats.t.sf(|t|, df)`` computes (NaN for df NaN).
+        p = 2 * special.stdtr(df, -np.abs(t))
     return np.where((s > 0) & np.isfinite(p), p, np.nan)
 
 

@@ -67,29 +67,47 @@ def sekundaer(
     if tabelle.empty:
         return pd.Series(flags, index=tabelle.index)
     groessen = pd.to_numeric(tabelle[groesse], errors="coerce").fillna(0).to_numpy(dtype=float)
+
+    def codes(name: str) -> np.ndarray:
+        return pd.factorize(tabelle[name], use_na_sentinel=False)[0]
+
+    ergebnis = sekundaer_codes(
+        flags,
+        groessen,
+        [codes(dim) for dim in dimensionen],
+        [(tabelle[dim] == GESAMT).to_numpy() for dim in dimensionen],
+        [codes(name) for name in schluessel],
+    )
+    return pd.Series(ergebnis, index=tabelle.index)
+
+
+def sekundaer_codes(
+    flags: np.ndarray,
+    groessen: np.ndarray,
+    dimensionen: Sequence[np.ndarray],
+    totale: Sequence[np.ndarray],
+    schluessel: Sequence[np.ndarray] = (),
+) -> np.ndarray:
+    """:func:`sekundaer` on integer codes (the engine has them already; no factorising).
+
+    ``dimensionen`` and ``schluessel`` hold one integer code per row and column, ``totale`` marks
+    per dimension the rows that are its "gesamt"; ``groessen`` has no NaN. Returns new flags.
+    """
+    flags = np.asarray(flags, dtype=bool).copy()
+    if not len(flags):
+        return flags
     # An empty cell (n = 0) shows no value, but there is nobody in it to protect, and hiding it
     # protects nobody else: it counts as known. Otherwise an empty quarter or group would force
     # a populated neighbour to be hidden.
     leer = groessen <= 0
-    linien = {
-        dim: _linien(tabelle, [*schluessel, *(d for d in dimensionen if d != dim)])
-        for dim in dimensionen
-    }
-    totale = {dim: (tabelle[dim] == GESAMT).to_numpy() for dim in dimensionen}
-    # Members of each line, found by slicing one sorted order instead of scanning the table
-    # once per line (quarterly tables have thousands of lines).
-    mitglieder = {}
-    for dim, linie in linien.items():
-        reihenfolge = np.argsort(linie, kind="stable")
-        grenzen = np.concatenate([[0], np.cumsum(np.bincount(linie))])
-        mitglieder[dim] = (reihenfolge, grenzen)
+    linien = [
+        _nummern([*schluessel, *(d for j, d in enumerate(dimensionen) if j != i)], len(flags))
+        for i in range(len(dimensionen))
+    ]
     geaendert = True
     while geaendert:
         geaendert = False
-        for dim in dimensionen:
-            linie = linien[dim]
-            ist_total = totale[dim]
-            reihenfolge, grenzen = mitglieder[dim]
+        for linie, ist_total in zip(linien, totale, strict=True):
             anzahl = int(linie.max()) + 1
             geschuetzt = flags & ~leer
             teile = np.bincount(linie, weights=~ist_total & ~leer, minlength=anzahl)
@@ -103,26 +121,34 @@ def sekundaer(
                 & (teile > 0)
                 & (((versteckt == 1) & ~total_versteckt) | (total_versteckt & (versteckt == 0)))
             )
-            for nummer in np.flatnonzero(handeln):
-                zeilen = reihenfolge[grenzen[nummer] : grenzen[nummer + 1]]
-                offen = zeilen[~ist_total[zeilen] & ~flags[zeilen] & ~leer[zeilen]]
-                if len(offen):
-                    ziel = offen[np.argmin(groessen[offen])]
-                else:
-                    ziel = zeilen[ist_total[zeilen]][0]
-                flags[ziel] = True
-                geaendert = True
-    return pd.Series(flags, index=tabelle.index)
+            if not handeln.any():
+                continue
+            # Lines are disjoint within one dimension, so all acting lines are served at once:
+            # the smallest released part (first row on ties), else the line's first total.
+            betroffen = handeln[linie]
+            offen = np.flatnonzero(betroffen & ~ist_total & ~flags & ~leer)
+            reihe = offen[np.lexsort((offen, groessen[offen], linie[offen]))]
+            erste = np.ones(len(reihe), dtype=bool)
+            erste[1:] = linie[reihe[1:]] != linie[reihe[:-1]]
+            ziele = reihe[erste]
+            bedient = np.zeros(anzahl, dtype=bool)
+            bedient[linie[ziele]] = True
+            totalzeilen = np.flatnonzero(ist_total & (handeln & ~bedient)[linie])
+            _, erste_total = np.unique(linie[totalzeilen], return_index=True)
+            flags[ziele] = True
+            flags[totalzeilen[erste_total]] = True
+            geaendert = True
+    return flags
 
 
-def _linien(tabelle: pd.DataFrame, spalten: list[str]) -> np.ndarray:
+def _nummern(spalten: list[np.ndarray], laenge: int) -> np.ndarray:
     """Number the lines (all cells that share every column but one dimension).
 
-    Factorised codes combined arithmetically: the same numbering as a groupby, without its
+    Integer codes combined arithmetically: the same numbering as a groupby, without its
     overhead on the tens of thousands of cells a quarterly table has.
     """
-    nummer = np.zeros(len(tabelle), dtype=np.int64)
-    for spalte in spalten:
-        codes, werte = pd.factorize(tabelle[spalte], use_na_sentinel=False)
-        nummer = nummer * (len(werte) + 1) + codes
+    nummer = np.zeros(laenge, dtype=np.int64)
+    for codes in spalten:
+        codes = np.asarray(codes, dtype=np.int64)
+        nummer = nummer * (int(codes.max()) + 1) + codes
     return pd.factorize(nummer)[0]

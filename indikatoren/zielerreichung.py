@@ -56,6 +56,8 @@ STATUS_REIHENFOLGE: tuple[Status, ...] = (
     Status.KEINE_DATEN,
 )
 
+_STATUS_NUMMER: dict[Status, int] = {s: i + 1 for i, s in enumerate(Status)}
+
 AUF_KURS_AB = 0.9
 VERZUG_AB = 0.6
 
@@ -135,33 +137,55 @@ def ziele_anhaengen(tabelle: pd.DataFrame, ziele: pd.DataFrame, heute: date) -> 
 
     Targets apply to the whole-period rows of group "gesamt" (targets are set per indicator and
     site, not per group or quarter); other rows get no target and status "keine Daten".
+    Targets are looked up by position for those rows only (a merge over the whole, possibly
+    quarterly, table cost more than everything else here).
     """
-    ergebnis = tabelle.copy()
     schluessel = ["indikator", "standort"]
-    ziele = ziele[[*schluessel, "basiswert", "zielwert", "stichtag", "start"]]
-    passend = (ergebnis["gruppe"] == GESAMT) & (ergebnis["periode"] == GESAMT)
-    ergebnis = ergebnis.merge(ziele, on=schluessel, how="left")
-    ergebnis.loc[~passend.to_numpy(), ["basiswert", "zielwert", "stichtag", "start"]] = None
-    erreichung = np.full(len(ergebnis), np.nan)
-    status = np.full(len(ergebnis), str(Status.KEINE_DATEN), dtype=object)
-    mit_ziel = np.flatnonzero(ergebnis["zielwert"].notna().to_numpy())
-    spalten = ["indikator", "unterdrueckt", "wert", "basiswert", "zielwert", "start", "stichtag"]
-    auszug = ergebnis.iloc[mit_ziel][spalten].to_dict("records")  # a few hundred rows at most
-    for pos, zeile in zip(mit_ziel, auszug, strict=True):
+    ziele = ziele[[*schluessel, "basiswert", "zielwert", "stichtag", "start"]].reset_index(
+        drop=True
+    )
+    passend = np.flatnonzero(
+        ((tabelle["gruppe"] == GESAMT) & (tabelle["periode"] == GESAMT)).to_numpy()
+    )
+    position = np.full(len(tabelle), -1, dtype=np.int64)
+    if len(ziele) and len(passend):
+        # Site IDs and indicator IDs hold no "|", so joined they are a unique text key.
+        index = pd.Index(ziele["indikator"].astype(str) + "|" + ziele["standort"].astype(str))
+        auszug = tabelle.iloc[passend]
+        position[passend] = index.get_indexer(
+            auszug["indikator"].astype(str) + "|" + auszug["standort"].astype(str)
+        )
+    spalten = {
+        name: ziele[name].reindex(position).set_axis(tabelle.index)
+        for name in ("basiswert", "zielwert", "stichtag", "start")
+    }
+    erreichung = np.full(len(tabelle), np.nan)
+    status = np.zeros(len(tabelle), dtype=np.int64)  # position in STATUS_REIHENFOLGE
+    mit_ziel = np.flatnonzero(spalten["zielwert"].notna().to_numpy())
+    auszug = zip(
+        mit_ziel.tolist(),
+        tabelle["indikator"].to_numpy()[mit_ziel].tolist(),
+        tabelle["unterdrueckt"].to_numpy()[mit_ziel].tolist(),
+        tabelle["wert"].to_numpy()[mit_ziel].tolist(),
+        *(spalten[n].iloc[mit_ziel].tolist() for n in ("basiswert", "zielwert", "start")),
+        spalten["stichtag"].iloc[mit_ziel].tolist(),
+        strict=True,
+    )
+    for pos, ind, gesperrt, wert, basiswert, zielwert, start, stichtag in auszug:  # a few hundred
         e, s = bewerte(
-            REGISTER[zeile["indikator"]],
-            None if zeile["unterdrueckt"] else _zahl(zeile["wert"]),
-            _zahl(zeile["basiswert"]),
-            _zahl(zeile["zielwert"]),
-            _datum(zeile["start"]),
-            _datum(zeile["stichtag"]),
+            REGISTER[ind],
+            None if gesperrt else _zahl(wert),
+            _zahl(basiswert),
+            _zahl(zielwert),
+            _datum(start),
+            _datum(stichtag),
             heute,
         )
         erreichung[pos] = np.nan if e is None else 100 * e
-        status[pos] = str(s)
-    ergebnis["zielerreichung"] = erreichung
-    ergebnis["status"] = status
-    return ergebnis.drop(columns=["start"])
+        status[pos] = _STATUS_NUMMER[s]
+    del spalten["start"]
+    texte = pd.array([str(Status.KEINE_DATEN), *map(str, Status)], dtype="str")
+    return tabelle.assign(**spalten, zielerreichung=erreichung, status=texte.take(status))
 
 
 def _zahl(wert: object) -> float | None:

@@ -29,6 +29,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from indikatoren.engine import auswertungstabellen_aufbauen
 from monitor.audit import SYSTEM, protokolliere
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler
@@ -995,6 +996,7 @@ def lade_demo(
                 str(ergebnis),
             ],
         )
+        auswertungstabellen_aufbauen(cur)  # with the data, in the same transaction
         protokolliere(
             cur, benutzer, "demo_geladen", {"import_id": import_id, "parameter": daten.parameter}
         )
@@ -1011,6 +1013,7 @@ def entferne_demo(db: Datenbank, *, benutzer: str = SYSTEM) -> int:
     with db.transaction() as cur:
         anzahl = _entferne(cur)
         if anzahl:
+            auswertungstabellen_aufbauen(cur)  # with the data, in the same transaction
             jetzt = datetime.now()
             cur.execute(
                 "INSERT INTO importe (import_id, dateiname, sha256, art, zeilen, neu, "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from indikatoren.engine import auswertungstabellen_aufbauen
 from monitor import archiv, schema
 from monitor.audit import SYSTEM, protokolliere
 from monitor.db import Datenbank
@@ -361,6 +362,9 @@ def _importiere_stapel(
             gesehen[datei.sha256] = ergebnis.import_id or 0
             ergebnisse[id(datei)] = ergebnis
             geschrieben.append((datei, ergebnis))
+        if any(e.art in (Art.BEFRAGUNG, Art.AKTIVITAETEN) for _, e in geschrieben):
+            # Same transaction: the pre-aggregated tables change together with the data.
+            auswertungstabellen_aufbauen(cur)
         if geschrieben:
             protokolliere(
                 cur,

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from indikatoren.engine import auswertungstabellen_aufbauen
 from monitor import archiv
 from monitor.audit import KOMMANDOZEILE, protokolliere
 from monitor.db import Datenbank, verbinden
@@ -218,6 +219,10 @@ def wiederherstellen(
                     f"Die Sicherung '{quelle}' ist unvollständig: Zeilenzahl stimmt nicht bei "
                     f"{', '.join(abweichend)}."
                 )
+            with db.transaction() as cur:
+                # Built by this program version from the restored data (the backup may predate
+                # the tables or come from another version).
+                auswertungstabellen_aufbauen(cur)
             protokolliere(db, benutzer, "wiederherstellung", {"ordner": str(quelle.resolve())})
         kopie = quelle / ARCHIV_UNTERORDNER
         if kopie.is_dir():
