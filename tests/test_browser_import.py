@@ -10,9 +10,12 @@ covered too. The tests run in file order on one server: the import changes the d
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import test_browser
@@ -24,14 +27,34 @@ from test_browser import BILDER, SEITE_TIMEOUT_MS, _bildschirmfoto, _warten_bis_
 sys.path.insert(0, str(Path(__file__).resolve().parent / "monitor" / "umfragen"))
 from umfrage_exporte import STANDORTE_CSV, antworten, google_forms_csv, google_koepfe
 
+from monitor.benutzer import SCHNELLE_HASHES_VARIABLE, lege_an
+from monitor.db import verbinden
+from monitor.demo import lade_demo
 from ui.navigation import SEITEN
 from ui.zuordnungsseite import BREITE_SPALTE
 
 pytestmark = pytest.mark.browser
 
-# The fixtures of the smoke test, one server per module (it is module-scoped).
-server = test_browser.server
+# The browser of the smoke test; a server of this module's own (it is module-scoped).
 browser = test_browser.browser
+#: Real data may only be imported with users in place (issue 7): the demo database gets an
+#: admin first, and every page of this module logs in through the real form.
+ADMIN = "browser.import"
+PASSWORT = "browser-passwort-123"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on demo data with one admin account (login required)."""
+    ordner = tmp_path_factory.mktemp("browser_import")
+    pfad = ordner / "monitor.duckdb"
+    umgebung = {**os.environ, "MONITOR_DB": str(pfad), SCHNELLE_HASHES_VARIABLE: "1"}
+    with verbinden(pfad) as db:
+        lade_demo(db)
+        lege_an(db, ADMIN, "admin", PASSWORT)
+    with test_browser.streamlit_laeuft(ordner, umgebung) as url:
+        yield url
+
 
 FEHLERHAFT = (
     b"code;standort;welle;datum;migrationshintergrund;telefon\n"
@@ -45,8 +68,17 @@ STANDORT = (
 
 
 def _oeffnen(browser: Browser, url: str) -> Page:
+    """A new browser page, logged in as the admin through the form, then at ``url``."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="de-DE")
-    page.goto(url, timeout=SEITE_TIMEOUT_MS)
+    adresse = urlsplit(url)
+    page.goto(f"{adresse.scheme}://{adresse.netloc}", timeout=SEITE_TIMEOUT_MS)
+    page.locator("h1", has_text="Wirkungsmonitor – Anmeldung").wait_for(timeout=SEITE_TIMEOUT_MS)
+    page.get_by_label("Benutzername").fill(ADMIN)
+    page.get_by_label("Passwort").fill(PASSWORT)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_text(f"Angemeldet: {ADMIN}").wait_for(timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+    page.goto(url, timeout=SEITE_TIMEOUT_MS)  # a new session: the login cookie carries over
     _warten_bis_fertig(page)
     return page
 
