@@ -805,8 +805,12 @@ def _verhaeltnis(zaehler: np.ndarray, nenner: np.ndarray) -> np.ndarray:
         return np.where(nenner > 0, zaehler / nenner, np.nan)
 
 
-def _paar_block(w: _Wuerfel, ind: Indikator) -> dict[str, np.ndarray]:
-    """Means, differences, CI, effect size and p value of one indicator's pairs per cell."""
+def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.ndarray]:
+    """Means, differences, CI, effect size and p value of one indicator's pairs per cell.
+
+    The t-test's p value (the costliest call: an incomplete beta function per cell) is computed
+    only for cells with at least ``min_paare`` pairs; the others are suppressed anyway.
+    """
     n = w.werte(f"{ind.id}__n_paare")
     mittel_vorher = _verhaeltnis(w.werte(f"{ind.id}__s_vor"), n)
     mittel_nachher = _verhaeltnis(w.werte(f"{ind.id}__s_nach"), n)
@@ -834,6 +838,9 @@ def _paar_block(w: _Wuerfel, ind: Indikator) -> dict[str, np.ndarray]:
         sd = np.sqrt(quadrate / np.where(n > 1, n - 1, np.nan))
     unten, oben = statistik.t_intervall(mittel, sd, n)
     d_z = statistik.cohens_dz(mittel, sd)
+    p_wert = np.full(len(n), np.nan)
+    frei = n >= min_paare
+    p_wert[frei] = statistik.t_test_p(mittel[frei], sd[frei], n[frei])
     return {
         "n_paare": n,
         "mittel_vorher": mittel_vorher,
@@ -843,7 +850,7 @@ def _paar_block(w: _Wuerfel, ind: Indikator) -> dict[str, np.ndarray]:
         "ci_oben": oben,
         "d_z": d_z,
         "g_z": d_z * statistik.hedges_j(n),
-        "p_wert": statistik.t_test_p(mittel, sd, n),
+        "p_wert": p_wert,
     }
 
 
@@ -909,7 +916,11 @@ def _vorher_nachher_zeilen(
     lang = _Lang()
     for ind in INDIKATOREN:
         if ind.vorher_nachher:
-            lang.block(ind, **_paar_block(w, ind), **{f"_{d}": w.codes[d] for d in _ZELLE})
+            lang.block(
+                ind,
+                **_paar_block(w, ind, schwellen.min_paare),
+                **{f"_{d}": w.codes[d] for d in _ZELLE},
+            )
     if not lang.laengen or not len(w):
         leer = pd.DataFrame(columns=list(VORHER_NACHHER_SPALTEN))
         return _VorherNachher(leer, {d: np.zeros(0, dtype=np.int64) for d in _ZELLE}, {})
