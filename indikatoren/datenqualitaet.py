@@ -185,10 +185,7 @@ def _gesamt_beschriften(roh: pd.DataFrame, namen: Sequence[str]) -> pd.DataFrame
 
 def _standorte(db: Datenbank, filter_: Filter) -> list[str]:
     """Known sites (site table and data rows), restricted to the filter's sites."""
-    orte = bestand.letzte_importe(db)["Standort-ID"].tolist()
-    if filter_.standorte:
-        orte = [o for o in orte if o in filter_.standorte]
-    return orte
+    return bestand.bekannte_standorte(db, filter_.standorte or None)["standort"].tolist()
 
 
 def _schuetzen(
@@ -507,10 +504,10 @@ def meldestand(
     filter_ = filter_ or Filter()
     stichtag = stichtag or filter_.bis or date.today()
     von, bis = letztes_volles_quartal(stichtag)
-    orte = bestand.letzte_importe(db)[["Standort-ID", "Standort", "Letzter Import"]]
-    orte = orte.set_axis(["standort", "name", "letzter_import"], axis=1)
-    if filter_.standorte:
-        orte = orte[orte["standort"].isin(filter_.standorte)]
+    orte = bestand.letzte_importe(db, standorte=filter_.standorte or None)
+    orte = orte[["Standort-ID", "Standort", "Letzter Import"]].set_axis(
+        ["standort", "name", "letzter_import"], axis=1
+    )
     daten = db.query(
         "WITH b AS (SELECT standort, max(datum) AS letzte_befragung, "
         "count(*) FILTER (WHERE datum BETWEEN $von AND $bis) AS befragungen_quartal "

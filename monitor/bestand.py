@@ -142,7 +142,8 @@ def _schuetzen(breit: pd.DataFrame, teile: list[str], min_personen: int) -> pd.D
     return geschuetzt
 
 
-def _orte(db: Datenbank, standorte: Standorte = None) -> pd.DataFrame:
+def bekannte_standorte(db: Datenbank, standorte: Standorte = None) -> pd.DataFrame:
+    """Every known site (site table, plus sites only data rows name): standort, name."""
     bedingung, parameter = standort_bedingung(standorte)
     return db.query(
         f"SELECT standort, name FROM ({_ORTE_SQL}) WHERE {bedingung} ORDER BY standort", parameter
@@ -160,7 +161,7 @@ def _je_standort(
 
     Driven by the site list, so a site without rows shows zeros instead of going missing.
     """
-    orte = _orte(db, standorte)
+    orte = bekannte_standorte(db, standorte)
     zahlen = (
         lang.pivot_table(index="standort", columns="schluessel", values="n", aggfunc="sum")
         if not lang.empty
