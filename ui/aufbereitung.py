@@ -321,9 +321,9 @@ def aktualitaet(
 ) -> pd.DataFrame:
     """Data freshness per site: last import, and whether it is older than a quarter.
 
-    Columns: Standort, Letzter Import (datetime), Datei, Art, Aktualität. A site without any
-    import is flagged as well: for a project lead it is the same question ("who has not
-    reported?").
+    Columns: Standort, Letzter Import (datetime), Datei (when given), Art, Aktualität. A site
+    without any import is flagged as well: for a project lead it is the same question ("who
+    has not reported?").
     """
     tabelle = letzte_importe
     if standorte:
@@ -335,15 +335,14 @@ def aktualitaet(
         "⚠ noch kein Import",
         np.where(zeitpunkt < grenze, "⚠ älter als ein Quartal", "✓ aktuell"),
     )
-    return pd.DataFrame(
-        {
-            "Standort": tabelle["Standort"].to_numpy(),
-            "Letzter Import": zeitpunkt.to_numpy(),
-            "Datei": tabelle["Datei"].to_numpy(),
-            "Art": tabelle["Art"].to_numpy(),
-            "Aktualität": stand,
-        }
-    )
+    spalten = {
+        "Standort": tabelle["Standort"].to_numpy(),
+        "Letzter Import": zeitpunkt.to_numpy(),
+        "Datei": tabelle["Datei"].to_numpy() if "Datei" in tabelle else None,
+        "Art": tabelle["Art"].to_numpy(),
+        "Aktualität": stand,
+    }
+    return pd.DataFrame({name: werte for name, werte in spalten.items() if werte is not None})
 
 
 def standort_label(namen: dict[str, str], standort: str) -> str:

@@ -13,6 +13,7 @@ different rights never share a cached result.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import NoReturn
 
@@ -23,7 +24,7 @@ import streamlit as st
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
 from monitor import bestand as inventar
-from monitor.benutzer import DEMO_BANNER, Sitzung, beschraenke_filter
+from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
 from monitor.freigabe import freigegebene_quartale
 from monitor.reichweite import aktivitaeten_nach_format
@@ -75,9 +76,14 @@ def _bestand(pfad: str, standorte: Standorte) -> inventar.Bestand:
 
 
 def bestand() -> inventar.Bestand:
-    """The inventory of the sites the session may read (cached)."""
+    """The inventory of the sites the session may read (cached). Below the detail level
+    "Zeilen" (the funder) the file names of the imports are left out."""
     datenbank()
-    return _bestand(aktueller_pfad(), zugang.zugriff().standorte)
+    zugriff = zugang.zugriff()
+    stand = _bestand(aktueller_pfad(), zugriff.standorte)
+    if zugriff.detail < Detailstufe.ZEILEN:
+        stand = replace(stand, letzte_importe=stand.letzte_importe.drop(columns="Datei"))
+    return stand
 
 
 def cache_leeren() -> None:
