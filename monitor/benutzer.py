@@ -579,10 +579,11 @@ def anmelden_sso(
 def abmelden(db: Datenbank, sitzung: Sitzung, token: str | None = None) -> None:
     """Log the end of a session and forget its remembered token (the UI forgets the
     :class:`Sitzung` itself)."""
-    if token:
-        db.execute("DELETE FROM anmeldesitzungen WHERE token_hash = ?", [_token_hash(token)])
-    if not sitzung.gast:
-        protokolliere(db, sitzung.name, "abmeldung")
+    with db.transaction() as cur:
+        if token:
+            cur.execute("DELETE FROM anmeldesitzungen WHERE token_hash = ?", [_token_hash(token)])
+        if not sitzung.gast:
+            protokolliere(cur, sitzung.name, "abmeldung")
 
 
 # -- remembered sessions (a reload of the page keeps the login) ---------------------------------
@@ -670,19 +671,22 @@ class Zugangsmodus(StrEnum):
     ANMELDUNG = "anmeldung"  # users exist: login required
 
 
-#: What the UI shows in :attr:`Zugangsmodus.EINRICHTUNG` (no data, only this).
-EINRICHTUNG_TEXT = (
+#: The command that creates the first admin, on the server (setup page, demo banner, README).
+ERSTER_ADMIN = "python -m monitor benutzer anlegen NAME --rolle admin --passwort-stdin"
+#: What the UI shows in :attr:`Zugangsmodus.EINRICHTUNG` (no data, only this): the text before
+#: the command, the command, the text after it.
+EINRICHTUNG_TEILE = (
     "Diese Datenbank enthält echte Daten, aber noch keine Benutzer. Aus Datenschutzgründen "
-    "zeigt das Dashboard deshalb nichts an. Bitte auf dem Server den ersten Admin anlegen:\n\n"
-    "    python -m monitor benutzer anlegen NAME --rolle admin --passwort-stdin\n\n"
+    "zeigt das Dashboard deshalb nichts an. Bitte auf dem Server den ersten Admin anlegen:",
+    ERSTER_ADMIN,
     "(das Passwort mit mindestens 10 Zeichen eingeben und mit Enter bestätigen), dann die "
-    "Seite neu laden und anmelden."
+    "Seite neu laden und anmelden.",
 )
+EINRICHTUNG_TEXT = "{}\n\n    {}\n\n{}".format(*EINRICHTUNG_TEILE)
 #: Banner of :attr:`Zugangsmodus.OFFEN_DEMO`.
 DEMO_BANNER = (
     "Demo-Modus ohne Anmeldung: Es sind nur synthetische Demo-Daten geladen. Sobald echte "
-    "Daten importiert werden, ist eine Anmeldung nötig (erst einen Admin anlegen: "
-    "python -m monitor benutzer anlegen NAME --rolle admin --passwort-stdin)."
+    f"Daten importiert werden, ist eine Anmeldung nötig (erst einen Admin anlegen: {ERSTER_ADMIN})."
 )
 
 

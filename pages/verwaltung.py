@@ -8,6 +8,7 @@ same transaction), the trail through :mod:`monitor.audit`; forms come from
 import streamlit as st
 
 from monitor.audit import protokoll, pruefe_protokoll
+from monitor.ausgabe import als_csv
 from monitor.benutzer import Recht, benutzerliste
 from ui import daten, rueckmeldung, verwaltungsseite, zugang
 from ui.format import tabelle
@@ -49,10 +50,11 @@ eintraege = protokoll(db, **auswahl)
 if eintraege.empty:
     st.info("Keine Einträge für diese Auswahl.")
 else:
-    st.dataframe(eintraege.drop(columns="was"), hide_index=True)
+    anzeige = eintraege.drop(columns="was")
+    st.dataframe(anzeige, hide_index=True)
     st.download_button(
         "Auswahl als CSV",
-        verwaltungsseite.als_csv(eintraege),
+        als_csv(anzeige, deutsch=True),
         file_name="auditprotokoll.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -10,11 +10,9 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from monitor.audit import AKTIONEN
-from monitor.ausgabe import als_csv as _csv_bytes
 from monitor.benutzer import (
     ROLLEN,
     BenutzerFehler,
@@ -112,8 +110,3 @@ def protokoll_filter() -> dict[str, Any]:
         "bis": bis,
         "suche": suche.text_input("Suche in Details und Begründung").strip() or None,
     }
-
-
-def als_csv(eintraege: pd.DataFrame) -> bytes:
-    """The shown entries as CSV for German Excel."""
-    return _csv_bytes(eintraege.drop(columns="was"), deutsch=True)

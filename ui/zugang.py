@@ -152,8 +152,7 @@ def _einrichtung() -> None:
 
     st.title("Wirkungsmonitor – Einrichtung")
     rueckmeldung.zeigen("datenimport")  # the guest's import that switched to this mode
-    text, _, befehl = benutzer.EINRICHTUNG_TEXT.partition("\n\n    ")
-    befehl, _, rest = befehl.partition("\n\n")
+    text, befehl, rest = benutzer.EINRICHTUNG_TEILE
     st.warning(text, icon=":material/shield_lock:")
     st.code(befehl, language="bash")
     st.write(rest)
