@@ -52,6 +52,10 @@ AKTIONEN: dict[str, str] = {
     "sicherung": "Sicherung geschrieben",
     "wiederherstellung": "Sicherung wiederhergestellt",
     "neuaufbau": "Datenbank aus dem Archiv neu aufgebaut",
+    "erhebungslink_angelegt": "Fragebogen-Link angelegt",
+    "erhebungslink_widerrufen": "Fragebogen-Link widerrufen",
+    "erhebung_eingang": "Fragebogen in den Posteingang gelegt",
+    "erhebung_eingang_erledigt": "Fragebogen aus dem Posteingang erledigt",
 }
 
 #: The actor of commands typed on the server (whoever can run them can read the file anyway).

@@ -667,7 +667,8 @@ def baue_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--db", metavar="PFAD", help="Datenbankdatei (DuckDB)")
-    import monitor.cli_betrieb  # noqa: F401  (registers benutzer, freigabe, sicherung, …)
+    # registers benutzer, freigabe, sicherung, … and links, eingang
+    from monitor import cli_betrieb, cli_erhebung  # noqa: F401
 
     unter = parser.add_subparsers(
         title="Befehle", dest="befehl", metavar="BEFEHL", required=True, parser_class=_Parser

@@ -123,6 +123,16 @@ class Datenbank:
             cur.execute("COMMIT")
             cur.close()
 
+    @contextmanager
+    def schreibsperre(self) -> Iterator[None]:
+        """Hold this process's writer lock over several transactions (re-entrant).
+
+        For a check that must see no other writer before the transaction that follows it, e.g.
+        "no questionnaire with this key yet" before the import of a public submission.
+        """
+        with self._schreiben:
+            yield
+
     def execute(self, sql: str, params: Params = None) -> None:
         with self.transaction() as cur:
             cur.execute(sql, params)

@@ -1,0 +1,483 @@
+"""Erhebung im Monitor: questionnaire links per site and wave, and the public submission.
+
+Why: a small organisation without KoboToolbox or LimeSurvey must still be able to measure. A
+link (or its QR code) carries an unguessable token that fixes site and wave, so participants
+never type either; their answers go through exactly the import path of a file
+(:func:`monitor.importieren.importiere`): same checks, same keys, same lock of approved
+quarters, same archive and audit trail, with the source in the import's file name.
+
+How it is guarded:
+
+* Only the SHA-256 hash of a token is stored (like login sessions, migration 0005/0008): a
+  copy of the database file does not give anyone a working link. Links expire at a date and
+  can be revoked; creating and revoking is in the audit log (never the token).
+* An unknown, revoked or expired token raises :class:`LinkUngueltig` with a German message;
+  nothing is stored.
+* A public link must never overwrite somebody's questionnaire: a submission whose key (code,
+  wave, …) already has a row, and a submission into an approved (locked) quarter, go to the
+  project lead's inbox (``erhebung_eingang``) instead of being lost or overwriting.
+* Nothing personal: only codebook variables are accepted (no free text beyond them), no IP
+  address or browser data is passed in at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+import pandas as pd
+
+from monitor import schema
+from monitor.audit import protokolliere
+from monitor.db import Datenbank
+from monitor.einlesen import EingabeFehler
+from monitor.importieren import ImportAbgelehnt, importiere, pruefe_datei
+from monitor.pruefung import Fehler
+from monitor.schema import Art, Feld
+from monitor.uebersetzung import T_FAEHIGKEITEN, T_KONTAKTE, T_MITMACHEN, T_UEBER_SIE
+
+#: Who submits through a link (audit trail, ``importe``); also the start of the file name.
+QUELLE = "fragebogen-link"
+#: 24 random bytes = 32 URL-safe characters: not guessable, short enough for a QR code.
+TOKEN_BYTES = 24
+#: Default lifetime of a new link (one project phase; a shorter date can always be given).
+STANDARD_GUELTIGKEIT = timedelta(days=183)
+#: Variables the link fixes or the server sets; never asked on the page.
+FESTE_VARIABLEN = frozenset({"code", "standort", "welle", "datum"})
+#: Inbox states.
+UEBERNOMMEN, VERWORFEN = "uebernommen", "verworfen"
+
+#: The German refusals (the language is not known before a valid link).
+UNGUELTIG = (
+    "Dieser Fragebogen-Link ist ungültig. Bitte prüfen Sie die Adresse oder fragen Sie die "
+    "Mitarbeitenden vor Ort nach einem aktuellen Link oder QR-Code. Es wurde nichts gespeichert."
+)
+ABGELAUFEN = (
+    "Dieser Fragebogen-Link ist abgelaufen oder wurde zurückgezogen. Bitte fragen Sie die "
+    "Mitarbeitenden vor Ort nach einem aktuellen Link oder QR-Code. Es wurde nichts gespeichert."
+)
+
+
+class LinkUngueltig(EingabeFehler):
+    """Unknown, forged, revoked or expired token: refuse, store nothing."""
+
+
+class LinkFehler(EingabeFehler):
+    """A link cannot be created or revoked as asked (unknown site or wave, date in the past)."""
+
+
+class AntwortenFehlerhaft(EingabeFehler):
+    """The answers break a codebook rule (the page checks first; this is the server's word)."""
+
+    def __init__(self, fehler: list[Fehler]) -> None:
+        self.fehler = fehler
+        super().__init__("; ".join(f"{f.spalte}: {f.grund}" for f in fehler))
+
+
+class Ergebnis(StrEnum):
+    """What happened to a submission."""
+
+    GESPEICHERT = "gespeichert"
+    POSTEINGANG = "posteingang"
+    BEREITS = "bereits"  # the identical questionnaire was already stored (double submit)
+
+
+@dataclass(frozen=True, slots=True)
+class Erhebungslink:
+    """One questionnaire link as stored (never the token)."""
+
+    standort: str
+    welle: str
+    gueltig_bis: date
+    angelegt_am: datetime
+    angelegt_von: str
+    widerrufen_am: datetime | None = None
+
+    def aktiv(self, heute: date | None = None) -> bool:
+        return self.widerrufen_am is None and (heute or date.today()) <= self.gueltig_bis
+
+
+@dataclass(frozen=True, slots=True)
+class Einreichung:
+    """Outcome of :func:`einreichen` (no answer values: the page shows only the outcome)."""
+
+    ergebnis: Ergebnis
+    grund: str = ""
+    eingang_id: int | None = None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def adresse(basis_url: str, token: str) -> str:
+    """The link participants open: the dashboard's root with ``?t=TOKEN``."""
+    return f"{basis_url.rstrip('/')}/?t={token}"
+
+
+# -- links --------------------------------------------------------------------------------------
+_LINK_SPALTEN = "standort, welle, gueltig_bis, angelegt_am, angelegt_von, widerrufen_am"
+
+
+def _link(zeile: tuple) -> Erhebungslink:
+    return Erhebungslink(*zeile)
+
+
+def _standortnamen(db: Datenbank) -> dict[str, str]:
+    return dict(db.rows("SELECT standort, name FROM standorte ORDER BY standort"))
+
+
+def links(
+    db: Datenbank,
+    standorte: Iterable[str] | None = None,
+    wellen: Iterable[str] | None = None,
+    *,
+    nur_aktive: bool = True,
+    heute: date | None = None,
+) -> list[Erhebungslink]:
+    """The stored links (newest first per site and wave), optionally only the usable ones."""
+    auswahl_s = list(standorte) if standorte else None
+    auswahl_w = list(wellen) if wellen else None
+    ergebnis = [
+        _link(zeile)
+        for zeile in db.rows(
+            f"SELECT {_LINK_SPALTEN} FROM erhebungslinks ORDER BY standort, welle, angelegt_am DESC"
+        )
+    ]
+    return [
+        link
+        for link in ergebnis
+        if (auswahl_s is None or link.standort in auswahl_s)
+        and (auswahl_w is None or link.welle in auswahl_w)
+        and (not nur_aktive or link.aktiv(heute))
+    ]
+
+
+def _pruefe_ziel(db: Datenbank, standort: str, welle: str) -> None:
+    if standort not in _standortnamen(db):
+        raise LinkFehler(f"Den Standort '{standort}' gibt es nicht in der Datenbank.")
+    if welle not in schema.WELLEN:
+        raise LinkFehler(f"Unbekannte Welle '{welle}' (möglich: {', '.join(schema.WELLEN)}).")
+
+
+def link_anlegen(
+    db: Datenbank,
+    standort: str,
+    welle: str,
+    *,
+    gueltig_bis: date | None = None,
+    wer: str,
+    heute: date | None = None,
+) -> str:
+    """Create a new link for a site and wave and return its token (shown once, stored hashed).
+
+    An earlier active link of the same site and wave is revoked in the same transaction: one
+    printed QR code per site and wave is valid at a time, so a leaked link is replaced by
+    creating a new one.
+    """
+    _pruefe_ziel(db, standort, welle)
+    heute = heute or date.today()
+    gueltig_bis = gueltig_bis or heute + STANDARD_GUELTIGKEIT
+    if gueltig_bis < heute:
+        raise LinkFehler(f"Das Ablaufdatum {gueltig_bis:%d.%m.%Y} liegt in der Vergangenheit.")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    jetzt = datetime.now()
+    with db.transaction() as cur:
+        ersetzt = _widerrufen(cur, standort, welle, jetzt)
+        cur.execute(
+            "INSERT INTO erhebungslinks (token_hash, standort, welle, gueltig_bis, angelegt_am, "
+            "angelegt_von) VALUES (?, ?, ?, ?, ?, ?)",
+            [token_hash(token), standort, welle, gueltig_bis, jetzt, wer],
+        )
+        protokolliere(
+            cur,
+            wer,
+            "erhebungslink_angelegt",
+            {
+                "standort": standort,
+                "welle": welle,
+                "gueltig_bis": gueltig_bis.isoformat(),
+                "ersetzt": ersetzt,
+            },
+        )
+    return token
+
+
+def _widerrufen(cur: object, standort: str, welle: str, jetzt: datetime) -> int:
+    zeilen = cur.execute(  # type: ignore[attr-defined]
+        "UPDATE erhebungslinks SET widerrufen_am = ? "
+        "WHERE standort = ? AND welle = ? AND widerrufen_am IS NULL",
+        [jetzt, standort, welle],
+    ).fetchall()
+    return int(zeilen[0][0]) if zeilen else 0
+
+
+def link_widerrufen(db: Datenbank, standort: str, welle: str, *, wer: str) -> int:
+    """Revoke every link of a site and wave; returns how many were still unrevoked."""
+    _pruefe_ziel(db, standort, welle)
+    with db.transaction() as cur:
+        anzahl = _widerrufen(cur, standort, welle, datetime.now())
+        if anzahl:
+            protokolliere(
+                cur,
+                wer,
+                "erhebungslink_widerrufen",
+                {"standort": standort, "welle": welle, "links": anzahl},
+            )
+    return anzahl
+
+
+def link_pruefen(db: Datenbank, token: str | None, *, heute: date | None = None) -> Erhebungslink:
+    """The link of a token, or :class:`LinkUngueltig` (unknown/forged, revoked, expired)."""
+    if not token or len(token) > 100:
+        raise LinkUngueltig(UNGUELTIG)
+    zeilen = db.rows(
+        f"SELECT {_LINK_SPALTEN} FROM erhebungslinks WHERE token_hash = ?", [token_hash(token)]
+    )
+    if not zeilen:
+        raise LinkUngueltig(UNGUELTIG)
+    link = _link(zeilen[0])
+    if not link.aktiv(heute):
+        raise LinkUngueltig(ABGELAUFEN)
+    return link
+
+
+def standortname(db: Datenbank, standort: str) -> str:
+    """The site's display name for the page's privacy notice."""
+    return _standortnamen(db).get(standort, standort)
+
+
+# -- questions ----------------------------------------------------------------------------------
+def fragen(welle: str) -> tuple[Feld, ...]:
+    """The codebook variables asked at this wave, in codebook order (code first)."""
+    return tuple(
+        feld
+        for feld in schema.codebuch()
+        if welle in feld.wellen and (feld.name == "code" or feld.name not in FESTE_VARIABLEN)
+    )
+
+
+#: Screens of the questionnaire: (German title, which variables). Goal-less variables (about
+#: the person) first; goal blocks longer than this are split so that a phone screen stays short.
+BLOCK_MAX = 7
+BLOCK_TITEL = {"": T_UEBER_SIE, "a": T_KONTAKTE, "b": T_FAEHIGKEITEN, "c": T_MITMACHEN}
+
+
+def bloecke(welle: str) -> list[tuple[str, tuple[Feld, ...]]]:
+    """The question screens of a wave (without the code screen), in codebook order."""
+    gruppen: dict[str, list[Feld]] = {}
+    for feld in fragen(welle):
+        if feld.name == "code":
+            continue
+        gruppen.setdefault(feld.ziel if feld.ziel in BLOCK_TITEL else "", []).append(feld)
+    ergebnis = []
+    for ziel in BLOCK_TITEL:
+        felder = gruppen.get(ziel, [])
+        teile = -(-len(felder) // BLOCK_MAX)  # as few screens as needed, evenly filled
+        for nummer in range(teile):
+            anfang, ende = len(felder) * nummer // teile, len(felder) * (nummer + 1) // teile
+            ergebnis.append((BLOCK_TITEL[ziel], tuple(felder[anfang:ende])))
+    return ergebnis
+
+
+def ist_pflicht(feld: Feld, welle: str) -> bool:
+    return feld.pflicht or feld.pflicht_welle == welle
+
+
+# -- submission ---------------------------------------------------------------------------------
+def importzeile(
+    link: Erhebungslink, antworten: Mapping[str, object], datum: date
+) -> dict[str, str]:
+    """The answers as one row of an import file (codebook variables only, text as in a CSV).
+
+    Unknown keys are dropped, so nothing beyond the codebook can be stored through the page.
+    """
+    erlaubt = {feld.name: feld for feld in fragen(link.welle)}
+    zeile = {"standort": link.standort, "welle": link.welle, "datum": datum.isoformat()}
+    for name, wert in antworten.items():
+        if name not in erlaubt or wert is None or wert == "":
+            continue
+        if isinstance(wert, bool):
+            zeile[name] = "ja" if wert else "nein"
+        else:
+            zeile[name] = str(wert).strip()
+    return zeile
+
+
+def _als_csv(zeile: Mapping[str, str]) -> bytes:
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\n")
+    schreiber.writerow(list(zeile))
+    schreiber.writerow(list(zeile.values()))
+    return puffer.getvalue().encode("utf-8")
+
+
+def _dateiname(link: Erhebungslink, sprache: str) -> str:
+    """Marks the source in ``importe.dateiname`` and the archive (no person, no time)."""
+    return f"{QUELLE}_{link.standort}_{link.welle}_{sprache}.csv"
+
+
+def pruefe_antworten(link: Erhebungslink, antworten: Mapping[str, object]) -> list[Fehler]:
+    """The import's own check of the answers so far (empty list = fine); changes nothing.
+
+    The page calls this on every "Weiter", so a participant sees the codebook's rules where
+    they answer, not after the last screen. Missing required answers of later screens are not
+    reported here; :func:`einreichen` checks the whole row.
+    """
+    zeile = importzeile(link, antworten, date.today())
+    zeile.setdefault("code", "")
+    pruefung = pruefe_datei(None, _als_csv(zeile), "fragebogen.csv", Art.BEFRAGUNG)
+    gefragt = set(zeile) - {"standort"}  # the site is checked against the database at submit
+    return [f for f in pruefung.fehler if f.spalte in gefragt]
+
+
+def einreichen(
+    db: Datenbank,
+    token: str | None,
+    antworten: Mapping[str, object],
+    *,
+    sprache: str = "de",
+    heute: date | None = None,
+) -> Einreichung:
+    """Store one questionnaire submitted through a link, as an import of a one-row file.
+
+    Raises :class:`LinkUngueltig` (nothing stored) or :class:`AntwortenFehlerhaft` (nothing
+    stored). A row whose key already exists, or that falls into an approved quarter, goes to
+    the inbox; an identical repeated submission (double tap on "Absenden") is stored once.
+    """
+    link = link_pruefen(db, token, heute=heute)
+    datum = heute or date.today()
+    zeile = importzeile(link, antworten, datum)
+    inhalt = _als_csv(zeile)
+    dateiname = _dateiname(link, sprache)
+    with db.schreibsperre():
+        pruefung = pruefe_datei(db, inhalt, dateiname, Art.BEFRAGUNG)
+        if not pruefung.ok:
+            raise AntwortenFehlerhaft(pruefung.fehler)
+        vorhanden = _vorhandener_schluessel(db, pruefung.daten)
+        if vorhanden:
+            if _gleiche_zeile(db, pruefung.daten):
+                return Einreichung(Ergebnis.BEREITS)
+            grund = "Für diesen Code gibt es in dieser Welle schon einen Fragebogen."
+            return _in_eingang(db, link, pruefung.daten, grund)
+        try:
+            ergebnis = importiere(db, inhalt, dateiname, Art.BEFRAGUNG, benutzer=QUELLE)
+        except ImportAbgelehnt as abgelehnt:
+            fehler = abgelehnt.pruefergebnis.fehler
+            grund = fehler[0].grund if fehler else str(abgelehnt)
+            return _in_eingang(db, link, pruefung.daten, grund)
+    if ergebnis.bereits_importiert:
+        return Einreichung(Ergebnis.BEREITS)
+    return Einreichung(Ergebnis.GESPEICHERT)
+
+
+def _schluessel_bedingung(daten: pd.DataFrame) -> tuple[str, list[object]]:
+    schluessel = schema.SCHLUESSEL[Art.BEFRAGUNG]
+    bedingung = " AND ".join(f"{s} = ?" for s in schluessel)
+    return bedingung, [daten[s].iloc[0] for s in schluessel]
+
+
+def _vorhandener_schluessel(db: Datenbank, daten: pd.DataFrame) -> bool:
+    bedingung, werte = _schluessel_bedingung(daten)
+    return bool(db.scalar(f"SELECT count(*) FROM befragungen WHERE {bedingung}", werte))
+
+
+def _gleiche_zeile(db: Datenbank, daten: pd.DataFrame) -> bool:
+    """Whether the stored row with this key holds exactly these answers (a double submit)."""
+    bedingung, werte = _schluessel_bedingung(daten)
+    spalten = list(daten.columns)
+    gespeichert = db.query(f"SELECT {', '.join(spalten)} FROM befragungen WHERE {bedingung}", werte)
+    if gespeichert.empty:
+        return False
+    alt = gespeichert.iloc[0]
+    neu = daten.iloc[0]
+    return all(_text(alt[s]) == _text(neu[s]) for s in spalten)
+
+
+def _text(wert: object) -> str:
+    if wert is None or (not isinstance(wert, str) and pd.isna(wert)):  # type: ignore[arg-type]
+        return ""
+    if isinstance(wert, bool):
+        return "ja" if wert else "nein"
+    if hasattr(wert, "isoformat"):
+        return str(wert)[:10]
+    return str(wert)
+
+
+def _als_text_zeile(daten: pd.DataFrame) -> dict[str, str]:
+    return {s: _text(daten[s].iloc[0]) for s in daten.columns if _text(daten[s].iloc[0]) != ""}
+
+
+# -- inbox of the project lead ------------------------------------------------------------------
+def _in_eingang(db: Datenbank, link: Erhebungslink, daten: pd.DataFrame, grund: str) -> Einreichung:
+    zeile = json.dumps(_als_text_zeile(daten), ensure_ascii=False)
+    with db.transaction() as cur:
+        nummer = int(cur.execute("SELECT nextval('erhebung_eingang_seq')").fetchall()[0][0])
+        cur.execute(
+            "INSERT INTO erhebung_eingang (id, standort, welle, eingegangen_am, grund, zeile) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [nummer, link.standort, link.welle, datetime.now(), grund, zeile],
+        )
+        protokolliere(
+            cur,
+            QUELLE,
+            "erhebung_eingang",
+            {"eingang": nummer, "standort": link.standort, "welle": link.welle, "grund": grund},
+        )
+    return Einreichung(Ergebnis.POSTEINGANG, grund, nummer)
+
+
+def eingang(db: Datenbank, *, offen: bool = True) -> pd.DataFrame:
+    """The inbox for the project lead (site, wave, when, why; not the answers)."""
+    bedingung = "WHERE erledigt_am IS NULL" if offen else ""
+    return db.query(
+        "SELECT id, standort, welle, eingegangen_am, grund, erledigt_am, erledigt_von, ergebnis "
+        f"FROM erhebung_eingang {bedingung} ORDER BY id"
+    )
+
+
+def eingang_erledigen(db: Datenbank, nummer: int, *, uebernehmen: bool, wer: str) -> str:
+    """Take one inbox entry over into the data (an import, may still be refused) or discard it.
+
+    Taking over overwrites a stored questionnaire with the same key: that is the project
+    lead's decision after checking, which is why the public page never does it.
+    """
+    zeilen = db.rows(
+        "SELECT standort, welle, zeile FROM erhebung_eingang WHERE id = ? AND erledigt_am IS NULL",
+        [nummer],
+    )
+    if not zeilen:
+        raise LinkFehler(f"Im Posteingang gibt es keinen offenen Eintrag Nr. {nummer}.")
+    standort, welle, text = zeilen[0]
+    meldung = "verworfen"
+    if uebernehmen:
+        zeile = json.loads(text)
+        ergebnis = importiere(
+            db, _als_csv(zeile), f"{QUELLE}_posteingang_{nummer}.csv", Art.BEFRAGUNG, benutzer=wer
+        )
+        meldung = str(ergebnis)
+    with db.transaction() as cur:
+        cur.execute(
+            "UPDATE erhebung_eingang SET erledigt_am = ?, erledigt_von = ?, ergebnis = ? "
+            "WHERE id = ?",
+            [datetime.now(), wer, UEBERNOMMEN if uebernehmen else VERWORFEN, nummer],
+        )
+        protokolliere(
+            cur,
+            wer,
+            "erhebung_eingang_erledigt",
+            {
+                "eingang": nummer,
+                "standort": standort,
+                "welle": welle,
+                "ergebnis": UEBERNOMMEN if uebernehmen else VERWORFEN,
+            },
+        )
+    return meldung
