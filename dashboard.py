@@ -3,16 +3,20 @@
 Run with ``streamlit run dashboard.py``. The database is ``MONITOR_DB`` or ``data/monitor.duckdb``;
 an empty database is filled with demo data on first start (:mod:`monitor.start`), so the
 dashboard always opens on something meaningful. Who may see what is decided first, on every
-run (:mod:`ui.zugang`); only the pages of the session's role are registered.
+run (:mod:`ui.zugang`); only the pages of the session's role are registered. A questionnaire
+link (``?t=TOKEN``) shows the public questionnaire alone (:mod:`ui.fragebogen`).
 """
 
 import streamlit as st
 
-from ui import daten, navigation, seitenleiste, zugang
+from ui import daten, fragebogen, navigation, seitenleiste, zugang
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
 
 db = daten.datenbank()
+if fragebogen.aufgerufen():  # a questionnaire link (?t=…): that page alone, no login
+    fragebogen.zeigen(db)
+    st.stop()
 sitzung = zugang.sitzung_sichern(db)
 if sitzung is not None:
     seite = navigation.navigation(sitzung.zugriff)

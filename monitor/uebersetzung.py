@@ -192,7 +192,7 @@ def fehlende(code: str) -> list[str]:
     return [text for text in benoetigte_texte() if text not in vorhanden]
 
 
-def uebersetze(code: str, deutsch: str, **werte: object) -> str:
+def uebersetze(sprache: str, deutsch: str, /, **werte: object) -> str:
     """The text in a language, German when missing; placeholders filled after translating."""
-    text = uebersetzungen(code).get(deutsch, deutsch) if code in SPRACHEN else deutsch
+    text = uebersetzungen(sprache).get(deutsch, deutsch) if sprache in SPRACHEN else deutsch
     return text.format(**werte) if werte else text

@@ -1,0 +1,280 @@
+"""The public questionnaire: reached only by a link ``/?t=TOKEN``, nothing else reachable.
+
+Why a Streamlit page and not a separate web route: ``streamlit run dashboard.py`` must stay the
+one start command. Streamlit 1.67 can serve custom routes only when the entry file becomes an
+``st.App`` (ASGI) wrapper around another script, which would change how every page and test
+starts the dashboard. A page costs little here: each screen is a form, so a participant causes
+one script run per screen (about ten per questionnaire), not one per tap. The measurements are
+in ``benchmarks/README.md``.
+
+What it guarantees:
+
+* ``dashboard.py`` calls :func:`zeigen` before the login whenever ``t`` is in the URL; this page
+  registers itself as the only, hidden page (no navigation, no sidebar, no data shown back).
+* Everything a participant reads comes from :mod:`monitor.uebersetzung`; right-to-left for
+  Arabic and Farsi; draft languages say so. The answer codes are those of the codebook.
+* Every screen is checked with the import's own rules (:func:`monitor.erhebung.pruefe_antworten`)
+  and the submission goes through the import path (:func:`monitor.erhebung.einreichen`).
+* Nothing about the browser (no IP address, no user agent) is read or passed on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from monitor import erhebung
+from monitor import uebersetzung as ue
+from monitor.db import Datenbank
+from monitor.einlesen import EingabeFehler
+from monitor.erhebung import Erhebungslink, LinkUngueltig
+from monitor.pruefung import normalisiere_code
+from monitor.schema import Feld, Typ
+
+#: URL parameter that carries the token.
+PARAMETER = "t"
+#: Session-state key of this page's progress (never the database, never the token twice).
+ZUSTAND = "_fragebogen"
+#: Whom the privacy notice names as responsible (set by the operator; a sensible default).
+VERANTWORTLICH = (
+    "Der Träger des Projekts an diesem Standort (Kontakt über die Mitarbeitenden vor Ort)"
+)
+
+_STIL = """
+<style>
+[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"] { display: none !important; }
+.block-container { max-width: 40rem; padding: 1rem 1rem 4rem; }
+[data-testid="stRadio"] label[data-baseweb="radio"] { min-height: 2.75rem; padding: .45rem .25rem;
+  font-size: 1.05rem; }
+[data-testid="stRadio"] label[data-baseweb="radio"] > div:first-child { transform: scale(1.3); }
+.stButton button, [data-testid="stFormSubmitButton"] button { min-height: 3rem;
+  font-size: 1.1rem; width: 100%; }
+input { font-size: 1.1rem !important; min-height: 2.75rem; }
+</style>
+"""
+_RTL = """
+<style>
+[data-testid="stMain"] { direction: rtl; text-align: right; }
+</style>
+"""
+
+
+@dataclass
+class Zustand:
+    """Where the participant is: screen number, language, answers so far (codebook values)."""
+
+    schritt: int = 0
+    sprache: str | None = None
+    antworten: dict[str, object] = field(default_factory=dict)
+    fertig: bool = False
+
+
+def aufgerufen() -> bool:
+    """Whether this run is a questionnaire link (then :func:`zeigen` is all that runs)."""
+    return PARAMETER in st.query_params
+
+
+def zeigen(db: Datenbank) -> None:
+    """The whole questionnaire as the single hidden page of this run."""
+
+    st.set_page_config(page_title=ue.T_TITEL, layout="centered", page_icon="📝")
+
+    def fragebogen() -> None:
+        _ablauf(db, st.query_params.get(PARAMETER))
+
+    st.navigation(
+        [st.Page(fragebogen, title=ue.T_TITEL, url_path="fragebogen", default=True)],
+        position="hidden",
+    ).run()
+
+
+def _t(zustand: Zustand, text: str, **werte: object) -> str:
+    return ue.uebersetze(zustand.sprache or "de", text, **werte)
+
+
+def _ablauf(db: Datenbank, token: str | None) -> None:
+    st.html(_STIL)
+    try:
+        link = erhebung.link_pruefen(db, token)
+    except LinkUngueltig as fehler:
+        st.title("Fragebogen")
+        st.error(str(fehler))
+        return
+    zustand: Zustand = st.session_state.setdefault(ZUSTAND, Zustand())
+    sprache = ue.SPRACHEN.get(zustand.sprache or "")
+    if sprache is not None and sprache.rtl:
+        st.html(_RTL)
+    if zustand.fertig:
+        st.title(_t(zustand, ue.T_TITEL))
+        st.success(_t(zustand, ue.T_DANKE))
+        st.write(_t(zustand, ue.T_SCHLIESSEN))
+        return
+    if sprache is None:
+        _sprachwahl(zustand)
+        return
+    st.title(_t(zustand, ue.T_TITEL))
+    if sprache.entwurf:
+        st.info(_t(zustand, ue.T_ENTWURF))
+    bloecke = erhebung.bloecke(link.welle)
+    gesamt = len(bloecke) + 2  # privacy notice, code, question blocks
+    st.progress(
+        zustand.schritt / gesamt,
+        text=_t(zustand, ue.T_SCHRITT, nummer=zustand.schritt + 1, gesamt=gesamt),
+    )
+    if zustand.schritt == 0:
+        _datenschutz(db, link, zustand)
+    elif zustand.schritt == 1:
+        _code(link, zustand)
+    else:
+        _block(db, token, link, zustand, bloecke)
+
+
+def _sprachwahl(zustand: Zustand) -> None:
+    st.title(ue.T_TITEL)
+    st.write(ue.T_SPRACHE)
+    for sprache in ue.SPRACHEN.values():
+        if st.button(sprache.name, key=f"sprache_{sprache.code}", use_container_width=True):
+            zustand.sprache = sprache.code
+            st.rerun()
+
+
+def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
+    st.header(_t(zustand, ue.T_DATENSCHUTZ))
+    standort = erhebung.standortname(db, link.standort)
+    st.write(_t(zustand, ue.T_WER, verantwortlich=VERANTWORTLICH, standort=standort))
+    for text in (ue.T_WAS, ue.T_WARUM, ue.T_WIE_LANGE, ue.T_RECHTE):
+        st.write(_t(zustand, text))
+    with st.form("datenschutz"):
+        zugestimmt = st.checkbox(_t(zustand, ue.T_ZUSTIMMEN))
+        if st.form_submit_button(_t(zustand, ue.T_WEITER), type="primary"):
+            if zugestimmt:
+                zustand.schritt = 1
+                st.rerun()
+            st.error(_t(zustand, ue.T_PFLICHT))
+
+
+def _code(link: Erhebungslink, zustand: Zustand) -> None:
+    st.header(_t(zustand, ue.T_CODE))
+    st.write(_t(zustand, ue.T_CODE_ERKLAERUNG))
+    vorher = str(zustand.antworten.get("code", ""))
+    with st.form("code"):
+        code = st.text_input(_t(zustand, ue.T_CODE), value=vorher, max_chars=32)
+        wiederholt = st.text_input(_t(zustand, ue.T_CODE_WIEDERHOLEN), value=vorher, max_chars=32)
+        spalten = st.columns(2)
+        zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK))
+        weiter = spalten[1].form_submit_button(_t(zustand, ue.T_WEITER), type="primary")
+    if zurueck:
+        zustand.schritt = 0
+        st.rerun()
+    if not weiter:
+        return
+    gespeichert = normalisiere_code(code, leerzeichen_entfernen=True)
+    if gespeichert != normalisiere_code(wiederholt, leerzeichen_entfernen=True):
+        st.error(_t(zustand, ue.T_CODE_UNGLEICH))
+    elif not gespeichert or erhebung.pruefe_antworten(link, {"code": gespeichert}):
+        st.error(_t(zustand, ue.T_CODE_UNGUELTIG))
+    else:
+        zustand.antworten["code"] = gespeichert
+        zustand.schritt = 2
+        st.rerun()
+
+
+def _frage(feld: Feld, zustand: Zustand, welle: str) -> object:
+    """One question's widget; returns its current value (None = not answered)."""
+    frage = _t(zustand, feld.frage) + (" *" if erhebung.ist_pflicht(feld, welle) else "")
+    alt = zustand.antworten.get(feld.name)
+    if feld.werte:
+        werte = list(feld.werte)
+        labels = dict(zip(feld.werte, feld.labels or feld.werte, strict=False))
+        index = werte.index(_als_wert(feld, alt)) if _als_wert(feld, alt) in werte else None
+        gewaehlt = st.radio(
+            frage,
+            werte,
+            index=index,
+            format_func=lambda w: _t(zustand, labels[w]),
+            key=f"fb_{feld.name}",
+        )
+        if gewaehlt is not None and feld.typ is Typ.GANZZAHL:
+            return int(gewaehlt)
+        if gewaehlt is not None and feld.typ is Typ.JA_NEIN:
+            return gewaehlt == "ja"
+        return gewaehlt
+    minimum = int(feld.minimum) if feld.minimum is not None else None
+    maximum = int(feld.maximum) if feld.maximum is not None else None
+    hilfe = (
+        _t(zustand, ue.T_ZAHL, min=minimum, max=maximum)
+        if minimum is not None and maximum is not None
+        else None
+    )
+    wert = st.number_input(
+        frage,
+        min_value=minimum,
+        max_value=maximum,
+        value=alt if isinstance(alt, int) else None,
+        step=1,
+        help=hilfe,
+        key=f"fb_{feld.name}",
+    )
+    return None if wert is None else int(wert)
+
+
+def _als_wert(feld: Feld, wert: object) -> str | None:
+    if wert is None:
+        return None
+    if isinstance(wert, bool):
+        return "ja" if wert else "nein"
+    return str(wert)
+
+
+def _block(
+    db: Datenbank,
+    token: str | None,
+    link: Erhebungslink,
+    zustand: Zustand,
+    bloecke: list[tuple[str, tuple[Feld, ...]]],
+) -> None:
+    nummer = zustand.schritt - 2
+    titel, felder = bloecke[nummer]
+    letzter = nummer == len(bloecke) - 1
+    st.header(_t(zustand, titel))
+    if nummer == 0:
+        st.caption(_t(zustand, ue.T_CODE_GESPEICHERT, code=zustand.antworten.get("code", "")))
+    st.caption(_t(zustand, ue.T_FREIWILLIG))
+    with st.form(f"block_{nummer}"):
+        werte = {feld.name: _frage(feld, zustand, link.welle) for feld in felder}
+        spalten = st.columns(2)
+        zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK))
+        weiter = spalten[1].form_submit_button(
+            _t(zustand, ue.T_ABSENDEN if letzter else ue.T_WEITER), type="primary"
+        )
+    for name, wert in werte.items():
+        if wert is None:
+            zustand.antworten.pop(name, None)
+        else:
+            zustand.antworten[name] = wert
+    if zurueck:
+        zustand.schritt -= 1
+        st.rerun()
+    if not weiter:
+        return
+    fehlend = [f for f in felder if erhebung.ist_pflicht(f, link.welle) and werte[f.name] is None]
+    fehler = erhebung.pruefe_antworten(link, zustand.antworten)
+    if fehlend or fehler:
+        st.error(_t(zustand, ue.T_PFLICHT if fehlend else ue.T_FEHLER))
+        return
+    if not letzter:
+        zustand.schritt += 1
+        st.rerun()
+    try:
+        erhebung.einreichen(db, token, zustand.antworten, sprache=zustand.sprache or "de")
+    except LinkUngueltig as ungueltig:
+        st.error(str(ungueltig))
+        return
+    except EingabeFehler:
+        st.error(_t(zustand, ue.T_NICHT_GESPEICHERT))
+        return
+    zustand.fertig = True
+    zustand.antworten = {}
+    st.rerun()
