@@ -112,6 +112,8 @@ T_UEBER_SIE = "Über Sie"
 T_KONTAKTE = "Kontakte"
 T_FAEHIGKEITEN = "Fähigkeiten"
 T_MITMACHEN = "Mitmachen"
+#: Default for ``{verantwortlich}`` when the operator set no name (``MONITOR_VERANTWORTLICH``).
+T_TRAEGER = "Der Träger des Projekts an diesem Standort (Kontakt über die Mitarbeitenden vor Ort)"
 
 SEITENTEXTE: tuple[str, ...] = (
     T_TITEL,
@@ -145,6 +147,7 @@ SEITENTEXTE: tuple[str, ...] = (
     T_KONTAKTE,
     T_FAEHIGKEITEN,
     T_MITMACHEN,
+    T_TRAEGER,
 )
 
 #: Codebook variables the page never shows (the link and the server set them).
@@ -179,6 +182,10 @@ def _tabelle(code: str) -> dict[str, str]:
             for zeile in csv.DictReader(datei)
             if (zeile.get("text") or "").strip()
         }
+
+
+def sprache_datei_vorhanden(code: str) -> bool:
+    return SPRACHEN[code].datei.is_file()
 
 
 def uebersetzungen(code: str) -> dict[str, str]:

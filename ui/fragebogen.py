@@ -20,6 +20,7 @@ What it guarantees:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -36,10 +37,9 @@ from monitor.schema import Feld, Typ
 PARAMETER = "t"
 #: Session-state key of this page's progress (never the database, never the token twice).
 ZUSTAND = "_fragebogen"
-#: Whom the privacy notice names as responsible (set by the operator; a sensible default).
-VERANTWORTLICH = (
-    "Der Träger des Projekts an diesem Standort (Kontakt über die Mitarbeitenden vor Ort)"
-)
+#: Whom the privacy notice names as responsible: name and contact of the organisation, set by
+#: the operator (Art. 13 GDPR); without it a translated general statement is shown.
+VERANTWORTLICH_VARIABLE = "MONITOR_VERANTWORTLICH"
 
 _STIL = """
 <style>
@@ -143,7 +143,8 @@ def _sprachwahl(zustand: Zustand) -> None:
 def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
     st.header(_t(zustand, ue.T_DATENSCHUTZ))
     standort = erhebung.standortname(db, link.standort)
-    st.write(_t(zustand, ue.T_WER, verantwortlich=VERANTWORTLICH, standort=standort))
+    verantwortlich = os.environ.get(VERANTWORTLICH_VARIABLE) or _t(zustand, ue.T_TRAEGER)
+    st.write(_t(zustand, ue.T_WER, verantwortlich=verantwortlich, standort=standort))
     for text in (ue.T_WAS, ue.T_WARUM, ue.T_WIE_LANGE, ue.T_RECHTE):
         st.write(_t(zustand, text))
     with st.form("datenschutz"):
