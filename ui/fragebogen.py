@@ -46,11 +46,13 @@ _STIL = """
 [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stToolbar"] { display: none !important; }
 .block-container { max-width: 40rem; padding: 1rem 1rem 4rem; }
-[data-testid="stRadio"] label[data-baseweb="radio"] { min-height: 2.75rem; padding: .45rem .25rem;
+h1 { font-size: 1.8rem !important; }
+[data-testid="stRadioOption"] { min-height: 2.75rem; padding: .35rem 0; align-items: center;
   font-size: 1.05rem; }
-[data-testid="stRadio"] label[data-baseweb="radio"] > div:first-child { transform: scale(1.3); }
-.stButton button, [data-testid="stFormSubmitButton"] button { min-height: 3rem;
-  font-size: 1.1rem; width: 100%; }
+[data-testid="stRadioOption"] p { font-size: 1.05rem; }
+[data-testid="stBaseButton-primary"], [data-testid="stBaseButton-secondary"],
+[data-testid="stBaseButton-secondaryFormSubmit"], [data-testid="stBaseButton-primaryFormSubmit"]
+{ min-height: 3rem; }
 input { font-size: 1.1rem !important; min-height: 2.75rem; }
 </style>
 """
@@ -135,7 +137,7 @@ def _sprachwahl(zustand: Zustand) -> None:
     st.title(ue.T_TITEL)
     st.write(ue.T_SPRACHE)
     for sprache in ue.SPRACHEN.values():
-        if st.button(sprache.name, key=f"sprache_{sprache.code}", use_container_width=True):
+        if st.button(sprache.name, key=f"sprache_{sprache.code}", width="stretch"):
             zustand.sprache = sprache.code
             st.rerun()
 
@@ -149,7 +151,7 @@ def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
         st.write(_t(zustand, text))
     with st.form("datenschutz"):
         zugestimmt = st.checkbox(_t(zustand, ue.T_ZUSTIMMEN))
-        if st.form_submit_button(_t(zustand, ue.T_WEITER), type="primary"):
+        if st.form_submit_button(_t(zustand, ue.T_WEITER), type="primary", width="stretch"):
             if zugestimmt:
                 zustand.schritt = 1
                 st.rerun()
@@ -164,8 +166,10 @@ def _code(link: Erhebungslink, zustand: Zustand) -> None:
         code = st.text_input(_t(zustand, ue.T_CODE), value=vorher, max_chars=32)
         wiederholt = st.text_input(_t(zustand, ue.T_CODE_WIEDERHOLEN), value=vorher, max_chars=32)
         spalten = st.columns(2)
-        zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK))
-        weiter = spalten[1].form_submit_button(_t(zustand, ue.T_WEITER), type="primary")
+        zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK), width="stretch")
+        weiter = spalten[1].form_submit_button(
+            _t(zustand, ue.T_WEITER), type="primary", width="stretch"
+        )
     if zurueck:
         zustand.schritt = 0
         st.rerun()
@@ -246,9 +250,9 @@ def _block(
     with st.form(f"block_{nummer}"):
         werte = {feld.name: _frage(feld, zustand, link.welle) for feld in felder}
         spalten = st.columns(2)
-        zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK))
+        zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK), width="stretch")
         weiter = spalten[1].form_submit_button(
-            _t(zustand, ue.T_ABSENDEN if letzter else ue.T_WEITER), type="primary"
+            _t(zustand, ue.T_ABSENDEN if letzter else ue.T_WEITER), type="primary", width="stretch"
         )
     for name, wert in werte.items():
         if wert is None:
