@@ -271,3 +271,68 @@ def test_cli_links_schreibt_urls_qr_codes_und_druckbogen(
         with pytest.raises(LinkUngueltig):
             erhebung.link_pruefen(db, tokens["KOELN T0"])
         assert erhebung.link_pruefen(db, tokens["BERLIN T0"]).standort == "BERLIN"
+
+
+def test_gleichzeitiges_absenden_verliert_und_verdoppelt_nichts(db_mit_standorten: Datenbank):
+    """45 people press "Absenden" at the same moment (threads, as Streamlit's sessions are):
+    each gets its own outcome, no row is lost, doubled or mixed up with another's answers."""
+    import threading
+
+    koeln, berlin = _link(db_mit_standorten), _link(db_mit_standorten, "BERLIN")
+    auftraege: list[tuple[str, dict[str, object]]] = [
+        (
+            koeln if i % 2 else berlin,
+            {"code": f"pers{i:03d}", "migrationshintergrund": "ja", "a_thermometer": i},
+        )
+        for i in range(40)
+    ]
+    doppelt = {"code": "doppelt1", "migrationshintergrund": "nein", "a_thermometer": 50}
+    auftraege += [(koeln, doppelt), (koeln, dict(doppelt))]  # double tap
+    auftraege += [
+        (koeln, {**doppelt, "code": "anders01"}),
+        (koeln, {**doppelt, "code": "anders01", "a_thermometer": 7}),
+    ]
+    auftraege += [(koeln, {**doppelt, "code": "falsch01", "a_thermometer": 150})]
+    start = threading.Barrier(len(auftraege))
+    ergebnisse: dict[int, object] = {}
+
+    def senden(nummer: int, token: str, antworten: dict[str, object]) -> None:
+        start.wait()
+        try:
+            ergebnisse[nummer] = erhebung.einreichen(
+                db_mit_standorten, token, antworten, heute=HEUTE
+            ).ergebnis
+        except AntwortenFehlerhaft:
+            ergebnisse[nummer] = "fehler"
+
+    faeden = [
+        threading.Thread(target=senden, args=(i, token, antworten))
+        for i, (token, antworten) in enumerate(auftraege)
+    ]
+    for faden in faeden:
+        faden.start()
+    for faden in faeden:
+        faden.join(timeout=120)
+    assert [ergebnisse[i] for i in range(40)] == [Ergebnis.GESPEICHERT] * 40
+    assert sorted(map(str, (ergebnisse[40], ergebnisse[41]))) == ["bereits", "gespeichert"]
+    assert sorted(map(str, (ergebnisse[42], ergebnisse[43]))) == ["gespeichert", "posteingang"]
+    assert ergebnisse[44] == "fehler"
+    zeilen = dict(
+        db_mit_standorten.rows(
+            "SELECT code, a_thermometer FROM befragungen WHERE code LIKE 'pers%'"
+        )
+    )
+    assert zeilen == {f"pers{i:03d}": i for i in range(40)}
+    standorte = dict(
+        db_mit_standorten.rows("SELECT code, standort FROM befragungen WHERE code LIKE 'pers%'")
+    )
+    assert standorte == {f"pers{i:03d}": "KOELN" if i % 2 else "BERLIN" for i in range(40)}
+    assert db_mit_standorten.scalar("SELECT count(*) FROM befragungen") == 42
+    assert len(erhebung.eingang(db_mit_standorten)) == 1
+    # batched: fewer imports than stored questionnaires
+    assert (
+        db_mit_standorten.scalar(
+            "SELECT count(*) FROM importe WHERE dateiname LIKE 'fragebogen-link%'"
+        )
+        < 42
+    )
