@@ -9,6 +9,7 @@ which are drafts, as the page does.
 from __future__ import annotations
 
 import html
+import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,13 @@ class LinkAusgabe:
 
 def _qr(url: str) -> segno.QRCode:
     return segno.make(url, error=FEHLERKORREKTUR, micro=False)
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of a link as PNG bytes (for showing and downloading in the dashboard)."""
+    puffer = io.BytesIO()
+    _qr(url).save(puffer, kind="png", scale=10, border=4)
+    return puffer.getvalue()
 
 
 def schreibe_qr(ordner: Path, link: LinkAusgabe) -> tuple[Path, Path]:

@@ -13,7 +13,7 @@ from monitor import bestand
 from monitor.benutzer import Recht
 from monitor.demo import entferne_demo
 from monitor.einlesen import EingabeFehler
-from ui import daten, importseite, rueckmeldung, zugang, zuordnungsseite
+from ui import daten, erhebungsseite, importseite, rueckmeldung, zugang, zuordnungsseite
 from ui.format import LEGENDE_UNTERDRUECKT, tabelle
 
 zugriff = zugang.verlangen(Recht.IMPORT)
@@ -83,6 +83,7 @@ st.caption(
     "– Fragen bitte wörtlich übernehmen, dann wird der Export ohne Nacharbeit zugeordnet."
 )
 importseite.fragebogen_knoepfe()
+erhebungsseite.abschnitt(db, zugriff, daten.standortnamen())
 
 st.header("Bisherige Importe")
 protokoll = bestand.importprotokoll(db, standorte=zugriff.standorte)

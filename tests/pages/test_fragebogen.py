@@ -183,3 +183,34 @@ def test_widerrufener_link_wird_abgewiesen(link: str, db_datei: Path) -> None:
     app = _oeffnen(link)
     assert [e.value for e in app.error] == [erhebung.ABGELAUFEN]
     assert not app.button
+
+
+def test_datenimport_legt_links_an_die_der_fragebogen_annimmt(link: str, db_datei: Path) -> None:
+    """The import page creates a link (URL, QR code, A4 sheet); that URL opens the questionnaire;
+    revoking on the page ends it. The project lead sees the inbox."""
+    from hilfen_anmeldung import als_admin
+
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    app.run()
+    als_admin(app, db_datei)
+    app.switch_page("pages/datenimport.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Fragebogen per Link oder QR-Code" in [h.value for h in app.header]
+    standort = next(s for s in app.selectbox if s.label == "Standort")
+    standort.set_value("BERLIN")
+    next(m for m in app.multiselect if m.label == "Wellen").set_value(["T1"])
+    app.button(key="FormSubmitter:erhebung_links-Links anlegen").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    urls = [m.value for m in app.markdown if "?t=" in m.value]
+    assert len(urls) == 1 and urls[0].startswith("**T1**")
+    token = urls[0].split("?t=")[1].rstrip("`")
+    assert [e.type for e in app.main.children.values()].count("image") == 1  # the QR code
+    assert len(app.get("download_button")) >= 1  # the A4 sheet
+    assert "Der Posteingang ist leer." in [i.value for i in app.info]
+    with verbinden(db_datei) as db:
+        assert erhebung.link_pruefen(db, token).standort == "BERLIN"
+    fragebogen = _oeffnen(token)
+    assert not fragebogen.error
+    app.button(key="FormSubmitter:erhebung_links-Links widerrufen").click().run()
+    assert "Links widerrufen" in app.success[0].value
+    assert [e.value for e in _oeffnen(token).error] == [erhebung.ABGELAUFEN]
