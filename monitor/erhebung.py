@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -44,6 +45,9 @@ from monitor.importieren import ImportAbgelehnt, importiere, pruefe_datei
 from monitor.pruefung import Fehler, normalisiere_code
 from monitor.schema import Art, Feld
 from monitor.uebersetzung import T_FAEHIGKEITEN, T_KONTAKTE, T_MITMACHEN, T_UEBER_SIE
+
+if TYPE_CHECKING:
+    from monitor.benutzer import Zugriff
 
 #: Who submits through a link (audit trail, ``importe``); also the start of the file name.
 QUELLE = "fragebogen-link"
@@ -631,3 +635,46 @@ def eingang_erledigen(db: Datenbank, nummer: int, *, uebernehmen: bool, wer: str
             },
         )
     return meldung
+
+
+# -- activities recorded by site staff ----------------------------------------------------------
+#: Marks activities entered in the dashboard form (``importe.dateiname``, ``aktivitaet_id``).
+AKTIVITAET_QUELLE = "aktivitaet-formular"
+
+
+def aktivitaet_erfassen(
+    db: Datenbank,
+    werte: Mapping[str, object],
+    *,
+    wer: str,
+    zugriff: Zugriff | None,
+) -> str:
+    """Record one activity from the dashboard form as an import of a one-row file.
+
+    Same checks as the activity import (required fields, categories, parts ≤ total), same site
+    restriction (a site coordinator only for the own site) and the same lock of approved
+    quarters; raises the import's :class:`~monitor.importieren.ImportAbgelehnt` or
+    :class:`~monitor.importieren.ImportVerweigert`. Returns the new activity's ID.
+    """
+    erlaubt = {feld.name for feld in schema.felder(Art.AKTIVITAETEN)}
+    kennung = f"F-{date.today():%Y%m%d}-{secrets.token_hex(3)}"
+    zeile = {"aktivitaet_id": kennung}
+    for name, wert in werte.items():
+        if name not in erlaubt or wert is None or wert == "":
+            continue
+        if isinstance(wert, bool):
+            zeile[name] = "ja" if wert else "nein"
+        elif isinstance(wert, date):
+            zeile[name] = wert.isoformat()
+        else:
+            zeile[name] = str(wert).strip()
+    standort = zeile.get("standort", "")
+    importiere(
+        db,
+        _als_csv(zeile),
+        f"{AKTIVITAET_QUELLE}_{standort}.csv",
+        Art.AKTIVITAETEN,
+        benutzer=wer,
+        zugriff=zugriff,
+    )
+    return kennung

@@ -69,6 +69,8 @@ if uploads:
             st.session_state["import_runde"] = runde + 1
             rueckmeldung.neu_aufbauen("datenimport", importseite.zusammenfassung(ergebnisse))
 
+erhebungsseite.aktivitaet_formular(db, zugriff, daten.standortnamen())
+
 st.header("Vorlagen")
 st.caption(
     "Leere Vorlagen mit allen Spalten; die Excel-Vorlage hat Auswahllisten und eine Anleitung."

@@ -18,7 +18,7 @@ from monitor.benutzer import Recht, Zugriff
 from monitor.db import Datenbank
 from monitor.druckbogen import LinkAusgabe, druckbogen_html, qr_png
 from monitor.einlesen import EingabeFehler
-from ui import zugang
+from ui import rueckmeldung, zugang
 from ui.format import tabelle
 
 #: Session-state key of the links created in this session (shown once, never stored).
@@ -144,3 +144,74 @@ def _posteingang(db: Datenbank) -> None:
             st.error(str(fehler))
         else:
             st.success(meldung)
+
+
+#: Activity kinds with German labels for the form (codes as in the import template).
+TYP_LABELS = {
+    "begegnung": "Begegnung",
+    "workshop": "Workshop",
+    "dialog": "Dialog",
+    "schulung": "Schulung",
+    "oeffentlichkeit": "Öffentlichkeitsarbeit",
+    "sonstiges": "Sonstiges",
+}
+
+
+def aktivitaet_formular(db: Datenbank, zugriff: Zugriff, standortnamen: dict[str, str]) -> None:
+    """Record one activity in under a minute; the activity import's checks decide."""
+    st.header("Aktivität erfassen")
+    st.caption(
+        "Eine Veranstaltung direkt eintragen statt eine Datei hochzuladen – mit denselben "
+        "Prüfungen wie der Import von Aktivitäten."
+    )
+    erlaubt = [s for s in standortnamen if zugriff.standorte is None or s in zugriff.standorte]
+    with st.form("aktivitaet_formular", clear_on_submit=False):
+        spalten = st.columns(2)
+        standort = spalten[0].selectbox(
+            "Standort", erlaubt, format_func=lambda s: standortnamen.get(s, s)
+        )
+        datum = spalten[1].date_input("Datum", value=date.today(), format="DD.MM.YYYY")
+        titel = st.text_input("Titel", max_chars=300)
+        spalten = st.columns(2)
+        typ = spalten[0].selectbox("Art", list(TYP_LABELS), format_func=TYP_LABELS.get)
+        format_ = spalten[1].selectbox(
+            "Format", list(schema.FORMATE), format_func=schema.FORMAT_LABELS.get
+        )
+        spalten = st.columns(3)
+        gesamt = spalten[0].number_input("Teilnehmende gesamt", min_value=0, step=1, value=None)
+        mit_mh = spalten[1].number_input(
+            "davon mit Migrationsgeschichte", min_value=0, step=1, value=None
+        )
+        ohne_mh = spalten[2].number_input(
+            "davon ohne Migrationsgeschichte", min_value=0, step=1, value=None
+        )
+        spalten = st.columns(2)
+        reichweite = spalten[0].number_input(
+            "Reichweite (Publikum, Aufrufe)", min_value=0, step=1, value=None
+        )
+        oeffentlich = spalten[1].checkbox("Öffentlich sichtbar")
+        gespeichert = st.form_submit_button("Aktivität speichern", type="primary")
+    if not gespeichert:
+        return
+    try:
+        kennung = erhebung.aktivitaet_erfassen(
+            db,
+            {
+                "standort": standort,
+                "datum": datum,
+                "titel": titel,
+                "typ": typ,
+                "format": format_,
+                "teilnehmende_gesamt": gesamt,
+                "teilnehmende_mit_mh": mit_mh,
+                "teilnehmende_ohne_mh": ohne_mh,
+                "reichweite": reichweite,
+                "oeffentlich": oeffentlich,
+            },
+            wer=zugang.akteur(),
+            zugriff=zugriff,
+        )
+    except EingabeFehler as fehler:
+        st.error(f"Nicht gespeichert, nichts wurde geändert:\n\n{fehler}")
+    else:
+        rueckmeldung.neu_aufbauen("datenimport", f"Aktivität gespeichert ({kennung}).")

@@ -336,3 +336,62 @@ def test_gleichzeitiges_absenden_verliert_und_verdoppelt_nichts(db_mit_standorte
         )
         < 42
     )
+
+
+def test_aktivitaet_erfassen_wie_ein_import(db_mit_standorten: Datenbank):
+    from monitor.benutzer import zugriff_fuer
+    from monitor.importieren import ImportAbgelehnt, ImportVerweigert
+
+    koeln = zugriff_fuer("standort", "KOELN")
+    werte = {
+        "standort": "KOELN",
+        "datum": date(2026, 3, 2),
+        "titel": "Nachbarschaftscafé",
+        "typ": "begegnung",
+        "format": "praesenz",
+        "teilnehmende_gesamt": 18,
+        "teilnehmende_mit_mh": 9,
+        "teilnehmende_ohne_mh": 8,
+        "reichweite": None,
+        "oeffentlich": True,
+        "name_der_leitung": "Frau X",  # not an activity column: dropped
+    }
+    kennung = erhebung.aktivitaet_erfassen(db_mit_standorten, werte, wer="bert", zugriff=koeln)
+    assert db_mit_standorten.rows(
+        "SELECT aktivitaet_id, standort, datum, titel, typ, format, teilnehmende_gesamt, "
+        "teilnehmende_mit_mh, teilnehmende_ohne_mh, reichweite, oeffentlich FROM aktivitaeten"
+    ) == [
+        (
+            kennung,
+            "KOELN",
+            date(2026, 3, 2),
+            "Nachbarschaftscafé",
+            "begegnung",
+            "praesenz",
+            18,
+            9,
+            8,
+            None,
+            True,
+        )
+    ]
+    assert kennung.startswith("F-")
+    assert "Frau X" not in repr(tabelleninhalt(db_mit_standorten))
+    vorher = tabelleninhalt(db_mit_standorten)
+    with pytest.raises(ImportAbgelehnt, match="mehr als teilnehmende_gesamt"):
+        erhebung.aktivitaet_erfassen(
+            db_mit_standorten, {**werte, "teilnehmende_mit_mh": 15}, wer="bert", zugriff=koeln
+        )
+    with pytest.raises(ImportAbgelehnt, match="Pflicht"):
+        erhebung.aktivitaet_erfassen(
+            db_mit_standorten, {**werte, "titel": ""}, wer="bert", zugriff=koeln
+        )
+    with pytest.raises(ImportAbgelehnt, match="nur Daten Ihres Standorts"):
+        erhebung.aktivitaet_erfassen(
+            db_mit_standorten, {**werte, "standort": "BERLIN"}, wer="bert", zugriff=koeln
+        )
+    with pytest.raises(ImportVerweigert):
+        erhebung.aktivitaet_erfassen(
+            db_mit_standorten, werte, wer="f", zugriff=zugriff_fuer("foerdergeber")
+        )
+    assert tabelleninhalt(db_mit_standorten) == vorher

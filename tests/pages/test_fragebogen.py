@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hilfen_anmeldung import konto
+import streamlit as st
+from hilfen_anmeldung import als_admin, anmelden, konto
 from streamlit.testing.v1 import AppTest
 
 from monitor import erhebung
 from monitor import uebersetzung as ue
 from monitor.db import verbinden
 from monitor.importieren import importiere
+from ui.fragebogen import PARAMETER
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
 STANDORTE = (
@@ -41,16 +43,10 @@ def link(db_datei: Path, tmp_path: Path) -> str:
 
 def _oeffnen(token: str) -> AppTest:
     app = AppTest.from_file(str(DASHBOARD), default_timeout=60)
-    app.query_params[erhebung_parameter()] = token
+    app.query_params[PARAMETER] = token
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
-
-
-def erhebung_parameter() -> str:
-    from ui.fragebogen import PARAMETER
-
-    return PARAMETER
 
 
 def _klick(app: AppTest, label: str) -> AppTest:
@@ -108,8 +104,6 @@ ANTWORTEN: dict[str, object] = {
 
 
 def _gespeichert(db_datei: Path) -> list[dict[str, object]]:
-    import streamlit as st
-
     st.cache_resource.clear()
     with verbinden(db_datei) as db:
         return db.query(
@@ -188,8 +182,6 @@ def test_widerrufener_link_wird_abgewiesen(link: str, db_datei: Path) -> None:
 def test_datenimport_legt_links_an_die_der_fragebogen_annimmt(link: str, db_datei: Path) -> None:
     """The import page creates a link (URL, QR code, A4 sheet); that URL opens the questionnaire;
     revoking on the page ends it. The project lead sees the inbox."""
-    from hilfen_anmeldung import als_admin
-
     app = AppTest.from_file(str(DASHBOARD), default_timeout=60)
     app.run()
     als_admin(app, db_datei)
@@ -214,3 +206,33 @@ def test_datenimport_legt_links_an_die_der_fragebogen_annimmt(link: str, db_date
     app.button(key="FormSubmitter:erhebung_links-Links widerrufen").click().run()
     assert "Links widerrufen" in app.success[0].value
     assert [e.value for e in _oeffnen(token).error] == [erhebung.ABGELAUFEN]
+
+
+def test_aktivitaet_im_formular_erfassen(link: str, db_datei: Path) -> None:
+    """A site coordinator records an activity on the Datenimport page; a wrong count is refused
+    with the import's German message and stores nothing."""
+    konto(db_datei, "bert", "standort", "KOELN")
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    app.run()
+    anmelden(app, "bert")
+    app.switch_page("pages/datenimport.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    titel = next(t for t in app.text_input if t.label == "Titel")
+    titel.input("Sprachcafé")
+    zahlen = {z.label: z for z in app.number_input}
+    zahlen["Teilnehmende gesamt"].set_value(12)
+    zahlen["davon mit Migrationsgeschichte"].set_value(20)
+    knopf = "FormSubmitter:aktivitaet_formular-Aktivität speichern"
+    app.button(key=knopf).click().run()
+    assert "mehr als teilnehmende_gesamt" in app.error[0].value
+    zahlen = {z.label: z for z in app.number_input}
+    zahlen["davon mit Migrationsgeschichte"].set_value(7)
+    app.button(key=knopf).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Aktivität gespeichert" in s.value for s in app.success)
+    st.cache_resource.clear()
+    with verbinden(db_datei) as db:
+        assert db.rows(
+            "SELECT standort, titel, typ, format, teilnehmende_gesamt, teilnehmende_mit_mh "
+            "FROM aktivitaeten"
+        ) == [("KOELN", "Sprachcafé", "begegnung", "digital", 12, 7)]
