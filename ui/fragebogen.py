@@ -29,7 +29,7 @@ from monitor import erhebung
 from monitor import uebersetzung as ue
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler
-from monitor.erhebung import Erhebungslink, LinkUngueltig
+from monitor.erhebung import AntwortenFehlerhaft, Erhebungslink, LinkUngueltig
 from monitor.pruefung import normalisiere_code
 from monitor.schema import Feld, Typ
 
@@ -265,7 +265,8 @@ def _block(
     if not weiter:
         return
     fehlend = [f for f in felder if erhebung.ist_pflicht(f, link.welle) and werte[f.name] is None]
-    fehler = erhebung.pruefe_antworten(link, zustand.antworten)
+    # the last screen is checked by the submission itself (one check less under load)
+    fehler = [] if letzter else erhebung.pruefe_antworten(link, zustand.antworten)
     if fehlend or fehler:
         st.error(_t(zustand, ue.T_PFLICHT if fehlend else ue.T_FEHLER))
         return
@@ -276,6 +277,9 @@ def _block(
         erhebung.einreichen(db, token, zustand.antworten, sprache=zustand.sprache or "de")
     except LinkUngueltig as ungueltig:
         st.error(str(ungueltig))
+        return
+    except AntwortenFehlerhaft:
+        st.error(_t(zustand, ue.T_FEHLER))
         return
     except EingabeFehler:
         st.error(_t(zustand, ue.T_NICHT_GESPEICHERT))
