@@ -77,3 +77,14 @@ def test_url_mit_mehreren_standorten_wird_nicht_ausgewertet(
     app.run()
     assert not app.exception
     assert app.sidebar.selectbox(key="f_standort").value == ""
+
+
+def test_bericht_nutzt_die_auswahl_der_seitenleiste(app: AppTest) -> None:
+    app.sidebar.selectbox(key="f_standort").set_value("BERLIN").run()
+    bericht = app.switch_page("pages/bericht.py").run()
+    assert not bericht.exception
+    assert not bericht.main.multiselect or all(
+        m.label != "Standorte" for m in bericht.main.multiselect
+    )
+    assert not bericht.main.select_slider
+    assert any("Auswahl wie in der Seitenleiste" in c.value for c in bericht.caption)
