@@ -23,8 +23,9 @@ import streamlit as st
 
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
-from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter, schutzgitter
+from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter
 from monitor import bestand as inventar
+from monitor import sicht
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
 from monitor.freigabe import freigegebene_quartale
@@ -187,11 +188,9 @@ def _ergebnis(
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner="Geschützte Tabellen werden berechnet …")
 def _gitter(pfad: str, zellen: frozenset[tuple[str, str]]) -> Schutzgitter:
-    """The funder's protected lattice over the approved cells (one per data state)."""
-    grundlagen = {
-        Gruppierung(g): nur_zellen(b, zellen) for g, b in _basis(pfad, None, None, None).items()
-    }
-    return schutzgitter(grundlagen)
+    """The funder's protected lattice over the approved cells (kept beside the database by
+    :func:`monitor.sicht.gitter`, so a restarted server does not compute it again)."""
+    return sicht.gitter(_verbindung(pfad), zellen)
 
 
 def _geschuetzt(filter_: Filter) -> Ergebnis:
