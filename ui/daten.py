@@ -13,6 +13,7 @@ different rights never share a cached result.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 from typing import NoReturn
@@ -91,6 +92,18 @@ def bestand() -> inventar.Bestand:
 def cache_leeren() -> None:
     """Forget every cached result, e.g. right after an import changed the data."""
     st.cache_data.clear()
+
+
+def gitter_vorbereiten() -> None:
+    """After data or approvals changed: build the funder's protected lattice in the background
+    (it is kept beside the database), so the next funder's first view only reads it."""
+    pfad = aktueller_pfad()
+    db = _verbindung(pfad)
+    zellen = freigegebene_quartale(db)
+    if zellen:
+        threading.Thread(
+            target=sicht.gitter, args=(db, zellen), name="schutzgitter", daemon=True
+        ).start()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
