@@ -21,6 +21,7 @@ What it guarantees:
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -32,6 +33,7 @@ from monitor.einlesen import EingabeFehler
 from monitor.erhebung import AntwortenFehlerhaft, Erhebungslink, LinkUngueltig
 from monitor.pruefung import normalisiere_code
 from monitor.schema import Feld, Typ
+from ui import daten
 
 #: URL parameter that carries the token.
 PARAMETER = "t"
@@ -284,6 +286,20 @@ def _block(
     except EingabeFehler:
         st.error(_t(zustand, ue.T_NICHT_GESPEICHERT))
         return
+    _zahlen_auffrischen()
     zustand.fertig = True
     zustand.antworten = {}
     st.rerun()
+
+
+#: Cached dashboard results are cleared at most this often by submissions (seconds): new
+#: answers show on the goal pages within a minute, and 200 people answering at an event do
+#: not make every dashboard view recompute 200 times.
+AUFFRISCHEN_ALLE_S = 60.0
+_zuletzt_aufgefrischt = [0.0]
+
+
+def _zahlen_auffrischen() -> None:
+    if time.monotonic() - _zuletzt_aufgefrischt[0] >= AUFFRISCHEN_ALLE_S:
+        _zuletzt_aufgefrischt[0] = time.monotonic()
+        daten.cache_leeren()
