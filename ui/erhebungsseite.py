@@ -58,7 +58,7 @@ def abschnitt(db: Datenbank, zugriff: Zugriff, standortnamen: dict[str, str]) ->
                 ]
             )
         )
-    with st.form("erhebung_links"):
+    with st.form("erhebung_links", enter_to_submit=False):
         standort = st.selectbox("Standort", erlaubt, format_func=lambda s: standortnamen.get(s, s))
         wellen = st.multiselect("Wellen", list(schema.WELLEN), default=["T0", "T1"])
         gueltig_bis = st.date_input(
@@ -130,7 +130,7 @@ def _posteingang(db: Datenbank) -> None:
             }
         )
     )
-    with st.form("erhebung_eingang"):
+    with st.form("erhebung_eingang", enter_to_submit=False):
         nummer = st.selectbox("Eintrag Nr.", list(offen["id"]))
         spalten = st.columns(2)
         uebernehmen = spalten[0].form_submit_button("Übernehmen", type="primary")
@@ -165,7 +165,7 @@ def aktivitaet_formular(db: Datenbank, zugriff: Zugriff, standortnamen: dict[str
         "Prüfungen wie der Import von Aktivitäten."
     )
     erlaubt = [s for s in standortnamen if zugriff.standorte is None or s in zugriff.standorte]
-    with st.form("aktivitaet_formular", clear_on_submit=False):
+    with st.form("aktivitaet_formular", enter_to_submit=False):
         spalten = st.columns(2)
         standort = spalten[0].selectbox(
             "Standort", erlaubt, format_func=lambda s: standortnamen.get(s, s)

@@ -151,7 +151,7 @@ def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
     st.write(_t(zustand, ue.T_WER, verantwortlich=verantwortlich, standort=standort))
     for text in (ue.T_WAS, ue.T_WARUM, ue.T_WIE_LANGE, ue.T_RECHTE):
         st.write(_t(zustand, text))
-    with st.form("datenschutz"):
+    with st.form("datenschutz", enter_to_submit=False):
         zugestimmt = st.checkbox(_t(zustand, ue.T_ZUSTIMMEN))
         if st.form_submit_button(_t(zustand, ue.T_WEITER), type="primary", width="stretch"):
             if zugestimmt:
@@ -164,7 +164,7 @@ def _code(link: Erhebungslink, zustand: Zustand) -> None:
     st.header(_t(zustand, ue.T_CODE))
     st.write(_t(zustand, ue.T_CODE_ERKLAERUNG))
     vorher = str(zustand.antworten.get("code", ""))
-    with st.form("code"):
+    with st.form("code", enter_to_submit=False):
         code = st.text_input(_t(zustand, ue.T_CODE), value=vorher, max_chars=32)
         wiederholt = st.text_input(_t(zustand, ue.T_CODE_WIEDERHOLEN), value=vorher, max_chars=32)
         spalten = st.columns(2)
@@ -249,7 +249,7 @@ def _block(
     if nummer == 0:
         st.caption(_t(zustand, ue.T_CODE_GESPEICHERT, code=zustand.antworten.get("code", "")))
     st.caption(_t(zustand, ue.T_FREIWILLIG))
-    with st.form(f"block_{nummer}"):
+    with st.form(f"block_{nummer}", enter_to_submit=False):
         werte = {feld.name: _frage(feld, zustand, link.welle) for feld in felder}
         spalten = st.columns(2)
         zurueck = spalten[0].form_submit_button(_t(zustand, ue.T_ZURUECK), width="stretch")
