@@ -11,8 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import tabelleninhalt
-from hilfen_zugang import sitzung
+from hilfen_zugang import DATENTABELLEN, inhalt, sitzung
 
 from monitor import erhebung
 from monitor import freigabe as fg
@@ -22,6 +21,13 @@ from monitor.db import Datenbank
 from monitor.erhebung import AntwortenFehlerhaft, Ergebnis, LinkFehler, LinkUngueltig
 
 LEITUNG = sitzung("projektleitung", name="lea")
+
+
+def tabelleninhalt(db: Datenbank) -> dict[str, list[tuple]]:
+    """Every row of the data tables and of the inbox (to prove that nothing was stored)."""
+    return inhalt(db, (*DATENTABELLEN, "erhebung_eingang"))
+
+
 HEUTE = date(2026, 3, 10)  # 2026-Q1
 
 ANTWORTEN_T0: dict[str, object] = {
