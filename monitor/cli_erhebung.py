@@ -14,7 +14,7 @@ from pathlib import Path
 
 from monitor import erhebung, schema
 from monitor.audit import KOMMANDOZEILE
-from monitor.cli import _datum, befehl, bekannte_standorte, datenbank
+from monitor.cli import CliFehler, _datum, befehl, bekannte_standorte, datenbank
 from monitor.druckbogen import LinkAusgabe, schreibe_druckboegen
 
 #: Where the dashboard is reachable for participants (the links point there).
@@ -58,6 +58,11 @@ def _links(args: argparse.Namespace) -> int:
         standorte = bekannte_standorte(args.standort, db) or tuple(
             zeile[0] for zeile in db.rows("SELECT standort FROM standorte ORDER BY standort")
         )
+        if not standorte:
+            raise CliFehler(
+                "In der Datenbank gibt es noch keine Standorte – zuerst eine Standortliste "
+                "importieren (python -m monitor import standorte.csv)."
+            )
         wellen = tuple(args.welle) or schema.WELLEN
         if args.widerrufen:
             for standort in standorte:

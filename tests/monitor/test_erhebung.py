@@ -401,3 +401,10 @@ def test_aktivitaet_erfassen_wie_ein_import(db_mit_standorten: Datenbank):
             db_mit_standorten, werte, wer="f", zugriff=zugriff_fuer("foerdergeber")
         )
     assert tabelleninhalt(db_mit_standorten) == vorher
+
+
+def test_cli_links_ohne_standorte_sagt_was_zu_tun_ist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["--db", str(tmp_path / "leer.duckdb"), "links"]) == 1
+    assert "noch keine Standorte" in capsys.readouterr().err
