@@ -139,3 +139,34 @@ def _eingang(args: argparse.Namespace) -> int:
                 f"{zeile.eingegangen_am:%d.%m.%Y %H:%M} – {zeile.grund}"
             )
     return 0
+
+
+def _sprachen_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ordner", metavar="ORDNER", help="Zielordner (wird angelegt)")
+
+
+@befehl(
+    "fragebogen-sprachen",
+    "Fragebogen in allen Sprachen schreiben: mehrsprachiges XLSForm (KoboToolbox/ODK) und "
+    "Druckfassung je Welle und Sprache (HTML)",
+    _sprachen_argumente,
+)
+def _fragebogen_sprachen(args: argparse.Namespace) -> int:
+    from monitor.mehrsprachig import druckfassung_html, xlsform_mehrsprachig
+    from monitor.uebersetzung import SPRACHEN
+
+    ordner = Path(args.ordner)
+    ordner.mkdir(parents=True, exist_ok=True)
+    (ordner / "fragebogen_kobo_mehrsprachig.xlsx").write_bytes(xlsform_mehrsprachig())
+    for welle in schema.WELLEN:
+        for code in SPRACHEN:
+            (ordner / f"fragebogen_{welle}_{code}.html").write_text(
+                druckfassung_html(welle, code), encoding="utf-8"
+            )
+    entwuerfe = ", ".join(s.name_deutsch for s in SPRACHEN.values() if s.entwurf)
+    print(
+        f"XLSForm mit {len(SPRACHEN)} Sprachen und {len(schema.WELLEN) * len(SPRACHEN)} "
+        f"Druckfassungen in '{ordner}'. Entwürfe (vor dem Einsatz von Muttersprachler*innen "
+        f"prüfen lassen): {entwuerfe}."
+    )
+    return 0
