@@ -138,6 +138,14 @@ def _ablauf(db: Datenbank, token: str | None) -> None:
 def _sprachwahl(zustand: Zustand) -> None:
     st.title(ue.T_TITEL)
     st.write(ue.T_SPRACHE)
+    # the same request in the other languages, for those who do not read German
+    st.caption(
+        " · ".join(
+            ue.uebersetze(code, ue.T_SPRACHE)
+            for code in ue.SPRACHEN
+            if code not in ("de", "leicht")
+        )
+    )
     for sprache in ue.SPRACHEN.values():
         if st.button(sprache.name, key=f"sprache_{sprache.code}", width="stretch"):
             zustand.sprache = sprache.code

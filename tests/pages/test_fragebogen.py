@@ -140,6 +140,7 @@ def test_fragebogen_per_link_landet_in_der_datenbank(
     # nothing of the dashboard: no login form, no navigation, no sidebar
     assert not app.text_input and not app.sidebar.children
     assert [b.label for b in app.button][:3] == ["Deutsch", "Leichte Sprache", "English"]
+    assert ue.uebersetze("ar", ue.T_SPRACHE) in app.caption[0].value  # asked in every language
     _ausfuellen(app, sprache, ANTWORTEN)
     assert app.success[0].value == ue.uebersetze(sprache, ue.T_DANKE)
     assert _gespeichert(db_datei) == [_erwartet(sprache)]
