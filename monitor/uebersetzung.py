@@ -71,14 +71,16 @@ T_WAS = (
 )
 T_WARUM = (
     "Warum? Das Projekt prüft mit den Antworten, ob es seine Ziele erreicht. Ergebnisse werden "
-    "nur zusammengefasst gezeigt, nie einzelne Antworten. Die Teilnahme ist freiwillig; "
+    "nur zusammengefasst gezeigt, nie einzelne Antworten; auch der Fördergeber erhält nur "
+    "zusammengefasste Ergebnisse. Die Teilnahme ist freiwillig; "
     "Rechtsgrundlage ist Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)."
 )
 T_WIE_LANGE = (
     "Wie lange? Bis zum Ende der Auswertung des Projekts. Danach werden die Antworten gelöscht."
 )
 T_RECHTE = (
-    "Ihre Rechte: Auskunft, Berichtigung, Löschung, Einschränkung und Widerspruch; Sie können "
+    "Ihre Rechte: Auskunft, Berichtigung, Löschung, Einschränkung, Datenübertragbarkeit und "
+    "Widerspruch; Sie können "
     "Ihre Einwilligung jederzeit widerrufen und sich bei einer Datenschutz-Aufsichtsbehörde "
     "beschweren. Wenden Sie sich dafür mit Ihrem Code an die Mitarbeitenden vor Ort."
 )
