@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from monitor import erhebung, schema
@@ -72,6 +73,12 @@ def _links(args: argparse.Namespace) -> int:
                         print(f"{standort} {welle}: Link widerrufen.")
             return 0
         basis = args.basis_url or os.environ.get(URL_VARIABLE) or STANDARD_URL
+        if "localhost" in basis or "127.0.0.1" in basis:
+            print(
+                f"Hinweis: Die Links zeigen auf {basis} – das erreichen Handys nicht. Für echte "
+                f"Befragungen --basis-url oder {URL_VARIABLE} auf die öffentliche Adresse setzen.",
+                file=sys.stderr,
+            )
         aktiv = {
             (link.standort, link.welle): link for link in erhebung.links(db, standorte, wellen)
         }
