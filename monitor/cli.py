@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from indikatoren.filter import Filter
     from monitor.db import Datenbank
+    from monitor.pruefung import Importoptionen
     from monitor.umfragen.zuordnung import Profil
 
 #: Set to 1 to see the traceback of an unexpected internal error (for developers).
@@ -196,6 +197,30 @@ def _art_argumente(parser: argparse.ArgumentParser) -> None:
         help="Zuordnungsprofil für Exporte aus Umfragewerkzeugen: Name eines gespeicherten "
         "Profils oder Pfad zu einer .json-Datei",
     )
+    parser.add_argument(
+        "--doppelte",
+        choices=["neueste", "ablehnen"],
+        default="neueste",
+        help="mehrere Fragebögen desselben Standorts, Codes und derselben Welle: den zuletzt "
+        "eingereichten übernehmen und die anderen nennen (neueste, Standard) oder die Datei "
+        "ablehnen",
+    )
+    parser.add_argument(
+        "--unvollstaendige",
+        choices=["ueberspringen", "aufnehmen"],
+        default="ueberspringen",
+        help="im Umfragewerkzeug nicht abgeschlossene Antworten überspringen und nennen "
+        "(Standard) oder aufnehmen",
+    )
+
+
+def _optionen(args: argparse.Namespace) -> Importoptionen:
+    """The import's decisions chosen on the command line."""
+    from monitor.pruefung import Importoptionen
+
+    return Importoptionen(
+        doppelte=args.doppelte, unvollstaendige_aufnehmen=args.unvollstaendige == "aufnehmen"
+    )
 
 
 def _profil(db: Datenbank | None, angabe: str | None) -> Profil | None:
@@ -277,7 +302,11 @@ def _pruefen(args: argparse.Namespace) -> int:
 
     with datenbank(args, schreiben=False, muss_existieren=False) as db:
         ergebnisse = pruefe_stapel(
-            db, _dateien(args.dateien), args.art, zuordnung=_profil(db, args.zuordnung)
+            db,
+            _dateien(args.dateien),
+            args.art,
+            zuordnung=_profil(db, args.zuordnung),
+            optionen=_optionen(args),
         )
     if db is None:
         print(
@@ -304,6 +333,7 @@ def _import(args: argparse.Namespace) -> int:
                 args.art,
                 zuordnung=_profil(db, args.zuordnung),
                 benutzer=KOMMANDOZEILE,
+                optionen=_optionen(args),
             )
         except ImportAbgelehnt as abgelehnt:
             print(abgelehnt, file=sys.stderr)

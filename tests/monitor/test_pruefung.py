@@ -8,8 +8,10 @@ import pytest
 from monitor import schema
 from monitor.einlesen import lies_tabelle
 from monitor.pruefung import (
+    DOPPELTE_ABLEHNEN,
     ArtNichtErkannt,
     Fehler,
+    Importoptionen,
     Pruefergebnis,
     erkenne_art,
     ist_personenbezogen,
@@ -24,9 +26,16 @@ STANDORTE = {"KOELN", "BERLIN"}
 def pruefe_text(schreibe):
     """Write the text as a real CSV file, read it and check it against the two known sites."""
 
-    def pruefen(text: str, art: Art | None = None, encoding: str = "utf-8") -> Pruefergebnis:
+    def pruefen(
+        text: str,
+        art: Art | None = None,
+        encoding: str = "utf-8",
+        optionen: Importoptionen | None = None,
+    ) -> Pruefergebnis:
         tabelle = lies_tabelle(schreibe("datei.csv", text, encoding=encoding))
-        return pruefe(tabelle, art, dateiname="datei.csv", bekannte_standorte=STANDORTE)
+        return pruefe(
+            tabelle, art, dateiname="datei.csv", bekannte_standorte=STANDORTE, optionen=optionen
+        )
 
     return pruefen
 
@@ -115,12 +124,12 @@ def test_alle_fehler_werden_gesammelt_und_zeilen_stimmen(pruefe_text, befragung_
         "abcd2;XX_1;T9;32.01.2025;;;\n"
         "abcd1;KOELN;T0;02.03.2025;nein;;\n"
     )
-    ergebnis = pruefe_text(text)
+    ergebnis = pruefe_text(text, optionen=Importoptionen(doppelte=DOPPELTE_ABLEHNEN))
     assert {("4", "standort"), ("4", "welle"), ("4", "datum")} <= {
         (str(f.zeile), f.spalte) for f in ergebnis.fehler
     }
-    doppelt = _fehler(ergebnis, 5, "code, welle")
-    assert doppelt.wert == "abcd1 / T0"
+    doppelt = _fehler(ergebnis, 5, "standort, code, welle")
+    assert doppelt.wert == "KOELN / abcd1 / T0"
     assert "Zeile 2" in doppelt.grund
     assert ergebnis.fehler_gesamt == len(ergebnis.fehler) == 4
     tabelle = ergebnis.fehler_tabelle()
