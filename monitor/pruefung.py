@@ -44,7 +44,8 @@ STANDORT_GESAMT = "gesamt"
 
 _ZAHL = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
 _TAUSENDER = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+")
-_DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+#: An Excel date-time cell arrives as "2025-03-01 10:07:45"; the time of day is not kept.
+_DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?")
 _DATUM_DE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _JAHRE = (1990, 2100)
 _JA_NEIN = {"ja": True, "nein": False, "wahr": True, "falsch": False, "true": True, "false": False}
@@ -615,6 +616,7 @@ def pruefe(
     zeilen = _zeilennummern(tabelle)
     sammler = _Sammler(reihenfolge={f.name: i for i, f in enumerate(felder)})
 
+    unbekannt = []
     for spalte in tabelle.columns:
         if spalte in deklariert:
             continue
@@ -623,7 +625,14 @@ def pruefe(
                 f"Spalte '{spalte}' enthält personenbezogene Daten und wurde nicht übernommen."
             )
         else:
-            hinweise.append(f"Unbekannte Spalte '{spalte}' wurde ignoriert.")
+            unbekannt.append(spalte)
+    if len(unbekannt) > HINWEIS_MAX_ZEILEN:  # one message, not one per column
+        hinweise.append(
+            f"{len(unbekannt)} unbekannte Spalten wurden ignoriert "
+            f"({', '.join(repr(s) for s in unbekannt[:HINWEIS_MAX_ZEILEN])} …)."
+        )
+    else:
+        hinweise.extend(f"Unbekannte Spalte '{spalte}' wurde ignoriert." for spalte in unbekannt)
 
     welle = tabelle["welle"].str.upper() if "welle" in tabelle.columns else None
     for feld in felder:
