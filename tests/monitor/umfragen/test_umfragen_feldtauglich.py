@@ -29,7 +29,7 @@ from umfrage_exporte import (
 
 from indikatoren.engine import berechne
 from monitor.db import Datenbank
-from monitor.importieren import Importergebnis, ImportAbgelehnt, importiere, pruefe_datei
+from monitor.importieren import ImportAbgelehnt, Importergebnis, importiere, pruefe_datei
 from monitor.pruefung import DOPPELTE_ABLEHNEN, Importoptionen
 from monitor.umfragen.erkennung import Werkzeug
 from monitor.umfragen.zuordnung import Profil, ZuordnungsFehler
