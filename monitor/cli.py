@@ -411,7 +411,7 @@ def _zuordnung_argumente(parser: argparse.ArgumentParser) -> None:
 def _zuordnung(args: argparse.Namespace) -> int:
     from monitor.einlesen import lies_tabelle
     from monitor.umfragen.profile import speichere_profil
-    from monitor.umfragen.zuordnung import OFFEN, Profil, schlage_vor
+    from monitor.umfragen.zuordnung import OFFEN, Profil, schlage_vor, sosci_vorschlaege
 
     tabelle = lies_tabelle(args.datei)
     with datenbank(args, schreiben=args.speichern, muss_existieren=False) as db:
@@ -438,6 +438,18 @@ def _zuordnung(args: argparse.Namespace) -> int:
         if args.json:
             daten = profil.als_dict()
             daten["spalten"].update({s.spalte: OFFEN for s in vorschlag.probleme})
+            spalten_vorschlag, werte_vorschlag = sosci_vorschlaege(vorschlag, tabelle)
+            daten["spalten"].update(spalten_vorschlag)
+            for variable, zuordnung in werte_vorschlag.items():
+                daten["werte"].setdefault(variable, zuordnung)
+            if spalten_vorschlag or werte_vorschlag:
+                print(
+                    "Vorgeschlagen (bitte prüfen): "
+                    + ", ".join(f"{s} → {v}" for s, v in spalten_vorschlag.items())
+                    + (", " if spalten_vorschlag else "")
+                    + f"Antwortnummern 1 … n für {len(werte_vorschlag)} Variablen "
+                    "(in der Reihenfolge des Codebuchs)."
+                )
             try:
                 Path(args.json).write_text(
                     json.dumps(daten, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -634,19 +634,18 @@ def schlage_vor(
     automatic ones).
     """
     spalten = [str(s) for s in tabelle.columns]
-    if werkzeug is not None:
-        werkzeug = Werkzeug(werkzeug)
-    elif profil is not None and profil.werkzeug is not Werkzeug.ANDERES:
-        werkzeug = profil.werkzeug
-    else:
-        werkzeug = erkenne_werkzeug(spalten)
+    werkzeug = _werkzeug(spalten, werkzeug, profil)
+    tabelle, beschriftungen = ohne_beschriftungszeile(tabelle, werkzeug)
     profil_spalten = {textschluessel(k): v for k, v in profil.spalten.items()} if profil else {}
     datum_aus = profil.datum_aus if profil else None
     konstanten = dict(profil.konstanten) if profil else {}
     werte = {v: dict(z) for v, z in profil.werte.items()} if profil else {}
 
     entscheidungen = [
-        _entscheide(spalte, werkzeug, profil_spalten, datum_aus) for spalte in spalten
+        _entscheide_mit_beschriftung(
+            spalte, beschriftungen.get(spalte), werkzeug, profil_spalten, datum_aus
+        )
+        for spalte in spalten
     ]
     entscheidungen = _doppelte_variablen(entscheidungen)
     vorschlag = Vorschlag(
@@ -662,6 +661,96 @@ def schlage_vor(
     _fehlende(vorschlag)
     _wertprobleme(vorschlag, tabelle)
     return vorschlag
+
+
+def _werkzeug(
+    spalten: list[str], werkzeug: Werkzeug | str | None, profil: Profil | None
+) -> Werkzeug:
+    if werkzeug is not None:
+        return Werkzeug(werkzeug)
+    if profil is not None and profil.werkzeug is not Werkzeug.ANDERES:
+        return profil.werkzeug
+    return erkenne_werkzeug(spalten)
+
+
+def ohne_beschriftungszeile(
+    tabelle: pd.DataFrame, werkzeug: Werkzeug
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """SoSci Survey can write the variable labels (question title, ": item") as a second
+    header row. Recognised by text in the CASE column, which holds numbers in every response;
+    returns the table without that row and column → label."""
+    namen = {str(s).strip().lower(): s for s in tabelle.columns}
+    if werkzeug is not Werkzeug.SOSCI or "case" not in namen or tabelle.empty:
+        return tabelle, {}
+    erste = tabelle.iloc[0]
+    fall = erste[namen["case"]]
+    if pd.isna(fall) or str(fall).strip().isdigit():
+        return tabelle, {}
+    beschriftungen = {str(s): str(erste[s]) for s in tabelle.columns if pd.notna(erste[s])}
+    return tabelle.iloc[1:], beschriftungen
+
+
+def _entscheide_mit_beschriftung(
+    spalte: str,
+    beschriftung: str | None,
+    werkzeug: Werkzeug,
+    profil_spalten: Mapping[str, str],
+    datum_aus: str | None,
+) -> Spaltenzuordnung:
+    """Decide by the header; a SoSci variable name (A104_01) says nothing, so an unknown
+    column is decided by its label when the export carries labels."""
+    nach_name = _entscheide(spalte, werkzeug, profil_spalten, datum_aus)
+    if beschriftung is None or nach_name.status is not Status.UNBEKANNT:
+        return nach_name
+    nach_label = _entscheide(beschriftung, werkzeug, {}, None)
+    if nach_label.status in (Status.ZUGEORDNET, Status.MEHRDEUTIG):
+        grund = f"über die Variablenbeschriftung „{_kurz(beschriftung)}“"
+        return replace(nach_label, spalte=spalte, grund=nach_label.grund or grund)
+    return replace(nach_name, kandidaten=nach_label.kandidaten or nach_name.kandidaten)
+
+
+def sosci_vorschlaege(
+    vorschlag: Vorschlag, tabelle: pd.DataFrame
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What a profile skeleton for a SoSci export proposes, to be confirmed by the user.
+
+    Columns: ``REF`` (the reference in the survey link, e.g. ``?r=KOELN``) → standort and
+    ``QUESTNNR`` (one questionnaire per wave) → welle, when the export has no other column and
+    no fixed value for them. Answers: SoSci numbers the options of a question 1 … n in the
+    order they were entered, so every categorical variable gets 1 → first codebook answer,
+    2 → second …; REF values are proposed as site IDs and questionnaire IDs containing t0/t1/t2
+    as that wave. Never applied without the confirmed profile: a form whose options were
+    entered in another order would otherwise be mapped wrongly.
+    """
+    if vorschlag.werkzeug is not Werkzeug.SOSCI:
+        return {}, {}
+    namen = {str(s).strip().lower(): str(s) for s in tabelle.columns}
+    tabelle, _ = ohne_beschriftungszeile(tabelle, vorschlag.werkzeug)
+    belegt = set(vorschlag.zuordnung) | set(vorschlag.konstanten)
+    spalten: dict[str, str] = {}
+    werte: dict[str, dict[str, str]] = {}
+    for meta, variable in (("ref", "standort"), ("questnnr", "welle")):
+        if meta in namen and variable not in belegt:
+            spalten[namen[meta]] = variable
+            vorkommen = sorted(tabelle[namen[meta]].dropna().astype(str).unique())
+            if variable == "standort":
+                werte[variable] = {v: v.strip().upper() for v in vorkommen}
+            else:
+                werte[variable] = {
+                    v: next((w for w in schema.WELLEN if w.lower() in v.lower()), OFFEN)
+                    for v in vorkommen
+                }
+    felder = _index().felder
+    for variable in [
+        *vorschlag.zuordnung,
+        *(s.kandidaten[0].variable for s in vorschlag.probleme if s.kandidaten),
+    ]:
+        antworten = _antworten(felder[variable])
+        codes = [code for code, _ in antworten]
+        if variable in werte or not codes or all(c.isdigit() for c in codes):
+            continue
+        werte[variable] = {str(i): code for i, code in enumerate(codes, start=1)}
+    return spalten, werte
 
 
 def schlage_vor_datei(
@@ -912,6 +1001,7 @@ def wende_an(
     vorschlag = schlage_vor(tabelle, werkzeug=werkzeug, profil=profil, dateiname=dateiname)
     if not vorschlag.ok:
         raise ZuordnungAbgelehnt(vorschlag)
+    tabelle, _ = ohne_beschriftungszeile(tabelle, vorschlag.werkzeug)
     felder = _index().felder
     hinweise = [
         f"'{dateiname or 'Datei'}' als Export aus {WERKZEUG_LABELS[vorschlag.werkzeug]} erkannt"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -32,7 +33,8 @@ from monitor.db import Datenbank
 from monitor.importieren import ImportAbgelehnt, Importergebnis, importiere, pruefe_datei
 from monitor.pruefung import DOPPELTE_ABLEHNEN, Importoptionen
 from monitor.umfragen.erkennung import Werkzeug
-from monitor.umfragen.zuordnung import Profil, ZuordnungsFehler
+from monitor.umfragen.zuordnung import OFFEN, Profil, ZuordnungsFehler, schlage_vor_datei
+from tests.monitor.test_cli import monitor  # the CLI as a real subprocess
 
 Oeffnen = Callable[[str], Datenbank]
 _SPALTEN = ", ".join(f.name for f in FELDER)
@@ -230,3 +232,50 @@ def test_sosci_utf16_mit_abgebrochener_antwort(neue_db: Oeffnen, zeilen: list[Ze
     ergebnis = importiere(db, export, "data_wirkung.csv", zuordnung=sosci_profil())
     assert "1 unvollständige Antwort übersprungen" in _hinweise(ergebnis)
     _wie_vorlage(db, neue_db, zeilen)
+
+
+# -- SoSci: variable labels and the profile skeleton --------------------------------------------
+def test_sosci_mit_variablenbeschriftung_wird_ueber_die_beschriftung_zugeordnet(
+    neue_db: Oeffnen, zeilen: list[Zeile], tmp_path: Path
+) -> None:
+    """With the labels row, every question column is mapped by its label (A104_01 says
+    nothing); the skeleton then proposes REF → standort, QUESTNNR → welle and answers 1 … n,
+    and the confirmed skeleton imports the export unchanged."""
+    export = sosci_csv(zeilen, kodierung="utf-16", beschriftungen=True, standort_aus_ref=True)
+    datei = tmp_path / "data_wirkung.csv"
+    datei.write_bytes(export)
+    vorschlag = schlage_vor_datei(datei)
+    assert vorschlag.werkzeug is Werkzeug.SOSCI
+    assert not vorschlag.probleme  # every column decided …
+    assert len(vorschlag.zuordnung) == 42 and vorschlag.zuordnung["a_kontakt_qualitaet_2"] == (
+        "a109_02"
+    )
+    assert [v for v, _ in vorschlag.fehlend] == ["standort", "welle"]  # … site/wave from meta
+
+    db = neue_db("sosci_label")
+    skelett = tmp_path / "sosci.json"
+    lauf = monitor("zuordnung", datei, "--json", skelett, db=tmp_path / "ohne.duckdb")
+    assert "Vorgeschlagen (bitte prüfen): ref → standort, questnnr → welle" in lauf.stdout
+    profil = json.loads(skelett.read_text("utf-8"))
+    assert profil["spalten"]["ref"] == "standort" and profil["spalten"]["questnnr"] == "welle"
+    assert profil["werte"]["welle"] == {"wirkung_t0": "T0", "wirkung_t1": "T1", "wirkung_t2": "T2"}
+    assert profil["werte"]["standort"] == {"BERLIN": "BERLIN", "KOELN": "KOELN"}
+    assert profil["werte"]["migrationshintergrund"] == {"1": "ja", "2": "nein", "3": "keine_angabe"}
+    assert OFFEN not in profil["spalten"].values()
+
+    ergebnis = importiere(db, export, datei.name, zuordnung=Profil.aus_json(skelett.read_text()))
+    assert ergebnis.zeilen == len(zeilen)
+    _wie_vorlage(db, neue_db, zeilen)
+
+
+def test_sosci_ohne_beschriftung_skelett_mit_vorschlaegen(
+    zeilen: list[Zeile], tmp_path: Path
+) -> None:
+    datei = tmp_path / "data.csv"
+    datei.write_bytes(sosci_csv(zeilen, standort_aus_ref=True))
+    skelett = tmp_path / "skelett.json"
+    lauf = monitor("zuordnung", datei, "--json", skelett, db=tmp_path / "keine.duckdb")
+    assert lauf.returncode == 1  # not decided yet
+    profil = json.loads(skelett.read_text("utf-8"))
+    assert profil["spalten"]["ref"] == "standort" and profil["spalten"]["questnnr"] == "welle"
+    assert list(profil["spalten"].values()).count(OFFEN) == 42  # the SoSci names themselves

@@ -419,17 +419,53 @@ def sosci_codes(feld: Feld) -> dict[str, str]:
     return {w: str(i) for i, w in enumerate(feld.werte, start=1)}
 
 
+#: SoSci's German labels of its bookkeeping variables (second header row, if chosen).
+SOSCI_META_LABELS = {
+    "CASE": "Interview-Nummer (fortlaufend)",
+    "SERIAL": "Seriennummer (sofern verwendet)",
+    "REF": "Referenz (sofern im Link angegeben)",
+    "QUESTNNR": "Fragebogen, der im Interview verwendet wurde",
+    "MODE": "Interview-Modus",
+    "STARTED": "Zeitpunkt zu dem das Interview begonnen hat (Europe/Berlin)",
+    "FINISHED": "Wurde die letzte Seite erreicht?",
+    "LASTDATA": "Zeitpunkt als der Datensatz das letzte mal geändert wurde",
+}
+
+
+def sosci_label(feld: Feld) -> str:
+    """SoSci's variable label: the question title, for a scale item "Skala: Item"."""
+    if feld.skala:
+        return f"{feld.skala.replace('_', ' ').capitalize()}: {feld.frage}"
+    return feld.frage
+
+
 def sosci_csv(
-    zeilen: list[Zeile], *, kodierung: str = "utf-8", unfertig: frozenset[int] = frozenset()
+    zeilen: list[Zeile],
+    *,
+    kodierung: str = "utf-8",
+    unfertig: frozenset[int] = frozenset(),
+    beschriftungen: bool = False,
+    standort_aus_ref: bool = False,
 ) -> bytes:
     """SoSci Survey CSV (tab, with BOM): numeric codes, -9 for 'nicht beantwortet'.
 
     ``kodierung`` "utf-16" gives SoSci's UTF-16 download (little endian with BOM);
-    ``unfertig``: rows (positions) with FINISHED = 0 (the respondent left before the end).
+    ``unfertig``: rows (positions) with FINISHED = 0 (the respondent left before the end);
+    ``beschriftungen``: the download option with variable labels as a second header row;
+    ``standort_aus_ref``: no site question – the site comes from the survey link's reference
+    (``?r=KOELN``, stored in REF) and the wave from the questionnaire ID ("wirkung_t1").
     """
     variablen = sosci_variablen()
+    if standort_aus_ref:
+        variablen.pop("standort")
     kopf = [*SOSCI_VORN, *variablen.values(), *SOSCI_HINTEN]
     daten = []
+    if beschriftungen:
+        daten.append(
+            [SOSCI_META_LABELS.get(s, s) for s in SOSCI_VORN]
+            + [sosci_label(FELD[name]) for name in variablen]
+            + [SOSCI_META_LABELS.get(s, s) for s in SOSCI_HINTEN]
+        )
     for i, z in enumerate(zeilen):
         d = datum(z)
         werte = []
@@ -441,7 +477,10 @@ def sosci_csv(
                 werte.append(sosci_codes(feld)[wert])
             else:
                 werte.append(wert)
-        vorn = [str(200 + i), "", "", z["welle"].lower(), "interview", f"{d.isoformat()} 09:58:01"]
+        ref, fragebogen = "", z["welle"].lower()
+        if standort_aus_ref:
+            ref, fragebogen = z["standort"], f"wirkung_{z['welle'].lower()}"
+        vorn = [str(200 + i), "", ref, fragebogen, "interview", f"{d.isoformat()} 09:58:01"]
         fertig = "0" if i in unfertig else "1"
         hinten = ["120", "95", "44", "259", "", f"{d.isoformat()} 10:02:20", fertig, "0", "3", "3"]
         daten.append([*vorn, *werte, *hinten, "0", "0", "12", "4"])
