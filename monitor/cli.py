@@ -346,6 +346,25 @@ def _import(args: argparse.Namespace) -> int:
 
 def _vorlagen_argumente(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ordner", metavar="ORDNER", help="Zielordner (wird angelegt)")
+    parser.add_argument(
+        "--standort",
+        action="append",
+        metavar="ID",
+        help="Druckfassung und Links für diesen Standort (mehrfach möglich; ohne Angabe: die "
+        "Standorte der Datenbank, falls vorhanden)",
+    )
+    parser.add_argument(
+        "--kobo-link",
+        metavar="URL",
+        help="Enketo-Adresse des Kobo-Formulars: je Standort und Welle ein Link mit "
+        "vorausgefüllten versteckten Feldern und QR-Code",
+    )
+    parser.add_argument(
+        "--limesurvey-link",
+        metavar="URL",
+        help="Adresse der LimeSurvey-Umfrage: je Standort und Welle ein Link mit "
+        "URL-Parametern und QR-Code",
+    )
 
 
 @befehl(
@@ -355,12 +374,22 @@ def _vorlagen_argumente(parser: argparse.ArgumentParser) -> None:
     _vorlagen_argumente,
 )
 def _vorlagen(args: argparse.Namespace) -> int:
-    from monitor.umfragen.fragebogen_aus import schreibe_frageboegen
+    from monitor.umfragen.fragebogen_aus import LinkFehler, schreibe_frageboegen
     from monitor.vorlagen import schreibe_vorlagen
 
+    standorte = [s.strip().upper() for s in args.standort or []]
+    if not standorte:
+        from monitor.importieren import bekannte_standorte
+
+        with datenbank(args, schreiben=False, muss_existieren=False) as db:
+            standorte = sorted(bekannte_standorte(db))
     try:
         pfade = schreibe_vorlagen(args.ordner)
-        frageboegen = schreibe_frageboegen(args.ordner)
+        frageboegen = schreibe_frageboegen(
+            args.ordner, standorte, kobo=args.kobo_link, limesurvey=args.limesurvey_link
+        )
+    except LinkFehler as fehler:
+        raise CliFehler(str(fehler)) from None
     except OSError as fehler:
         raise CliFehler(
             f"Die Vorlagen können nicht nach '{args.ordner}' geschrieben werden: {fehler.strerror}."
