@@ -92,6 +92,9 @@ st.caption(
     "– Fragen bitte wörtlich übernehmen, dann wird der Export ohne Nacharbeit zugeordnet."
 )
 importseite.fragebogen_knoepfe()
+importseite.links_knoepfe(
+    sorted(daten.standortnamen()) if zugriff.standorte is None else list(zugriff.standorte)
+)
 
 st.header("Bisherige Importe")
 protokoll = bestand.importprotokoll(db, standorte=zugriff.standorte)

@@ -10,7 +10,9 @@ not on every rerun.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -348,6 +350,61 @@ def pruefbericht_zeigen(ergebnis: Pruefergebnis, vorschau: pd.DataFrame, nummer:
         st.warning(hinweis, icon=":material/info:")
     with st.expander(f"Vorschau: die ersten {VORSCHAU_ZEILEN} Zeilen der Datei"):
         st.dataframe(vorschau.rename_axis("Zeile"))
+
+
+def links_zip(standorte: Sequence[str], kobo: str | None, limesurvey: str | None) -> bytes:
+    """Links, QR codes (PNG, SVG), A4 sheets and print versions per site and wave as a ZIP.
+
+    Raises :class:`monitor.umfragen.fragebogen_aus.LinkFehler` for an address that is no
+    http(s) address.
+    """
+    dateien = fragebogen_aus.frageboegen(standorte, kobo=kobo, limesurvey=limesurvey)
+    allgemein = set(fragebogen_aus.DATEINAMEN.values())
+    puffer = io.BytesIO()
+    with zipfile.ZipFile(puffer, "w", zipfile.ZIP_DEFLATED) as archiv:
+        for name, inhalt in dateien.items():
+            if name not in allgemein:
+                archiv.writestr(name, inhalt)
+    return puffer.getvalue()
+
+
+def links_knoepfe(standorte: Sequence[str]) -> None:
+    """Survey links with site and wave in them, and their QR codes, for the given sites."""
+    if not standorte:
+        return
+    st.markdown("**Links und QR-Codes je Standort und Welle**")
+    spalte_kobo, spalte_ls = st.columns(2)
+    kobo = spalte_kobo.text_input(
+        "Enketo-Adresse des Kobo-Formulars",
+        placeholder="https://ee.kobotoolbox.org/x/…",
+        key="link_kobo",
+    )
+    limesurvey = spalte_ls.text_input(
+        "Adresse der LimeSurvey-Umfrage",
+        placeholder="https://…/index.php/123456",
+        key="link_limesurvey",
+    )
+    if not (kobo.strip() or limesurvey.strip()):
+        st.caption(
+            "Mit der Adresse des Formulars entsteht je Standort und Welle ein Link, der Standort "
+            "und Befragungszeitpunkt selbst einträgt, dazu ein QR-Code und ein A4-Blatt zum "
+            "Ausdrucken."
+        )
+        return
+    try:
+        inhalt = links_zip(standorte, kobo.strip() or None, limesurvey.strip() or None)
+    except fragebogen_aus.LinkFehler as fehler:
+        st.error(str(fehler), icon=":material/error:")
+        return
+    st.download_button(
+        "Links, QR-Codes und Druckfassungen (ZIP)",
+        inhalt,
+        file_name="befragungslinks.zip",
+        mime="application/zip",
+        icon=":material/qr_code_2:",
+        on_click="ignore",
+        key="links_zip",
+    )
 
 
 def vorlagen_knoepfe() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -477,3 +478,26 @@ def test_doppelte_fragebogen_entscheidung_auf_der_importseite(db_datei: Path) ->
     (meldung,) = _texte(app.error)
     assert meldung.startswith("Nicht übernommen: 1 Zeile wiederholt einen Fragebogen")
     assert _knopf(app, "Importieren").disabled
+
+
+def test_links_und_qr_codes_auf_der_importseite(db_datei: Path) -> None:
+    app = _seite(_starten(), "datenimport")
+    assert "Links, QR-Codes und Druckfassungen (ZIP)" not in [
+        k.label for k in app.get("download_button")
+    ]
+    app.text_input(key="link_kobo").input("keine adresse").run()
+    _ohne_fehler(app)
+    assert any("keine Internetadresse" in e for e in _texte(app.error))
+    app.text_input(key="link_kobo").input("https://ee.kobotoolbox.org/x/AbCd1234").run()
+    _ohne_fehler(app)
+    assert "Links, QR-Codes und Druckfassungen (ZIP)" in [
+        k.label for k in app.get("download_button")
+    ]
+    with _datenbank(db_datei) as db:
+        standorte = sorted(zeile[0] for zeile in db.rows("SELECT standort FROM standorte"))
+    inhalt = importseite.links_zip(standorte, "https://ee.kobotoolbox.org/x/AbCd1234", None)
+    with zipfile.ZipFile(io.BytesIO(inhalt)) as archiv:
+        namen = set(archiv.namelist())
+        links = archiv.read("links.csv").decode("utf-8-sig").splitlines()
+    assert len(links) == 1 + 3 * len(standorte)
+    assert {f"qr_{standorte[0]}_T0_kobo.png", f"links_{standorte[0]}.html"} <= namen
