@@ -1106,12 +1106,7 @@ def _datum_aus_zeitstempeln(
                 f"{int(gefuellt.sum())} Zeilen ohne Angabe in '{quelle}': Datum aus "
                 f"'{weitere}' übernommen (Zeilen {_zeilenliste(tabelle.index[gefuellt])})."
             )
-    vorhanden = datum.dropna()
-    if (
-        vorschlag.werkzeug is Werkzeug.LIMESURVEY
-        and len(vorhanden)
-        and (vorhanden == LS_ANONYM_DATUM).all()
-    ):
+    if zeitstempel_anonymisiert(vorschlag, tabelle):
         raise ZuordnungsFehler(
             f"'{dateiname or 'Datei'}': Alle Zeitstempel stehen auf dem 01.01.1980 – so "
             "exportiert LimeSurvey Umfragen mit anonymisierten Antworten, das Befragungsdatum "
@@ -1121,6 +1116,18 @@ def _datum_aus_zeitstempeln(
             "importieren."
         )
     return datum
+
+
+def zeitstempel_anonymisiert(vorschlag: Vorschlag, tabelle: pd.DataFrame) -> bool:
+    """Whether the date would come from LimeSurvey timestamps that all read 01.01.1980 (a
+    survey with anonymised responses): then the date must be given as a fixed value."""
+    if vorschlag.werkzeug is not Werkzeug.LIMESURVEY or not vorschlag.datum_aus:
+        return False
+    namen = {str(s).strip().lower(): s for s in tabelle.columns}
+    if vorschlag.datum_aus not in namen:
+        return False
+    werte = tabelle[namen[vorschlag.datum_aus]].dropna().astype(str)
+    return bool(len(werte)) and bool(werte.str.startswith(LS_ANONYM_DATUM).all())
 
 
 def _steuerspalten(tabelle: pd.DataFrame, werkzeug: Werkzeug) -> dict[str, pd.Series]:
