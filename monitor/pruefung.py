@@ -258,7 +258,8 @@ def ursache_und_abhilfe(fehler: list[Fehler], gesamt: int | None = None) -> str:
             f"{_anzahl_zeilen(len({f.zeile for f in fehler}), ('enthält', 'enthalten'))} Werte, "
             "die nicht zum "
             f"Codebuch bzw. zur Vorlage passen (Spalte {spalten}, z. B. Zeile {fehler[0].zeile}: "
-            f"{fehler[0].grund}); bitte diese Werte in der Datei korrigieren (Liste unten)."
+            f"{fehler[0].grund.split(' (')[0]}); bitte diese Werte in der Datei korrigieren "
+            "(Liste unten)."
         )
         betroffen = fehler
     rest = gesamt - len(betroffen)
