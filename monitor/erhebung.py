@@ -475,21 +475,47 @@ def _zeilennummer(fehler: Fehler) -> int:
     return fehler.zeile - 2
 
 
+def _nach_zeilen(fehler: list[Fehler], anzahl: int) -> dict[int, list[Fehler]]:
+    """Errors by position in the batch; an error about no single row concerns every row."""
+    je_zeile: dict[int, list[Fehler]] = {}
+    for einzeln in fehler:
+        je_zeile.setdefault(_zeilennummer(einzeln), []).append(einzeln)
+    if not set(je_zeile) <= set(range(anzahl)):
+        return dict.fromkeys(range(anzahl), fehler)
+    return je_zeile
+
+
+def _kanonisch(zeile: Mapping[str, str]) -> dict[str, str]:
+    """A submission as an import row with its code in the stored form (for the inbox)."""
+    return {**zeile, "code": normalisiere_code(zeile.get("code", ""), leerzeichen_entfernen=True)}
+
+
 def _schreibe_runde(db: Datenbank, offen: list[_Auftrag]) -> None:
-    # 1. the import's checks on all rows at once; a row with errors gets them, the rest goes on
+    # 1a. the codebook's rules, all rows at once (the site comes from a valid link and is
+    #     checked against the database in 1b); a row with errors gets them, the rest goes on
+    while offen:
+        inhalt = _als_csv_zeilen([a.zeile for a in offen])
+        regeln = pruefe_datei(None, inhalt, f"{QUELLE}.csv", Art.BEFRAGUNG)
+        fehler = [f for f in regeln.fehler if f.spalte != "standort"]
+        if not fehler:
+            break
+        schlecht = _nach_zeilen(fehler, len(offen))
+        for i, eigene in schlecht.items():
+            offen[i].erledigt(fehler=AntwortenFehlerhaft(eigene))
+        offen = [a for i, a in enumerate(offen) if i not in schlecht]
+    # 1b. against the database as the import sees it (sites, approved quarters): what it would
+    #     refuse now is not the participant's error – it goes to the project lead's inbox
     while offen:
         inhalt = _als_csv_zeilen([a.zeile for a in offen])
         pruefung = pruefe_datei(db, inhalt, f"{QUELLE}.csv", Art.BEFRAGUNG)
         if pruefung.ok:
             break
-        schlecht: dict[int, list[Fehler]] = {}
-        for fehler in pruefung.fehler:
-            schlecht.setdefault(_zeilennummer(fehler), []).append(fehler)
-        if not set(schlecht) <= set(range(len(offen))):  # not about a row: reject all
-            schlecht = {i: pruefung.fehler for i in range(len(offen))}
-        for i, fehler in schlecht.items():
-            offen[i].erledigt(fehler=AntwortenFehlerhaft(fehler))
-        offen = [a for i, a in enumerate(offen) if i not in schlecht]
+        gesperrt = _nach_zeilen(pruefung.fehler, len(offen))
+        for i, eigene in gesperrt.items():
+            offen[i].erledigt(
+                _in_eingang(db, offen[i].link, _kanonisch(offen[i].zeile), eigene[0].grund)
+            )
+        offen = [a for i, a in enumerate(offen) if i not in gesperrt]
     if not offen:
         return
     # 2. a stored row with the same key is never overwritten from a public link
@@ -503,7 +529,7 @@ def _schreibe_runde(db: Datenbank, offen: list[_Auftrag]) -> None:
             auftrag.erledigt(Einreichung(Ergebnis.BEREITS))
         else:
             grund = "Für diesen Code gibt es in dieser Welle schon einen Fragebogen."
-            auftrag.erledigt(_in_eingang(db, auftrag.link, zeile, grund))
+            auftrag.erledigt(_in_eingang(db, auftrag.link, _als_text_zeile(zeile), grund))
     # 3. one import for the rest; rows refused by a locked quarter go to the inbox
     while neu:
         auftraege = [a for a, _ in neu]
@@ -523,7 +549,7 @@ def _schreibe_runde(db: Datenbank, offen: list[_Auftrag]) -> None:
                 raise
             for i, grund in gesperrt.items():
                 auftrag, zeile = neu[i]
-                auftrag.erledigt(_in_eingang(db, auftrag.link, zeile, grund))
+                auftrag.erledigt(_in_eingang(db, auftrag.link, _als_text_zeile(zeile), grund))
             neu = [paar for i, paar in enumerate(neu) if i not in gesperrt]
             continue
         ausgang = Ergebnis.BEREITS if ergebnis.bereits_importiert else Ergebnis.GESPEICHERT
@@ -570,8 +596,11 @@ def _als_text_zeile(daten: pd.DataFrame) -> dict[str, str]:
 
 
 # -- inbox of the project lead ------------------------------------------------------------------
-def _in_eingang(db: Datenbank, link: Erhebungslink, daten: pd.DataFrame, grund: str) -> Einreichung:
-    zeile = json.dumps(_als_text_zeile(daten), ensure_ascii=False)
+def _in_eingang(
+    db: Datenbank, link: Erhebungslink, werte: Mapping[str, str], grund: str
+) -> Einreichung:
+    """Park a submission for the project lead (codebook values as an import row, no more)."""
+    zeile = json.dumps(dict(werte), ensure_ascii=False)
     with db.transaction() as cur:
         nummer = int(cur.execute("SELECT nextval('erhebung_eingang_seq')").fetchall()[0][0])
         cur.execute(
