@@ -20,6 +20,7 @@ Why here and how:
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import NoReturn
 
@@ -92,8 +93,25 @@ def _cookie_schreiben() -> None:
     )
 
 
+#: Environment variable naming the header a reverse proxy puts the visitor's address in (e.g.
+#: ``X-Real-IP``). Only set it behind such a proxy: otherwise a visitor could forge the header.
+CLIENT_HEADER_VARIABLE = "MONITOR_CLIENT_HEADER"
+
+
+def _client() -> str | None:
+    """This browser's throttling key (:func:`monitor.benutzer.client_schluessel`).
+
+    Behind a reverse proxy the connection comes from the proxy, so the address it forwards is
+    used when :data:`CLIENT_HEADER_VARIABLE` names the header; without a known address (a
+    local connection) there is no per-client throttle, the per-name one still holds.
+    """
+    header = os.environ.get(CLIENT_HEADER_VARIABLE, "").strip()
+    adresse = st.context.headers.get(header) if header else st.context.ip_address
+    return benutzer.client_schluessel(adresse.split(",")[0].strip() if adresse else None)
+
+
 def _sperrhinweis(db: Datenbank, name: str) -> str:
-    bis = benutzer.anmeldesperre(db, name)
+    bis = benutzer.anmeldesperre(db, name, client=_client())
     if bis is None:
         return "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch."
     return (
@@ -118,7 +136,9 @@ def _anmeldeformular(db: Datenbank) -> None:
         )
         senden = st.form_submit_button("Anmelden", type="primary", icon=":material/login:")
     if senden:
-        sitzung = benutzer.anmelden(db, name, passwort) if name and passwort else None
+        sitzung = (
+            benutzer.anmelden(db, name, passwort, client=_client()) if name and passwort else None
+        )
         if sitzung is None:
             st.error(_sperrhinweis(db, name), icon=":material/lock:")
         else:
