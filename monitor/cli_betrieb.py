@@ -300,8 +300,9 @@ def _neu_aufbauen(args: argparse.Namespace) -> int:
     from monitor.archiv import archivordner
     from monitor.sicherung import neu_aufbauen
 
-    quelle = Path(args.archiv) if args.archiv else archivordner(db_pfad(args.db))
-    print(neu_aufbauen(quelle, args.ziel))
+    datenbank = db_pfad(args.db)
+    quelle = Path(args.archiv) if args.archiv else archivordner(datenbank)
+    print(neu_aufbauen(quelle, args.ziel, datenbank=datenbank))
     return 0
 
 

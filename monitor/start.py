@@ -9,15 +9,17 @@ operator's back.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 
-from monitor import bestand, demo
+from monitor import archiv, bestand, demo
 from monitor.db import Datenbank, verbinden
 
 # Streamlit may run the first script runs of several browser sessions at once; two threads must
 # not both find the database empty and both load demo data.
 _ERSTSTART = threading.Lock()
+_LOG = logging.getLogger(__name__)
 
 
 def bereitstellen(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
@@ -29,4 +31,9 @@ def bereitstellen(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
     with _ERSTSTART:
         if bestand.ist_leer(db):
             demo.lade_demo(db)
+        # Archive and database list the same imports (a crash before a commit can leave a
+        # list line behind); what is found goes to the server log.
+        befund = str(archiv.abgleichen(db))
+        if befund:
+            _LOG.warning("Importarchiv abgeglichen: %s", befund)
     return db

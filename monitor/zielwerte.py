@@ -209,26 +209,27 @@ def speichere_zielwerte(
             },
             grund,
         )
-    if archivieren and not demo:
-        sha256 = hashlib.sha256(inhalt).hexdigest()
-        archiv.archiviere(
-            db.pfad,
-            [
-                (
-                    {
-                        "import_id": import_id,
-                        "stapel": import_id,
-                        "zeitpunkt": datetime.now().isoformat(),
-                        "art": archiv.ZIELWERTE_BEARBEITET,
-                        "dateiname": f"{QUELLE}: {standort}",
-                        "sha256": sha256,
-                        "demo": False,
-                    },
-                    inhalt,
-                    f"{sha256}.json",
-                )
-            ],
-        )
+        if archivieren and not demo:  # before the commit: a failed write rolls back
+            sha256 = hashlib.sha256(inhalt).hexdigest()
+            archiv.archiviere(
+                db.pfad,
+                [
+                    (
+                        {
+                            "import_id": import_id,
+                            "stapel": import_id,
+                            "zeitpunkt": datetime.now().isoformat(),
+                            "art": archiv.ZIELWERTE_BEARBEITET,
+                            "dateiname": f"{QUELLE}: {standort}",
+                            "sha256": sha256,
+                            "demo": False,
+                        },
+                        inhalt,
+                        f"{sha256}.json",
+                    )
+                ],
+                cur,
+            )
     return Speicherergebnis(standort, len(hinzu), len(geaendert), len(weg), import_id)
 
 
