@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,6 +68,24 @@ def _schreibsperre(pfad: Path) -> threading.RLock:
         return _SCHREIBSPERREN.setdefault(pfad.resolve(), threading.RLock())
 
 
+#: Steps to run after the commit of an open transaction, by the id of its cursor.
+_NACH_COMMIT: dict[int, list[Callable[[], None]]] = {}
+
+
+def nach_commit(cur: duckdb.DuckDBPyConnection, schritt: Callable[[], None]) -> None:
+    """Run ``schritt`` once the transaction of ``cur`` has committed (never on a rollback).
+
+    Why: state kept outside the database (the audit trail's head file, :mod:`monitor.audit`)
+    must describe committed rows only. A cursor outside :meth:`Datenbank.transaction` runs it
+    at once.
+    """
+    schritte = _NACH_COMMIT.get(id(cur))
+    if schritte is None:
+        schritt()
+    else:
+        schritte.append(schritt)
+
+
 class Datenbank:
     """A DuckDB database file with a cursor per call (safe across Streamlit's threads)."""
 
@@ -110,18 +128,27 @@ class Datenbank:
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One all-or-nothing unit of work; writers in this process are serialised."""
+        """One all-or-nothing unit of work; writers in this process are serialised.
+
+        Steps registered with :func:`nach_commit` run after the ``COMMIT`` (still under the
+        writer lock, in order); a rollback drops them.
+        """
         with self._schreiben:
             cur = self._con.cursor()
-            cur.execute("BEGIN TRANSACTION")
+            _NACH_COMMIT[id(cur)] = []
             try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
+                for schritt in _NACH_COMMIT.get(id(cur), []):
+                    schritt()
+            finally:
+                _NACH_COMMIT.pop(id(cur), None)
                 cur.close()
-                raise
-            cur.execute("COMMIT")
-            cur.close()
 
     def execute(self, sql: str, params: Params = None) -> None:
         with self.transaction() as cur:

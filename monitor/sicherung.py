@@ -31,7 +31,7 @@ import duckdb
 
 from indikatoren.engine import auswertungstabellen_aufbauen
 from monitor import archiv
-from monitor.audit import KOMMANDOZEILE, protokolliere
+from monitor.audit import KOMMANDOZEILE, kopfdatei, protokolliere
 from monitor.db import Datenbank, verbinden
 from monitor.einlesen import EingabeFehler
 
@@ -146,7 +146,7 @@ def _ist_leer(pfad: Path) -> bool:
 
 
 def _entferne(pfad: Path) -> None:
-    for teil in (pfad, pfad.with_name(pfad.name + ".wal")):
+    for teil in (pfad, pfad.with_name(pfad.name + ".wal"), kopfdatei(pfad)):
         if teil.exists():
             teil.unlink()
 
@@ -170,6 +170,10 @@ def _einsetzen(zwischen: Path, ziel: Path) -> None:
     """Swap the finished file (and its archive) in; an old archive is kept aside, not deleted."""
     _entferne(ziel.with_name(ziel.name + ".wal"))  # a stale WAL would be replayed onto it
     os.replace(zwischen, ziel)
+    # The audit head belongs to the new file (a restored older backup legitimately ends
+    # earlier; the restore itself is its newest entry).
+    if kopfdatei(zwischen).exists():
+        os.replace(kopfdatei(zwischen), kopfdatei(ziel))
     altes_archiv = archiv.archivordner(ziel)
     neues_archiv = archiv.archivordner(zwischen)
     if neues_archiv.is_dir():
