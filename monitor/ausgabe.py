@@ -68,21 +68,42 @@ def als_json(tabelle: pd.DataFrame, schluessel: tuple[str, ...]) -> str:
 
 
 def als_csv(tabelle: pd.DataFrame, *, deutsch: bool = False) -> bytes:
-    """CSV bytes; ``deutsch``: ';' separated, decimal comma, UTF-8 with BOM for German Excel."""
+    """CSV bytes — THE one CSV writer of every download and export (pages, CLI, microdata).
+
+    ``deutsch``: ';' separated, decimal comma, UTF-8 with BOM for German Excel. Every column
+    that is not numeric, boolean or a date — whatever its dtype (pandas 3 gives text the
+    ``str`` dtype, older code ``object``, tables may carry ``category``) — and every header is
+    passed through :func:`_csv_text`, so no cell starts a spreadsheet formula
+    (``tests/test_architektur.py`` keeps other CSV writers out).
+    """
     daten = tabelle.copy()
-    for spalte in daten.columns:
-        if daten[spalte].dtype == object:
-            daten[spalte] = daten[spalte].map(_csv_text)
-        elif pd.api.types.is_float_dtype(daten[spalte]):
-            daten[spalte] = daten[spalte].round(6)  # as in JSON: no float noise in the last digit
+    daten.columns = [_csv_text(str(name)) for name in daten.columns]
+    for nummer, (_, spalte) in enumerate(daten.items()):
+        if pd.api.types.is_float_dtype(spalte):
+            daten.isetitem(nummer, spalte.round(6))  # as in JSON: no float noise
+        elif not (
+            pd.api.types.is_numeric_dtype(spalte)
+            or pd.api.types.is_bool_dtype(spalte)
+            or pd.api.types.is_datetime64_any_dtype(spalte)
+        ):
+            daten.isetitem(nummer, spalte.astype(object).map(_csv_text))
+    # CRLF line ends (RFC 4180) also make the csv module quote a field with a lone CR, which
+    # would otherwise split the row in a spreadsheet.
     if deutsch:
-        return daten.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    return daten.to_csv(index=False).encode("utf-8")
+        text = daten.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+        return text.encode("utf-8-sig")
+    return daten.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+#: First characters a spreadsheet treats as the start of a formula (OWASP: CSV injection).
+FORMELANFAENGE = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_text(wert: Any) -> Any:
-    """Neutralise cell text that a spreadsheet would run as a formula (OWASP CSV injection)."""
-    if isinstance(wert, str) and wert[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Neutralise cell text that a spreadsheet would run as a formula (OWASP CSV injection):
+    a leading apostrophe makes it plain text. Non-text values (numbers in a mixed column,
+    missing values) stay as they are."""
+    if isinstance(wert, str) and wert.startswith(FORMELANFAENGE):
         return "'" + wert
     return wert
 

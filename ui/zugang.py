@@ -107,7 +107,9 @@ def _client() -> str | None:
     """
     header = os.environ.get(CLIENT_HEADER_VARIABLE, "").strip()
     adresse = st.context.headers.get(header) if header else st.context.ip_address
-    return benutzer.client_schluessel(adresse.split(",")[0].strip() if adresse else None)
+    if not isinstance(adresse, str):  # no connection (a test run) or no such header
+        return None
+    return benutzer.client_schluessel(adresse.split(",")[0].strip())
 
 
 def _sperrhinweis(db: Datenbank, name: str) -> str:
