@@ -87,7 +87,11 @@ else:
             "Standortkoordination mit ihren Unterlagen ab; sie sieht nur die ihres Standorts, "
             "Fördergeber sehen diese Seite nicht."
         )
-        with st.expander("Codepaare – nur für die Standortkoordination"):
+        with st.expander("Codepaare"):
+            if not qualitaetseite.codes_im_klartext():
+                st.caption(
+                    "Codes pseudonymisiert; im Klartext sieht sie nur die Standortkoordination."
+                )
             st.dataframe(qualitaetseite.aehnliche_codepaare(filter_.standorte), hide_index=True)
 
 abschnitt("ausreisser")

@@ -7,6 +7,9 @@ of zero questionnaires) a dash, so "too few persons" is never confused with "not
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
 from datetime import date
 
@@ -19,7 +22,7 @@ from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
 from monitor.umfragen import codes
-from ui import daten
+from ui import daten, zugang
 from ui.format import UNTERDRUECKT, zahl
 
 LEER = "–"
@@ -229,11 +232,37 @@ def aehnliche_codes_je_standort(standorte: tuple[str, ...]) -> pd.DataFrame:
     return _deutsch(tabelle)
 
 
+#: Key of the pseudonyms of :func:`aehnliche_codepaare`, new with every server start: codes are
+#: short and guessable, so a plain hash could be reversed by trying all codes; a secret key
+#: cannot. Within one run the same code always gets the same pseudonym (chains stay visible).
+_PSEUDONYM_SCHLUESSEL = secrets.token_bytes(32)
+
+
+def _pseudonym(code: str) -> str:
+    zeichen = hmac.new(_PSEUDONYM_SCHLUESSEL, code.encode("utf-8"), hashlib.sha256).hexdigest()
+    return "P-" + zeichen[:8].upper()
+
+
+def codes_im_klartext() -> bool:
+    """Whether this session owns the codes it sees: only a site coordination (one site) does.
+
+    Self-made codes are quasi-identifiers; project leads, evaluators and admins see every site
+    and get pseudonyms instead (issue 14).
+    """
+    return zugang.zugriff().standorte is not None
+
+
 def aehnliche_codepaare(standorte: tuple[str, ...]) -> pd.DataFrame:
-    """The code pairs themselves, for the site coordination only (German headers)."""
+    """The code pairs: in plain text for the site coordination, pseudonymised for everyone
+    else (:func:`codes_im_klartext`), so no raw code reaches another role's browser."""
     standorte = daten.eigener_filter(Filter(standorte=standorte)).standorte
     tabelle = _aehnliche_paare(daten.datenbank(), daten.aktueller_pfad(), standorte)
-    return _deutsch(tabelle[["standort", "code_1", "wellen_1", "code_2", "wellen_2"]])
+    tabelle = tabelle[["standort", "code_1", "wellen_1", "code_2", "wellen_2"]]
+    if not codes_im_klartext():
+        tabelle = tabelle.assign(
+            code_1=tabelle["code_1"].map(_pseudonym), code_2=tabelle["code_2"].map(_pseudonym)
+        )
+    return _deutsch(tabelle)
 
 
 def _deutsch(tabelle: pd.DataFrame) -> pd.DataFrame:
