@@ -638,14 +638,23 @@ def anmelden_sso(
     return Sitzung(normal, konto.rolle, konto.standort, jetzt)
 
 
-def abmelden(db: Datenbank, sitzung: Sitzung, token: str | None = None) -> None:
+def abmelden(
+    db: Datenbank, sitzung: Sitzung, token: str | None = None, *, ueberall: bool = False
+) -> None:
     """Log the end of a session and forget its remembered token (the UI forgets the
-    :class:`Sitzung` itself)."""
+    :class:`Sitzung` itself).
+
+    Every tab of the browser holds the same token, and the UI checks it on every run
+    (:func:`sitzung_aus_token`), so deleting it ends all of them. ``ueberall`` deletes every
+    token of the user: all browsers and devices are logged out at their next click.
+    """
     with db.transaction() as cur:
-        if token:
+        if ueberall and not sitzung.gast:
+            cur.execute("DELETE FROM anmeldesitzungen WHERE name = ?", [sitzung.name])
+        elif token:
             cur.execute("DELETE FROM anmeldesitzungen WHERE token_hash = ?", [_token_hash(token)])
         if not sitzung.gast:
-            protokolliere(cur, sitzung.name, "abmeldung")
+            protokolliere(cur, sitzung.name, "abmeldung", {"ueberall": True} if ueberall else None)
 
 
 # -- remembered sessions (a reload of the page keeps the login) ---------------------------------

@@ -64,7 +64,13 @@ def _gueltige_sitzung(db: Datenbank, modus: Zugangsmodus) -> Sitzung | None:
         return None
     gespeichert: Sitzung | None = st.session_state.get(SITZUNG)
     if gespeichert is not None:
-        return benutzer.pruefe_sitzung(db, gespeichert)
+        gemerkt = st.session_state.get(_TOKEN)
+        if not gemerkt:
+            return benutzer.pruefe_sitzung(db, gespeichert)
+        # The token is checked on every run: a logout in another tab of this browser (same
+        # token) or "überall abmelden" elsewhere ends this session too.
+        aus_token = benutzer.sitzung_aus_token(db, gemerkt)
+        return aus_token if aus_token is not None and aus_token.name == gespeichert.name else None
     token = st.context.cookies.get(COOKIE)
     if isinstance(token, str) and token and st.session_state.get(_COOKIE_AUFTRAG) != "loeschen":
         sitzung = benutzer.sitzung_aus_token(db, token)
@@ -204,13 +210,14 @@ def sitzung_sichern(db: Datenbank) -> Sitzung | None:
     return sitzung
 
 
-def abmelden(db: Datenbank) -> None:
-    """End the session (audited) and forget it."""
+def abmelden(db: Datenbank, ueberall: bool = False) -> None:
+    """End the session (audited) and forget it: in every tab of this browser, and with
+    ``ueberall`` in every browser of this user."""
     sitzung: Sitzung | None = st.session_state.pop(SITZUNG, None)
     token = st.session_state.pop(_TOKEN, None)
     st.session_state[_COOKIE_AUFTRAG] = "loeschen"
     if sitzung is not None:
-        benutzer.abmelden(db, sitzung, token)
+        benutzer.abmelden(db, sitzung, token, ueberall=ueberall)
 
 
 def seitenleiste(db: Datenbank, sitzung: Sitzung) -> None:
@@ -226,6 +233,15 @@ def seitenleiste(db: Datenbank, sitzung: Sitzung) -> None:
             args=(db,),
             icon=":material/logout:",
             key="abmelden",
+            help="Meldet Sie in allen Tabs dieses Browsers ab.",
+        )
+        st.button(
+            "Überall abmelden",
+            on_click=abmelden,
+            args=(db, True),
+            icon=":material/devices_off:",
+            key="ueberall_abmelden",
+            help="Meldet Sie in allen Browsern und auf allen Geräten ab.",
         )
 
 
