@@ -22,7 +22,7 @@ from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
 from monitor.umfragen import codes
-from ui import daten, zugang
+from ui import daten, klartext, zugang
 from ui.format import UNTERDRUECKT, zahl
 
 LEER = "–"
@@ -155,7 +155,7 @@ def trichter_diagramm(trichter: pd.DataFrame) -> go.Figure | None:
     abbildung.update_layout(
         separators=",.", margin={"t": 10, "b": 10, "l": 10, "r": 10}, height=260
     )
-    return abbildung
+    return klartext.figur(abbildung)
 
 
 #: Above this many sites the per-site bars would be unreadable; the table below lists them all.
@@ -190,7 +190,7 @@ def quoten_diagramm(trichter: pd.DataFrame, namen: Mapping[str, str]) -> go.Figu
         height=120 + 44 * len(orte),
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
-    return abbildung
+    return klartext.figur(abbildung)
 
 
 # -- near-duplicate participant codes -----------------------------------------------------------
