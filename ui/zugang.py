@@ -31,6 +31,7 @@ from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 from monitor import benutzer
 from monitor.benutzer import Recht, Sitzung, Zugangsmodus, Zugriff
 from monitor.db import Datenbank
+from ui import webserver
 
 #: Session-state key of the logged-in :class:`~monitor.benutzer.Sitzung`.
 SITZUNG = "_sitzung"
@@ -39,7 +40,7 @@ _TOKEN = "_sitzung_token"
 #: Session-state key: the cookie must be written ("setzen") or deleted ("loeschen") on this run.
 _COOKIE_AUFTRAG = "_cookie_auftrag"
 #: Name of the browser cookie that keeps a login over a reload or a new tab.
-COOKIE = "wirkungsmonitor_sitzung"
+COOKIE = webserver.COOKIE
 #: Widget key of the sidebar switch "only approved quarters" (roles that may choose).
 NUR_FREIGEGEBEN = "f_freigegeben"
 
@@ -82,12 +83,30 @@ def _gueltige_sitzung(db: Datenbank, modus: Zugangsmodus) -> Sitzung | None:
 
 def _cookie_schreiben() -> None:
     """Write or delete the login cookie in the browser, once, when a login or logout asked for
-    it. Streamlit cannot set cookies from Python; a zero-height component sets it for the app's
-    own origin (SameSite=Strict; Secure over https). The value is a random token, never data."""
+    it. Under ``server.py`` the server sets it HttpOnly (:mod:`ui.webserver`). Otherwise
+    (``streamlit run dashboard.py``) Streamlit cannot set cookies from Python, and a
+    zero-height component sets it from a script for the app's own origin (SameSite=Strict;
+    Secure over https) — readable by scripts of the page, the documented limit of that mode.
+    The value is a random token, never data."""
     auftrag = st.session_state.pop(_COOKIE_AUFTRAG, None)
     if auftrag is None:
         return
     token = st.session_state.get(_TOKEN, "") if auftrag == "setzen" else ""
+    if webserver.server_setzt_cookies():
+        # Under server.py the server sets the cookie HttpOnly: the page only posts a one-time
+        # code (never the token) to the server's route (ui.webserver).
+        if token:
+            ziel, inhalt = "api/sitzung", webserver.uebergabe(token)
+        else:
+            ziel, inhalt = "api/abmelden", ""
+        components.html(
+            "<script>"
+            f"window.parent.fetch(new URL('/{ziel}', window.parent.location.origin),"
+            f" {{method: 'POST', body: '{inhalt}', credentials: 'same-origin'}});"
+            "</script>",
+            height=0,
+        )
+        return
     dauer = int(benutzer.SITZUNG_MAX_DAUER.total_seconds()) if token else 0
     components.html(
         "<script>"
