@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,18 +87,76 @@ def nach_commit(cur: duckdb.DuckDBPyConnection, schritt: Callable[[], None]) -> 
         schritte.append(schritt)
 
 
-class Datenbank:
-    """A DuckDB database file with a cursor per call (safe across Streamlit's threads)."""
+def _oeffnen(pfad: Path, read_only: bool, warten_s: float) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, retried for up to ``warten_s`` while another process holds the file.
 
-    def __init__(self, pfad: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    DuckDB lets one process write a file at a time (and no other process read it meanwhile);
+    the dashboard holds the file only while it reads or writes (``kurz``), so a CLI command
+    waiting a moment gets its turn, and vice versa.
+    """
+    ende = time.monotonic() + warten_s
+    pause = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(pfad), read_only=read_only)
+        except duckdb.IOException as fehler:
+            if "lock" not in str(fehler).lower() or time.monotonic() >= ende:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
+class Datenbank:
+    """A DuckDB database file with a cursor per call (safe across Streamlit's threads).
+
+    ``kurz`` (the dashboard): the file is opened only while a call runs and closed when the
+    last running call of this object ends, so other programs (the CLI: an import,
+    ``benutzer entsperren``, ``protokoll --pruefen``) can use it in between. Otherwise the
+    connection stays open until :meth:`close` (CLI commands, tests). ``warten_s``: how long to
+    retry opening while another process holds the file.
+    """
+
+    def __init__(
+        self,
+        pfad: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        kurz: bool = False,
+        warten_s: float = 0.0,
+    ) -> None:
         self.pfad = Path(pfad)
         if not read_only:
             self.pfad.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.pfad), read_only=read_only)
+        self._read_only, self._kurz, self._warten_s = read_only, kurz, warten_s
+        self._zustand = threading.Lock()
+        self._nutzer = 0
+        self._con: duckdb.DuckDBPyConnection | None = None
+        if not kurz:
+            self._con = _oeffnen(self.pfad, read_only, warten_s)
         self._schreiben = _schreibsperre(self.pfad)
 
+    @contextmanager
+    def _verbindung(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection for the duration of one call (opened on demand if ``kurz``)."""
+        with self._zustand:
+            if self._con is None:
+                self._con = _oeffnen(self.pfad, self._read_only, self._warten_s)
+            self._nutzer += 1
+            con = self._con
+        try:
+            yield con
+        finally:
+            with self._zustand:
+                self._nutzer -= 1
+                if self._kurz and self._nutzer == 0 and self._con is not None:
+                    self._con.close()
+                    self._con = None
+
     def close(self) -> None:
-        self._con.close()
+        with self._zustand:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
     def __enter__(self) -> Datenbank:
         return self
@@ -108,18 +167,20 @@ class Datenbank:
     # -- reading ---------------------------------------------------------------------------
     def query(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a SELECT and return a (small) DataFrame."""
-        cur = self._con.cursor()
-        try:
-            return cur.execute(sql, params).df()
-        finally:
-            cur.close()
+        with self._verbindung() as con:
+            cur = con.cursor()
+            try:
+                return cur.execute(sql, params).df()
+            finally:
+                cur.close()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
-        cur = self._con.cursor()
-        try:
-            return cur.execute(sql, params).fetchall()
-        finally:
-            cur.close()
+        with self._verbindung() as con:
+            cur = con.cursor()
+            try:
+                return cur.execute(sql, params).fetchall()
+            finally:
+                cur.close()
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         ergebnis = self.rows(sql, params)
@@ -133,8 +194,8 @@ class Datenbank:
         Steps registered with :func:`nach_commit` run after the ``COMMIT`` (still under the
         writer lock, in order); a rollback drops them.
         """
-        with self._schreiben:
-            cur = self._con.cursor()
+        with self._schreiben, self._verbindung() as con:
+            cur = con.cursor()
             _NACH_COMMIT[id(cur)] = []
             try:
                 cur.execute("BEGIN TRANSACTION")
@@ -166,8 +227,8 @@ class Datenbank:
 
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; each in its own transaction. Idempotent."""
-        with self._schreiben:
-            self._con.execute(
+        with self._schreiben, self._verbindung() as con:
+            con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrationen ("
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "angewendet_am TIMESTAMP NOT NULL)"
@@ -187,8 +248,11 @@ class Datenbank:
             return angewendet
 
 
-def verbinden(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
-    """Open (and create or migrate) the project database."""
-    db = Datenbank(db_pfad(pfad))
+def verbinden(
+    pfad: str | os.PathLike[str] | None = None, *, kurz: bool = False, warten_s: float = 0.0
+) -> Datenbank:
+    """Open (and create or migrate) the project database (``kurz``, ``warten_s``: see
+    :class:`Datenbank`)."""
+    db = Datenbank(db_pfad(pfad), kurz=kurz, warten_s=warten_s)
     db.migrate()
     return db

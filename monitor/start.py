@@ -22,12 +22,18 @@ _ERSTSTART = threading.Lock()
 _LOG = logging.getLogger(__name__)
 
 
+#: How long a page waits for the database while another program (a CLI import) writes.
+WARTEN_S = float(os.environ.get("MONITOR_WARTEN_S_DASHBOARD", "10"))
+
+
 def bereitstellen(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
     """Open the project database (``--db`` > ``MONITOR_DB`` > default) ready for the dashboard.
 
-    Idempotent: a second call finds data and only opens the database.
+    Opened ``kurz`` (:class:`~monitor.db.Datenbank`): the dashboard holds the file only while
+    it reads or writes, so every CLI command works while it runs. Idempotent: a second call
+    finds data and only opens the database.
     """
-    db = verbinden(pfad)
+    db = verbinden(pfad, kurz=True, warten_s=WARTEN_S)
     with _ERSTSTART:
         if bestand.ist_leer(db):
             demo.lade_demo(db)

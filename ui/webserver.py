@@ -123,7 +123,7 @@ def _darf_laden(cookie: str | None) -> bool:
     global _DB
     with _DB_SPERRE:
         if _DB is None:
-            _DB = verbinden(db_pfad())
+            _DB = verbinden(db_pfad(), kurz=True, warten_s=5)
     if benutzer.zugangsmodus(_DB) is benutzer.Zugangsmodus.OFFEN_DEMO:
         return True
     return bool(cookie) and benutzer.sitzung_aus_token(_DB, str(cookie)) is not None
