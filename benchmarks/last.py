@@ -97,9 +97,11 @@ async def sitzung(
     rolle = ROLLEN[nummer % len(ROLLEN)]
     kontext = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await kontext.new_page()
+    page.set_default_timeout(180_000)
     zufall = random.Random(nummer)
     try:
-        await page.goto(url, timeout=120_000)
+        await asyncio.sleep(nummer * 1.5)  # ramp-up: people do not all arrive in one second
+        await page.goto(url)
         await page.get_by_label("Benutzername").fill(f"last.{rolle}.{nummer}")
         await page.get_by_label("Passwort").fill(PASSWORT)
         beginn = time.monotonic()

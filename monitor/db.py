@@ -87,33 +87,71 @@ def nach_commit(cur: duckdb.DuckDBPyConnection, schritt: Callable[[], None]) -> 
         schritte.append(schritt)
 
 
-def _oeffnen(pfad: Path, read_only: bool, warten_s: float) -> duckdb.DuckDBPyConnection:
+def _wartemarke(pfad: Path) -> Path:
+    """A file that says "process <pid> waits for this database" (see :func:`_oeffnen`)."""
+    return pfad.with_name(f".{pfad.name}.wartet.{os.getpid()}")
+
+
+def andere_warten(pfad: Path) -> bool:
+    """Whether another live process is waiting for the file (it gets priority)."""
+    for marke in pfad.parent.glob(f".{pfad.name}.wartet.*"):
+        try:
+            prozess = int(marke.name.rsplit(".", 1)[1])
+            if prozess != os.getpid():
+                os.kill(prozess, 0)
+                return True
+        except ProcessLookupError:
+            marke.unlink(missing_ok=True)  # left behind by a killed process
+        except (ValueError, PermissionError, OSError):
+            continue
+    return False
+
+
+def _oeffnen(
+    pfad: Path, read_only: bool, warten_s: float, *, vortritt: bool = False
+) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect``, retried for up to ``warten_s`` while another process holds the file.
 
-    DuckDB lets one process write a file at a time (and no other process read it meanwhile);
-    the dashboard holds the file only while it reads or writes (``kurz``), so a CLI command
-    waiting a moment gets its turn, and vice versa.
+    DuckDB lets one process write a file at a time (and no other process read it meanwhile).
+    A process that has to wait leaves a marker (:func:`_wartemarke`); the dashboard
+    (``vortritt``) then closes its connection at once and does not reopen while the marker's
+    process lives, so a CLI command gets its turn even under constant page traffic.
     """
     ende = time.monotonic() + warten_s
     pause = 0.02
-    while True:
-        try:
-            return duckdb.connect(str(pfad), read_only=read_only)
-        except duckdb.IOException as fehler:
-            if "lock" not in str(fehler).lower() or time.monotonic() >= ende:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
+    marke = _wartemarke(pfad)
+    try:
+        while True:
+            if vortritt and andere_warten(pfad) and time.monotonic() < ende:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+                continue
+            try:
+                return duckdb.connect(str(pfad), read_only=read_only)
+            except duckdb.IOException as fehler:
+                if "lock" not in str(fehler).lower() or time.monotonic() >= ende:
+                    raise
+                if not vortritt:
+                    marke.touch()
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+    finally:
+        marke.unlink(missing_ok=True)
+
+
+#: How long an unused connection of a ``kurz`` database stays open: the calls of one page run
+#: follow each other closely, and opening a file costs 15–200 ms on a busy machine.
+NACHLAUF_S = 1.0
 
 
 class Datenbank:
     """A DuckDB database file with a cursor per call (safe across Streamlit's threads).
 
-    ``kurz`` (the dashboard): the file is opened only while a call runs and closed when the
-    last running call of this object ends, so other programs (the CLI: an import,
-    ``benutzer entsperren``, ``protokoll --pruefen``) can use it in between. Otherwise the
-    connection stays open until :meth:`close` (CLI commands, tests). ``warten_s``: how long to
-    retry opening while another process holds the file.
+    ``kurz`` (the dashboard): the file is opened when a call needs it and closed
+    :data:`NACHLAUF_S` after the last call — at once when another process waits for it — so
+    other programs (the CLI: an import, ``benutzer entsperren``, ``protokoll --pruefen``) can
+    use it in between. Otherwise the connection stays open until :meth:`close` (CLI commands,
+    tests). ``warten_s``: how long to retry opening while another process holds the file.
     """
 
     def __init__(
@@ -130,17 +168,33 @@ class Datenbank:
         self._read_only, self._kurz, self._warten_s = read_only, kurz, warten_s
         self._zustand = threading.Lock()
         self._nutzer = 0
+        self._zuletzt = 0.0
         self._con: duckdb.DuckDBPyConnection | None = None
         if not kurz:
             self._con = _oeffnen(self.pfad, read_only, warten_s)
+        else:
+            threading.Thread(target=self._aufraeumen, daemon=True).start()
         self._schreiben = _schreibsperre(self.pfad)
+
+    def _aufraeumen(self) -> None:
+        """Close an idle ``kurz`` connection after :data:`NACHLAUF_S`, or when others wait."""
+        while not getattr(self, "_geschlossen", False):
+            time.sleep(0.05)
+            with self._zustand:
+                if self._con is None or self._nutzer:
+                    continue
+                if time.monotonic() - self._zuletzt > NACHLAUF_S or andere_warten(self.pfad):
+                    self._con.close()
+                    self._con = None
 
     @contextmanager
     def _verbindung(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The open connection for the duration of one call (opened on demand if ``kurz``)."""
         with self._zustand:
             if self._con is None:
-                self._con = _oeffnen(self.pfad, self._read_only, self._warten_s)
+                self._con = _oeffnen(
+                    self.pfad, self._read_only, self._warten_s, vortritt=self._kurz
+                )
             self._nutzer += 1
             con = self._con
         try:
@@ -148,11 +202,10 @@ class Datenbank:
         finally:
             with self._zustand:
                 self._nutzer -= 1
-                if self._kurz and self._nutzer == 0 and self._con is not None:
-                    self._con.close()
-                    self._con = None
+                self._zuletzt = time.monotonic()
 
     def close(self) -> None:
+        self._geschlossen = True
         with self._zustand:
             if self._con is not None:
                 self._con.close()
