@@ -26,6 +26,7 @@ Temporary files of a process that died are removed on the way.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -279,9 +280,12 @@ def archiviere(
                 verzeichnis.flush()
                 os.fsync(verzeichnis.fileno())
     except OSError as fehler:
+        grund = {errno.ENOSPC: "Datenträger voll", errno.EACCES: "keine Schreibrechte"}.get(
+            fehler.errno or 0, fehler.strerror or str(fehler)
+        )
         raise ArchivFehler(
             f"Die Archivkopie in '{ordner}' konnte nicht geschrieben werden "
-            f"({fehler.strerror or fehler}). Es wurde nichts importiert: ein Import steht immer "
+            f"({grund}). Es wurde nichts importiert: ein Import steht immer "
             "in Datenbank und Archiv zugleich. Bitte Speicherplatz und Rechte prüfen und erneut "
             "importieren."
         ) from None
