@@ -816,7 +816,8 @@ def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.nda
     mittel_nachher = _verhaeltnis(w.werte(f"{ind.id}__s_nach"), n)
     if ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
         b, c = w.werte(f"{ind.id}__b"), w.werte(f"{ind.id}__c")
-        unten, oben = statistik.gepaarte_anteile_intervall(b, c, n)
+        vorher_ja = w.werte(f"{ind.id}__s_vor")
+        unten, oben = statistik.gepaarte_anteile_intervall(b, c, n, vorher_ja)
         leer = np.full(len(n), np.nan)
         return {
             "n_paare": n,

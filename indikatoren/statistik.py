@@ -91,15 +91,36 @@ def mcnemar_p(b: object, c: object) -> Array:
 
 
 def gepaarte_anteile_intervall(
-    b: object, c: object, n: object, konfidenz: float = KONFIDENZ
+    b: object, c: object, n: object, vorher_ja: object, konfidenz: float = KONFIDENZ
 ) -> tuple[Array, Array]:
-    """Wald interval of the paired difference of shares (p_after − p_before) = (b − c) / n."""
-    bb, cc, anzahl = _arr(b), _arr(c), _arr(n)
-    z = stats.norm.ppf(0.5 + konfidenz / 2)
+    """Newcombe's hybrid score interval of a paired difference of shares (p_after − p_before).
+
+    Newcombe (1998, Stat Med 17:2635, method 10): the Wilson limits of the two marginal shares
+    combined by "square and add", with the correlation φ of the 2×2 table (numerator reduced by
+    n/2 when positive, as in the paper). Unlike the Wald interval it never has zero width
+    (10 of 10 yes→no gives [−1; −0.61], not [−1; −1]) and rarely excludes 0 where the exact
+    McNemar test sees no change. ``b`` = no → yes, ``c`` = yes → no, ``n`` = pairs,
+    ``vorher_ja`` = pairs with yes before (yes→yes + yes→no). Fractions 0–1; NaN for n = 0.
+    """
+    bb, cc, anzahl, vj = _arr(b), _arr(c), _arr(n), _arr(vorher_ja)
+    a = vj - cc  # yes → yes
+    d = anzahl - a - bb - cc  # no → no
+    nachher_ja = a + bb
+    unten1, oben1 = wilson(nachher_ja, anzahl, konfidenz)
+    unten2, oben2 = wilson(vj, anzahl, konfidenz)
     with np.errstate(divide="ignore", invalid="ignore"):
-        d = (bb - cc) / anzahl
-        se = np.sqrt(np.maximum((bb + cc) - (bb - cc) ** 2 / anzahl, 0)) / anzahl
-    return d - z * se, d + z * se
+        p1, p2 = nachher_ja / anzahl, vj / anzahl
+        zaehler = a * d - bb * cc
+        zaehler = np.where(zaehler > 0, np.maximum(zaehler - anzahl / 2, 0), zaehler)
+        nenner = np.sqrt(nachher_ja * (cc + d) * vj * (bb + d))
+        phi = np.where(nenner > 0, zaehler / np.where(nenner > 0, nenner, 1), 0.0)
+        theta = p1 - p2
+        links = (p1 - unten1) ** 2 - 2 * phi * (p1 - unten1) * (oben2 - p2) + (oben2 - p2) ** 2
+        rechts = (oben1 - p1) ** 2 - 2 * phi * (oben1 - p1) * (p2 - unten2) + (p2 - unten2) ** 2
+        unten = np.maximum(theta - np.sqrt(np.maximum(links, 0)), -1.0)
+        oben = np.minimum(theta + np.sqrt(np.maximum(rechts, 0)), 1.0)
+    gueltig = anzahl > 0
+    return np.where(gueltig, unten, np.nan), np.where(gueltig, oben, np.nan)
 
 
 def fisher_p(a: object, b: object, c: object, d: object) -> Array:

@@ -117,8 +117,8 @@ STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
     (
         "Ja/Nein-Fragen",
         "Anteil „ja“ vorher und nachher bei denselben Personen, Differenz in Prozentpunkten mit "
-        "95-%-Konfidenzintervall (Wald, gepaart) und exakter McNemar-Test auf den "
-        "wechselnden Antworten.",
+        "95-%-Konfidenzintervall nach Newcombe (1998, Hybrid-Score, gepaart) und exakter "
+        "McNemar-Test auf den wechselnden Antworten.",
     ),
     (
         "Anteile und Zählgrößen",

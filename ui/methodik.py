@@ -98,8 +98,12 @@ $d_z = \\bar d / s_d$, mit Korrektur für kleine Gruppen $g_z = d_z \\cdot J$,
 $J = 1 - \\frac{3}{4(n-1) - 1}$. Faustregel: um 0,2 klein, 0,5 mittel, 0,8 groß.
 
 **Ja/Nein-Fragen vorher und nachher** (C2, C3): Anteil „ja“ vorher und nachher bei denselben
-Personen, Differenz in Prozentpunkten mit Intervall; der p-Wert aus dem exakten McNemar-Test,
-der nur die Personen zählt, deren Antwort sich geändert hat.
+Personen, Differenz in Prozentpunkten mit Intervall nach Newcombe (1998, Hybrid-Score-Intervall
+für gepaarte Anteile: Wilson-Intervalle der beiden Anteile, verbunden unter Berücksichtigung der
+Korrelation); der p-Wert aus dem exakten McNemar-Test, der nur die Personen zählt, deren Antwort
+sich geändert hat. Beide passen in der Regel zusammen; nur bei sehr wenigen Wechslern (etwa 0
+gegen 4) kann das Intervall die 0 knapp ausschließen, während der exakte Test – bekanntermaßen
+vorsichtig – noch keinen gesicherten Unterschied zeigt.
 
 **Anteile** (z. B. Zufriedenheit): Intervall nach Wilson, das auch bei kleinen Zahlen und
 Anteilen nahe 0 % oder 100 % verlässlich ist. **Zählgrößen** (Teilnehmende, Aktivitäten) haben

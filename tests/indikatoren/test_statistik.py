@@ -107,16 +107,91 @@ def test_mcnemar_von_hand() -> None:
     assert p == pytest.approx([0.21875, 0.25, 1.0, 1.0])
 
 
-def test_gepaarte_anteile_intervall_von_hand() -> None:
-    # b = 5 (nein→ja), c = 1 (ja→nein), n = 20: d = (5-1)/20 = 0.2;
-    # Var(d) = [(b+c)/n - d²]/n = (0.3 - 0.04)/20 = 0.013 → se = 0.1140175;
-    # z = 1.959964 → 0.2 ± 0.2234696 = (-0.0234696, 0.4234696)
-    unten, oben = statistik.gepaarte_anteile_intervall([5], [1], [20])
-    assert unten[0] == pytest.approx(0.2 - 1.959964 * np.sqrt(0.013), abs=1e-6)
-    assert oben[0] == pytest.approx(0.4234696, abs=1e-6)
-    # all concordant: zero width around 0
-    unten, oben = statistik.gepaarte_anteile_intervall([0], [0], [8])
-    assert (unten[0], oben[0]) == (0.0, 0.0)
+# Newcombe (1998), "Improved confidence intervals for the difference between binomial
+# proportions based on paired data", Stat Med 17:2635-2650, Table III, method 10:
+# (a = yes→yes, b, c, d = no→no) with θ = (b − c)/n → published 95 % limits, 4 decimals (the paper used z = 1.96;
+# one row, (1, 97, 1, 1), differs from the exact quantile in the fourth decimal).
+NEWCOMBE_TABELLE_III = [
+    ((36, 12, 2, 0), (0.0569, 0.3404)),
+    ((20, 12, 2, 16), (0.0562, 0.3292)),
+    ((18, 12, 2, 18), (0.0562, 0.3290)),
+    ((36, 14, 0, 0), (0.1528, 0.4167)),
+    ((35, 14, 0, 1), (0.1461, 0.4175)),
+    ((18, 14, 0, 18), (0.1441, 0.3963)),
+    ((2, 97, 1, 0), (0.8721, 0.9854)),
+    ((1, 97, 1, 1), (0.8736, 0.9850)),
+    ((0, 29, 1, 0), (0.6666, 0.9882)),
+    ((2, 98, 0, 0), (0.9178, 0.9945)),
+    ((1, 98, 0, 1), (0.9171, 0.9916)),
+    ((0, 30, 0, 0), (0.8395, 1.0)),
+    ((54, 0, 0, 0), (-0.0664, 0.0664)),
+    ((53, 0, 0, 1), (-0.0729, 0.0729)),
+    ((27, 0, 0, 27), (-0.0351, 0.0351)),
+]
+
+
+def _newcombe(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+    """Our interval for a table given in Newcombe's layout (b counts towards the later share)."""
+    unten, oben = statistik.gepaarte_anteile_intervall([b], [c], [a + b + c + d], [a + c])
+    return float(unten[0]), float(oben[0])
+
+
+@pytest.mark.parametrize(("tabelle", "grenzen"), NEWCOMBE_TABELLE_III)
+def test_gepaarte_anteile_newcombe_tabelle_iii(
+    tabelle: tuple[int, int, int, int], grenzen: tuple[float, float]
+) -> None:
+    unten, oben = _newcombe(*tabelle)
+    assert unten == pytest.approx(grenzen[0], abs=1e-4)
+    assert oben == pytest.approx(grenzen[1], abs=1e-4)
+
+
+def test_gepaarte_anteile_vorzeichen_spiegeln() -> None:
+    # swapping before and after (b ↔ c, a ↔ d... here a stays yes→yes) mirrors the interval
+    unten, oben = _newcombe(20, 2, 12, 16)
+    assert (unten, oben) == pytest.approx((-0.3292, -0.0562), abs=1e-4)
+
+
+def test_gepaarte_anteile_faelle_aus_issue() -> None:
+    # 10 pairs, 3 yes→no, none no→yes: exact McNemar p = 0.25, so the interval must contain 0
+    # for every split of the 7 concordant pairs (the Wald interval gave -58.4 to -1.6 pp).
+    assert statistik.mcnemar_p([0], [3])[0] == pytest.approx(0.25)
+    for ja_ja in range(8):
+        unten, oben = _newcombe(ja_ja, 0, 3, 7 - ja_ja)
+        assert unten < 0 < oben
+    # 10 of 10 yes→no: the change is -100 pp, but the interval is not of zero width; the
+    # upper limit is -1 + sqrt(2)·(Wilson upper limit of 0/10) (φ = 0: a margin is constant).
+    unten, oben = _newcombe(0, 0, 10, 0)
+    wilson_oben = stats.binomtest(0, 10).proportion_ci(method="wilson").high
+    assert unten == -1.0
+    assert oben == pytest.approx(-1 + np.sqrt(2) * wilson_oben)
+    assert oben > -0.65
+    # no pairs: no interval
+    unten, oben = statistik.gepaarte_anteile_intervall([0], [0], [0], [0])
+    assert np.isnan(unten[0]) and np.isnan(oben[0])
+
+
+def test_gepaarte_anteile_passen_zum_exakten_mcnemar() -> None:
+    """Over every 2×2 table with 10 to 30 pairs: wherever the exact McNemar test is clear
+    (p < 0.01) the interval excludes 0, and it excludes 0 only where the exact test is at
+    least borderline (p < 0.13: at most 0 vs 4, 1 vs 6 … where the exact test is known to be
+    conservative). The Wald interval failed the second check already at 0 vs 3 (p = 0.25)."""
+    tabellen = [
+        (a, b, c, n - a - b - c)
+        for n in range(10, 31)
+        for b in range(n + 1)
+        for c in range(n + 1 - b)
+        for a in range(n + 1 - b - c)
+    ]
+    a, b, c, d = (np.array(spalte, dtype=float) for spalte in zip(*tabellen, strict=True))
+    unten, oben = statistik.gepaarte_anteile_intervall(b, c, a + b + c + d, a + c)
+    ohne_null = (unten > 0) | (oben < 0)
+    paare = list(zip(np.minimum(b, c).astype(int), (b + c).astype(int), strict=True))
+    # exact two-sided McNemar = binomial test of the discordant pairs, once per (k, m)
+    exakt = {(k, m): stats.binomtest(k, m).pvalue if m else 1.0 for k, m in set(paare)}
+    p = np.array([exakt[paar] for paar in paare])
+    assert ohne_null[p < 0.01].all()
+    assert (p[ohne_null] < 0.13).all()
+    assert (oben - unten > 0).all()
 
 
 def test_fisher_wie_scipy() -> None:
@@ -210,6 +285,17 @@ def test_engine_ja_nein_mcnemar(daten: Any) -> None:
     assert zeile["mittel_nachher"] == pytest.approx(100 * 8 / 12)
     assert zeile["p_wert"] == pytest.approx(stats.binomtest(1, 6, 0.5).pvalue)
     assert zeile["p_wert"] == pytest.approx(0.21875)
-    se = np.sqrt((6 / 12 - (4 / 12) ** 2) / 12)
-    assert zeile["ci_unten"] == pytest.approx(100 * (4 / 12 - stats.norm.ppf(0.975) * se))
-    assert zeile["ci_oben"] == pytest.approx(100 * (4 / 12 + stats.norm.ppf(0.975) * se))
+    assert zeile["ci_unten"] < 0 < zeile["ci_oben"]  # p = 0.22: the interval contains 0
+
+
+def test_engine_ja_nein_newcombe(daten: Any) -> None:
+    """Newcombe's table (20, 12, 2, 16) through the engine: 20 ja→ja, 12 nein→ja, 2 ja→nein,
+    16 nein→nein; published 95 % interval of θ = 0.2: 0.0562 to 0.3292 (Table III)."""
+    vorher = ["ja"] * 20 + ["nein"] * 12 + ["ja"] * 2 + ["nein"] * 16
+    nachher = ["ja"] * 20 + ["ja"] * 12 + ["nein"] * 2 + ["nein"] * 16
+    _paare_einfuegen(daten, "c_aktiv", vorher, nachher)
+    zeile = _vn_gesamt(berechne(daten.db, schwellen=Schwellen()), "C2")
+    assert zeile["n_paare"] == 50
+    assert zeile["differenz"] == pytest.approx(20.0)
+    assert zeile["ci_unten"] == pytest.approx(5.62, abs=6e-3)
+    assert zeile["ci_oben"] == pytest.approx(32.92, abs=6e-3)
