@@ -109,7 +109,8 @@ def test_mcnemar_von_hand() -> None:
 
 # Newcombe (1998), "Improved confidence intervals for the difference between binomial
 # proportions based on paired data", Stat Med 17:2635-2650, Table III, method 10:
-# (a = yes→yes, b, c, d = no→no) with θ = (b − c)/n → published 95 % limits, 4 decimals (the paper used z = 1.96;
+# (a = yes→yes, b, c, d = no→no) with θ = (b − c)/n → published 95 % limits, 4 decimals
+# (the paper used z = 1.96;
 # one row, (1, 97, 1, 1), differs from the exact quantile in the fourth decimal).
 NEWCOMBE_TABELLE_III = [
     ((36, 12, 2, 0), (0.0569, 0.3404)),
