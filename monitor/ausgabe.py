@@ -40,6 +40,8 @@ INDIKATOR_JSON: tuple[str, ...] = (
 )
 
 _GANZZAHLIG = {"n", "zaehler", "nenner", "stufe", "n_paare", "n_t0", "n_erreicht"}
+#: p values keep every digit: rounded to 6 places, a p of 3e-9 would read as 0 ("certain").
+_VOLL_GENAU = {"p_wert", "p_holm"}
 
 
 def _json_wert(spalte: str, wert: Any) -> Any:
@@ -52,7 +54,7 @@ def _json_wert(spalte: str, wert: Any) -> Any:
     if spalte in _GANZZAHLIG and isinstance(wert, float) and wert.is_integer():
         return int(wert)
     if isinstance(wert, float):
-        return round(wert, 6)
+        return wert if spalte in _VOLL_GENAU else round(wert, 6)
     if hasattr(wert, "isoformat"):
         return wert.isoformat()
     return wert
@@ -73,7 +75,7 @@ def als_csv(tabelle: pd.DataFrame, *, deutsch: bool = False) -> bytes:
     for spalte in daten.columns:
         if daten[spalte].dtype == object:
             daten[spalte] = daten[spalte].map(_csv_text)
-        elif pd.api.types.is_float_dtype(daten[spalte]):
+        elif pd.api.types.is_float_dtype(daten[spalte]) and spalte not in _VOLL_GENAU:
             daten[spalte] = daten[spalte].round(6)  # as in JSON: no float noise in the last digit
     if deutsch:
         return daten.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
@@ -125,7 +127,7 @@ def als_text(
             wert = datensatz.get(spalte)
             if datensatz.get("unterdrueckt") and spalte in zahlen | set(VORHER_NACHHER_JSON[4:13]):
                 zeile.append(marke if spalte in ("wert", "differenz", "n", "n_paare") else "")
-            elif spalte == "p_wert" and isinstance(wert, float) and wert < 0.001:
+            elif spalte in _VOLL_GENAU and isinstance(wert, float) and wert < 0.001:
                 zeile.append("< 0,001")
             elif isinstance(wert, float | int) and not isinstance(wert, bool):
                 zeile.append(zahl_de(wert, _stellen(datensatz, spalte, stellen)))
