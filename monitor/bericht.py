@@ -442,6 +442,12 @@ class _Daten:
     namen: dict[str, str]
     gesamt_name: str
 
+    @property
+    def bezug(self) -> str:
+        """Whose targets the goal summaries judge: the one chosen site, else the project (a
+        single site's data have no project-wide target; the cover said "keine Daten")."""
+        return self.filter_.standorte[0] if len(self.filter_.standorte) == 1 else GESAMT
+
     def name(self, standort: str) -> str:
         if standort == GESAMT:
             return self.gesamt_name
@@ -599,10 +605,11 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         if stil == "umbruch":
             b.verbinden(f"B{nummer}:H{nummer}")
     b.leerzeile()
-    b.schreibe(["Stand der Wirkungsziele (ganzes Projekt bzw. Auswahl)"], "abschnitt")
+    wessen = "ganzes Projekt bzw. Auswahl" if d.bezug == GESAMT else f"Standort {d.name(d.bezug)}"
+    b.schreibe([f"Stand der Wirkungsziele ({wessen})"], "abschnitt")
     kopf = ["Wirkungsziel", "Zielerreichung (%)", "Status", *map(str, STATUS_REIHENFOLGE)]
     erste = b.schreibe(kopf, _kopfstile(["text", "z0", "text", *["z0"] * 5]), hoehe=30) + 1
-    for stand in ziel_zusammenfassung(d.haupt.indikatoren):
+    for stand in ziel_zusammenfassung(d.haupt.indikatoren, d.bezug):
         b.schreibe(
             [
                 _ziel_label(stand.ziel),

@@ -10,6 +10,7 @@ from monitor.benutzer import Recht
 from ui import berichtseite, daten, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
+from ui.zielseite import bezugsstandort
 
 zugriff = zugang.verlangen(Recht.EXPORT)
 st.title("Bericht")
@@ -86,7 +87,7 @@ if not ziele:
     st.info("Bitte mindestens ein Wirkungsziel wählen.")
 else:
     st.dataframe(
-        berichtseite.vorschau(indikatoren, ziele),
+        berichtseite.vorschau(indikatoren, ziele, bezugsstandort(filter_)),
         hide_index=True,
         column_config=berichtseite.VORSCHAU_KONFIG,
     )

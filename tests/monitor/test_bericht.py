@@ -532,3 +532,26 @@ def test_libreoffice_oeffnet_und_konvertiert_zu_pdf(bericht: Bericht, tmp_path: 
     pdf = tmp_path / "bericht.pdf"
     assert pdf.exists(), ergebnis.stdout + ergebnis.stderr
     assert pdf.stat().st_size > 10_000 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
+    """A single site's report judges the goals by that site's targets (before: "keine Daten"
+    for all three goals on the cover, while the dashboard showed the site's attainment)."""
+    from indikatoren.zielerreichung import ziel_zusammenfassung
+
+    auswahl = Filter(standorte=("D_BERLIN",))
+    mappe = load_workbook(io.BytesIO(bericht_bytes(bericht.db, auswahl, heute=HEUTE)))
+    ergebnis = berechne(bericht.db, auswahl, SCHWELLEN, HEUTE)
+    erwartet = {s.ziel.value: s for s in ziel_zusammenfassung(ergebnis.indikatoren, "D_BERLIN")}
+    zeilen = [
+        reihe
+        for reihe in mappe["Deckblatt"].iter_rows(max_col=3, values_only=True)
+        if isinstance(reihe[0], str) and reihe[0][:3] in ("a) ", "b) ", "c) ")
+    ]
+    assert len(zeilen) == 3
+    for name, erreichung, status in zeilen:
+        stand = erwartet[name[0]]
+        assert status == str(stand.status) != "keine Daten"
+        assert erreichung == pytest.approx(stand.zielerreichung)
+    texte = [c for r in mappe["Deckblatt"].iter_rows(values_only=True) for c in r if c]
+    assert any(str(t).startswith("Stand der Wirkungsziele (Standort") for t in texte)

@@ -449,3 +449,21 @@ def test_datenqualitaet_unterscheidet_unterdrueckt_und_leer() -> None:
     ]
     assert list(anzeige["Anzahl"]) == ["12", UNTERDRUECKT, "–"]  # hidden ≠ empty ≠ 0
     assert list(anzeige["Ziel a beantwortet (%)"]) == ["96,0", UNTERDRUECKT, "50,0"]
+
+
+def test_bericht_vorschau_eines_standorts_mit_dessen_zielen(db_datei: Path) -> None:
+    """One site chosen: the preview judges by that site's targets (before: all "keine Daten")."""
+    app = _seite(_starten(), "bericht")
+    standorte = next(m for m in app.multiselect if m.label == "Standorte")
+    standorte.set_value(["D_BERLIN"]).run()
+    _ohne_fehler(app)
+    vorschau = app.dataframe[0].value
+    with _datenbank(db_datei) as db:
+        t = berechne(db, Filter(("D_BERLIN",))).indikatoren
+    berlin = t[(t["standort"] == "D_BERLIN") & (t["gruppe"] == "gesamt")].set_index("indikator")
+    mit_ziel = berlin[berlin["zielwert"].notna()]
+    assert len(mit_ziel)
+    status = dict(zip(vorschau["ID"], vorschau["Status"], strict=True))
+    for indikator, zeile in mit_ziel.iterrows():
+        assert status[indikator] == zeile["status"]
+    assert set(status[i] for i in mit_ziel.index) != {"keine Daten"}
