@@ -72,6 +72,36 @@ REGEL_TEXT = (
 )
 
 
+def gegen_richtung(indikator: Indikator, basiswert: float | None, zielwert: float) -> bool:
+    """Whether a target lies on the wrong side of its baseline (missing baseline = 0).
+
+    For "higher is better" a target below the baseline is a planned decline; the attainment
+    formula would then count a decline as progress (issue 15: −53 pp read as 88.9 % "auf
+    Kurs"). Such a target is refused unless it is explicitly confirmed, and then marked.
+    """
+    basis = 0.0 if basiswert is None or math.isnan(basiswert) else basiswert
+    if indikator.richtung is Richtung.HOEHER_BESSER:
+        return zielwert < basis
+    return zielwert > basis
+
+
+def richtungs_grund(indikator: Indikator, basiswert: float | None, zielwert: float) -> str:
+    """The German reason shown when a target on the wrong side of the baseline is refused."""
+    leer = basiswert is None or math.isnan(basiswert)
+    basis = f"{_de(0.0)} (leer = 0)" if leer else _de(basiswert)  # type: ignore[arg-type]
+    hoeher = indikator.richtung is Richtung.HOEHER_BESSER
+    return (
+        f"Zielwert {_de(zielwert)} liegt {'unter' if hoeher else 'über'} dem Basiswert {basis}"
+        f", obwohl bei {indikator.id} {'höhere' if hoeher else 'niedrigere'} Werte besser sind – "
+        "ein Rückschritt würde so als Fortschritt gezählt. Ist das so gewollt, bitte ausdrücklich "
+        "bestätigen (Spalte „richtung_bestaetigt“ = ja bzw. Häkchen „Gegen Richtung bestätigt“)."
+    )
+
+
+def _de(zahl: float) -> str:
+    return f"{zahl:g}".replace(".", ",").replace("-", "−")
+
+
 def erwarteter_fortschritt(
     indikator: Indikator, start: date | None, stichtag: date, heute: date
 ) -> float:

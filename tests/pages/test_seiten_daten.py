@@ -467,3 +467,28 @@ def test_bericht_vorschau_eines_standorts_mit_dessen_zielen(db_datei: Path) -> N
     for indikator, zeile in mit_ziel.iterrows():
         assert status[indikator] == zeile["status"]
     assert set(status[i] for i in mit_ziel.index) != {"keine Daten"}
+
+
+def test_zielwert_gegen_richtung_nur_mit_bestaetigung(db_datei: Path) -> None:
+    """A target below the baseline of a "higher is better" indicator is refused with the German
+    reason; ticked "Gegen Richtung bestätigt", it is saved and stays marked in the editor."""
+    app = _seite(_starten(), "zielwerte")
+    app.selectbox(key="zw_standort").set_value("D_ERFURT").run()
+    zeile = list(app.data_editor[0].value["ID"]).index("C6")
+    eingabe = {"Basiswert": "20", "Zielwert": "12", "Stichtag": "2027-03-31"}
+    vorher = _ziel(db_datei, "C6", "D_ERFURT")
+
+    _bearbeiten(app, {zeile: eingabe})
+    assert any(
+        e.startswith("Nicht gespeichert – 1 Eingabe ist ungültig") for e in _texte(app.error)
+    )
+    gruende = next(t.value for t in app.dataframe if t.editing_mode == "read_only")
+    assert gruende["Grund"].iloc[0].startswith("Zielwert 12 liegt unter dem Basiswert 20")
+    assert _ziel(db_datei, "C6", "D_ERFURT") == vorher
+
+    app = _seite(_starten(), "zielwerte")
+    app.selectbox(key="zw_standort").set_value("D_ERFURT").run()
+    _bearbeiten(app, {zeile: {**eingabe, "Gegen Richtung bestätigt": True}})
+    assert any("Zielwerte für D_ERFURT gespeichert" in s for s in _texte(app.success))
+    assert _ziel(db_datei, "C6", "D_ERFURT")[:2] == (20.0, 12.0)  # type: ignore[index]
+    assert bool(app.data_editor[0].value["Gegen Richtung bestätigt"].iloc[zeile])
