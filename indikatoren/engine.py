@@ -1054,6 +1054,8 @@ class Ergebnis:
 
     indikatoren: pd.DataFrame
     vorher_nachher: pd.DataFrame
+    #: The day the targets were judged at (:func:`bewertungstag`), for views to state it.
+    bewertet_am: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1150,6 +1152,27 @@ def sql_zeitraum(filter_: Filter) -> tuple[date | None, date | None]:
     return von, bis
 
 
+def bewertungstag(grundlage: Basis, filter_: Filter, heute: date | None = None) -> date:
+    """The day targets are judged at: the end of the view's data, never later than ``heute``.
+
+    The earliest of today (or ``heute``), the end of the filter period, and the last day of the
+    latest quarter with data in the base. A funder's base holds approved quarters only, so a
+    funder is judged at the end of the last approved quarter — not against the progress one
+    may expect today from data that stop months earlier.
+    """
+    tag = min(heute or date.today(), filter_.bis or date.max)
+    perioden = [
+        str(t["periode"].max())
+        for t in (grundlage.einzel, grundlage.paare, grundlage.aktivitaeten)
+        if len(t)
+    ]
+    if perioden:
+        jahr, quartal = max(perioden).split("-Q")
+        ende = date(int(jahr), 3 * int(quartal), 1) + pd.offsets.MonthEnd(0)
+        tag = min(tag, ende.date())
+    return tag
+
+
 def auswerten(
     grundlage: Basis,
     filter_: Filter,
@@ -1163,7 +1186,7 @@ def auswerten(
         grundlage.bis,
     ):
         raise ValueError("Die Basis passt nicht zum Filter (Gruppierung oder Zeitraum).")
-    heute = heute or filter_.bis or date.today()
+    heute = bewertungstag(grundlage, filter_, heute)
     schwellen = schwellen or Schwellen.aus_umgebung()
     kodiert = grundlage.kodiert
     achsen = _achsen(kodiert, filter_.nach_quartal)
@@ -1182,9 +1205,9 @@ def auswerten(
         # A project-wide target describes the whole project; the total of a selection of
         # sites or formats is not that, so it is not judged against it.
         ziele = ziele[ziele["standort"] != GESAMT]
-    indikatoren = ziele_anhaengen(indikatoren, ziele, heute)
+    indikatoren = ziele_anhaengen(indikatoren, ziele, heute, filter_.von, filter_.bis)
     vorher_nachher = pd.concat([v.tabelle for v in vn.values()], ignore_index=True)
-    return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher)
+    return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher, bewertet_am=heute)
 
 
 def berechne(

@@ -67,6 +67,7 @@ from indikatoren.zielerreichung import (
     REGEL_TEXT,
     STATUS_FARBE,
     STATUS_REIHENFOLGE,
+    bewertungs_text,
     ziel_zusammenfassung,
 )
 from monitor.audit import protokolliere
@@ -583,7 +584,12 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         ("Zeitraum", zeitraum, "umbruch"),
         ("Standorte", standorte, "umbruch"),
         ("Formate", formate, "umbruch"),
-        ("Stichtag der Bewertung", d.stichtag, "datum_links"),
+        ("Stichtag der Bewertung", d.haupt.bewertet_am or d.stichtag, "datum_links"),
+        (
+            "Bewertung der Ziele",
+            bewertungs_text(d.haupt.bewertet_am, bool(f.von or f.bis)),
+            "umbruch",
+        ),
         ("Erstellt am", heute, "datum_links"),
         ("Datenstand (letzter Import)", letzter_import or "noch kein Import", "zeit_links"),
         (
@@ -637,6 +643,16 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
     b.querformat(auf_breite=True)
 
 
+def _ziel_hinweis(zeile: dict[str, Any]) -> str | None:
+    """Why a target row reads as it does: a pro rata target, a target against the direction."""
+    hinweise = []
+    if zeile.get("ziel_anteilig"):
+        hinweise.append("Zielwert anteilig für den gewählten Zeitraum")
+    if zeile.get("ziel_gegen_richtung"):
+        hinweise.append("Zielwert entgegen der Indikatorrichtung (ausdrücklich bestätigt)")
+    return "; ".join(hinweise) or None
+
+
 def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
     perioden = d.perioden
     kopf = [
@@ -656,11 +672,12 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
         "Zähler",
         "Nenner",
         "n",
+        "Hinweis zum Ziel",
         *(_quartal_label(p) for p in perioden),
     ]
-    breiten = [6, 15, 36, 6, 16, 16, 30, 10, 10, 11, 10, 16, 12, 10, 10, 9]
+    breiten = [6, 15, 36, 6, 16, 16, 30, 10, 10, 11, 10, 16, 12, 10, 10, 9, 24]
     b = mappe.blatt("Zielerreichung", [*breiten, *[10] * len(perioden)])
-    muster = ["text"] * 7 + ["z0", "z0", "text", "z0", "z0", "text", "z0", "z0", "z0"]
+    muster = ["text"] * 7 + ["z0", "z0", "text", "z0", "z0", "text", "z0", "z0", "z0", "text"]
     b.schreibe(kopf, _kopfstile(muster + ["z0"] * len(perioden)), hoehe=32)
     tabelle = d.haupt.indikatoren
     gesamt = tabelle[(tabelle["gruppe"] == GESAMT) & (tabelle["periode"] == GESAMT)]
@@ -702,6 +719,7 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
                 _freigegeben(zeile["zaehler"], aus, marke, ind.berechnung in _HAT_ZAEHLER),
                 _freigegeben(zeile["nenner"], aus, marke, ind.berechnung in _HAT_NENNER),
                 _freigegeben(zeile["n"], aus, marke),
+                _ziel_hinweis(zeile),
                 *quartale,
             ],
             [
@@ -719,6 +737,7 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
                 "z0",
                 "z0",
                 "z0",
+                "text",
                 *[zahl] * len(perioden),
             ],
         )

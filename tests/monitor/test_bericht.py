@@ -149,7 +149,7 @@ def _pruefe_zelle(zelle: Any, wert: float, unterdrueckt: bool, marke: str) -> No
 def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
     m = bericht.mappe
     assert m.sheetnames == list(BLATT_NAMEN)
-    assert _kopf(m["Zielerreichung"])[:16] == [
+    assert _kopf(m["Zielerreichung"])[:17] == [
         "ID",
         "Ziel",
         "Indikator",
@@ -166,11 +166,12 @@ def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
         "Zähler",
         "Nenner",
         "n",
+        "Hinweis zum Ziel",
     ]
     perioden = sorted(
         set(bericht.quartale.indikatoren["periode"]) - {"gesamt"}
     )  # e.g. 2025-Q1 → "Q1 2025"
-    assert _kopf(m["Zielerreichung"])[16:] == [f"{p[5:]} {p[:4]}" for p in perioden]
+    assert _kopf(m["Zielerreichung"])[17:] == [f"{p[5:]} {p[:4]}" for p in perioden]
     for ziel in ("a", "b", "c"):
         assert _kopf(m[f"Ziel {ziel}"]) == [
             "ID",
@@ -555,3 +556,23 @@ def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
         assert erreichung == pytest.approx(stand.zielerreichung)
     texte = [c for r in mappe["Deckblatt"].iter_rows(values_only=True) for c in r if c]
     assert any(str(t).startswith("Stand der Wirkungsziele (Standort") for t in texte)
+
+
+def test_zeitraum_bericht_misst_zaehlgroessen_am_anteiligen_ziel(bericht: Bericht) -> None:
+    """D_BERLIN, 01.04.2025–30.06.2026: A1's target 350 (06.01.2025–31.12.2026, 725 days)
+    applies pro rata for the 456 days of the period, and the sheet says so."""
+    auswahl = Filter(standorte=("D_BERLIN",), von=date(2025, 4, 1), bis=date(2026, 6, 30))
+    mappe = load_workbook(io.BytesIO(bericht_bytes(bericht.db, auswahl, heute=HEUTE)))
+    a1 = next(
+        z for z in _zeilen(mappe["Zielerreichung"])
+        if z["ID"].value == "A1" and z["Standort"].value != "Gesamt (Auswahl)"
+    )  # fmt: skip
+    assert a1["Zielwert"].value == pytest.approx(350 * 456 / 725)
+    assert a1["Basiswert"].value == 0
+    assert a1["Hinweis zum Ziel"].value == "Zielwert anteilig für den gewählten Zeitraum"
+    assert a1["Zielerreichung (%)"].value == pytest.approx(
+        100 * a1["Ist"].value / (350 * 456 / 725)
+    )
+    deckblatt = {z[0].value: z[1].value for z in mappe["Deckblatt"].iter_rows(max_col=2)}
+    assert deckblatt["Stichtag der Bewertung"].date() == date(2026, 6, 30)
+    assert "anteiligen Zielwert" in deckblatt["Bewertung der Ziele"]
