@@ -1152,6 +1152,26 @@ def sql_zeitraum(filter_: Filter) -> tuple[date | None, date | None]:
     return von, bis
 
 
+# -- statistics added to the released pre/post table (issue 15) --------------------------------
+#: Cells of a view: the pre/post indicators of one goal in one of them form a test family.
+_FAMILIE = ("ziel", "standort", "gruppe", "welle", "periode")
+_ZIEL_VON = {i.id: str(i.ziel) for i in INDIKATOREN}
+
+
+def zusatzstatistik(vorher_nachher: pd.DataFrame) -> pd.DataFrame:
+    """Add the statistics computed on released rows only: ``p_holm``.
+
+    ``p_holm``: Holm-adjusted p across the pre/post indicators of one goal in one cell (site ×
+    group × wave × period) — the tests a reader sees side by side on a goal page. Suppressed
+    rows have no p value and take no part.
+    """
+    if vorher_nachher.empty:
+        return vorher_nachher.assign(p_holm=pd.Series(dtype=float))
+    teil = vorher_nachher.assign(ziel=vorher_nachher["indikator"].map(_ZIEL_VON))
+    familie = teil.groupby(list(_FAMILIE), sort=False, dropna=False).ngroup().to_numpy()
+    return vorher_nachher.assign(p_holm=statistik.holm(teil["p_wert"], familie))
+
+
 def bewertungstag(grundlage: Basis, filter_: Filter, heute: date | None = None) -> date:
     """The day targets are judged at: the end of the view's data, never later than ``heute``.
 
@@ -1207,6 +1227,7 @@ def auswerten(
         ziele = ziele[ziele["standort"] != GESAMT]
     indikatoren = ziele_anhaengen(indikatoren, ziele, heute, filter_.von, filter_.bis)
     vorher_nachher = pd.concat([v.tabelle for v in vn.values()], ignore_index=True)
+    vorher_nachher = zusatzstatistik(vorher_nachher)
     return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher, bewertet_am=heute)
 
 

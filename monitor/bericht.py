@@ -980,17 +980,18 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         "d_z",
         "g_z",
         "p",
+        "p (Holm)",
         "Personen mit T0",
         "Match-Quote (%)",
     ]
-    breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 11, 11]
+    breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 9, 11, 11]
     b = mappe.blatt("Vorher-Nachher", breiten)
-    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 11), hoehe=32)
+    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 12), hoehe=32)
     t = d.haupt.vorher_nachher
     reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
     t = t.assign(_i=t["indikator"].map(reihenfolge)).sort_values(["_i", "welle"], kind="stable")
     marke_personen = _Marke(markierung(d.schwellen))
-    spalten = [*VORHER_NACHHER_JSON, "n_t0", "match_quote", "match_unterdrueckt"]
+    spalten = [*VORHER_NACHHER_JSON, "p_holm", "n_t0", "match_quote", "match_unterdrueckt"]
     for (
         ind_id,
         standort,
@@ -1006,6 +1007,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         gz,
         p,
         aus,
+        p_holm,
         n_t0,
         quote,
         match_aus,
@@ -1033,6 +1035,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
                 _freigegeben(dz, aus, marke, effekt),
                 _freigegeben(gz, aus, marke, effekt),
                 _freigegeben(p, aus, marke),
+                _freigegeben(p_holm, aus, marke),
                 _freigegeben(n_t0, match_aus, marke_personen),
                 _freigegeben(quote, match_aus, marke_personen),
             ],
@@ -1047,6 +1050,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
                 zahl,
                 "effekt",
                 "effekt",
+                "p",
                 "p",
                 "z0",
                 "z1",

@@ -299,6 +299,7 @@ def kennwerte_tabelle(zeilen: pd.DataFrame, ind: Indikator) -> pd.DataFrame:
             ],
             "g_z": ["–" if pd.isna(g) else zahl(g, 2) for g in zeilen["g_z"].to_numpy(dtype=float)],
             "p": [p_wert(p) for p in zeilen["p_wert"].to_numpy(dtype=float)],
+            "p (Holm)": [p_wert(p) for p in zeilen["p_holm"].to_numpy(dtype=float)],
             "Match-Quote": [
                 UNTERDRUECKT if u else prozent(q)
                 for q, u in zip(zeilen["match_quote"], zeilen["match_unterdrueckt"], strict=True)

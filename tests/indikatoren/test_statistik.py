@@ -300,3 +300,58 @@ def test_engine_ja_nein_newcombe(daten: Any) -> None:
     assert zeile["differenz"] == pytest.approx(20.0)
     assert zeile["ci_unten"] == pytest.approx(5.62, abs=6e-3)
     assert zeile["ci_oben"] == pytest.approx(32.92, abs=6e-3)
+
+
+# -- Holm -----------------------------------------------------------------------------------
+def test_holm_von_hand() -> None:
+    # Holm (1979) by hand: p = 0.01, 0.04, 0.03, 0.005 (m = 4): sorted 0.005·4 = 0.02,
+    # 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → running max 0.06
+    angepasst = statistik.holm([0.01, 0.04, 0.03, 0.005], [0, 0, 0, 0])
+    assert angepasst == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_je_familie_wie_statsmodels() -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(15)
+    p = rng.uniform(0, 0.2, 300) ** 6  # down to 1e-12 and below: full precision kept
+    p[rng.choice(300, 30, replace=False)] = np.nan  # suppressed cells take no part
+    familie = rng.integers(0, 40, 300)
+    angepasst = statistik.holm(p, familie)
+    for f in range(40):
+        teil = (familie == f) & np.isfinite(p)
+        if teil.any():
+            erwartet = multipletests(p[teil], method="holm")[1]
+            assert angepasst[teil] == pytest.approx(erwartet, rel=1e-12)
+    assert np.isnan(angepasst[np.isnan(p)]).all()
+    assert (angepasst[np.isfinite(p)] >= p[np.isfinite(p)]).all()
+    assert statistik.holm([np.nan], [0]).tolist() != [0.0]
+
+
+def test_engine_holm_je_ziel_und_zelle(daten: Any) -> None:
+    """A5 and A7 (goal a) and C2 (goal c) for the same 12 persons: the adjusted p of A5 and A7
+    is Holm over those two (statsmodels on scipy's p values), C2 stays alone in its family."""
+    from statsmodels.stats.multitest import multipletests
+
+    a5_vor, a5_nach = [1, 2, 2, 3, 1, 4, 2, 3, 3, 2, 1, 5], [3, 2, 4, 3, 2, 5, 2, 4, 5, 3, 1, 4]
+    a7_vor = [50, 60, 55, 40, 70, 65, 45, 50, 60, 55, 52, 48]
+    a7_nach = [52, 58, 60, 45, 71, 70, 44, 58, 61, 60, 50, 55]
+    c2_vor = ["nein"] * 5 + ["ja"] + ["ja"] * 3 + ["nein"] * 3
+    c2_nach = ["ja"] * 5 + ["nein"] + ["ja"] * 3 + ["nein"] * 3
+    zeilen = []
+    for i in range(12):
+        basis = {"code": f"holm_{i:02d}", "standort": "STAT", "migrationshintergrund": "ja"}
+        zeilen.append({**basis, "welle": "T0", "datum": "2025-03-01",
+                       "a_kontakt_haeufigkeit": a5_vor[i], "a_thermometer": a7_vor[i],
+                       "c_aktiv": c2_vor[i]})  # fmt: skip
+        zeilen.append({**basis, "welle": "T1", "datum": "2025-06-01",
+                       "a_kontakt_haeufigkeit": a5_nach[i], "a_thermometer": a7_nach[i],
+                       "c_aktiv": c2_nach[i]})  # fmt: skip
+    daten.befragungen(zeilen)
+    ergebnis = berechne(daten.db, schwellen=Schwellen())
+    p = [stats.ttest_rel(a5_nach, a5_vor).pvalue, stats.ttest_rel(a7_nach, a7_vor).pvalue]
+    erwartet = multipletests(p, method="holm")[1]
+    a5, a7, c2 = (_vn_gesamt(ergebnis, i) for i in ("A5", "A7", "C2"))
+    assert (a5["p_wert"], a7["p_wert"]) == pytest.approx(p)
+    assert (a5["p_holm"], a7["p_holm"]) == pytest.approx(erwartet)
+    assert c2["p_holm"] == pytest.approx(c2["p_wert"]) == pytest.approx(0.21875)

@@ -197,6 +197,7 @@ def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
         "d_z",
         "g_z",
         "p",
+        "p (Holm)",
         "Personen mit T0",
         "Match-Quote (%)",
     ]
@@ -356,6 +357,7 @@ def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
         _pruefe_zelle(zeile["n Paare"], r.n_paare, r.unterdrueckt, "< 10")
         _pruefe_zelle(zeile["Differenz"], r.differenz, r.unterdrueckt, "< 10")
         _pruefe_zelle(zeile["Match-Quote (%)"], r.match_quote, r.match_unterdrueckt, "< 5")
+        _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, "< 10")
         if REGISTER[r.indikator].berechnung.value == "vorher_nachher":
             _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, "< 10")
         unterdrueckt += bool(r.unterdrueckt)
