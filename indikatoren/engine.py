@@ -100,6 +100,9 @@ VORHER_NACHHER_SPALTEN: tuple[str, ...] = (
     "n_erreicht",
     "match_quote",
     "match_unterdrueckt",
+    "d_av",
+    "d_av_unten",
+    "d_av_oben",
 )
 #: Numbers of a pre/post row that suppression empties.
 _ZAHLEN_VN = VORHER_NACHHER_JSON[4:13]
@@ -239,6 +242,11 @@ def _paar_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]:
             (f"{ind.id}__s_d", f"sum({d})"),
             (f"{ind.id}__s_d2", f"sum({d} * {d})"),
         ]
+        if ind.berechnung is Berechnung.VORHER_NACHHER:  # spread of each wave, for d_av
+            spalten += [
+                (f"{ind.id}__s_vor2", f"sum({v} * {v}) FILTER (WHERE {n} IS NOT NULL)"),
+                (f"{ind.id}__s_nach2", f"sum({n} * {n}) FILTER (WHERE {v} IS NOT NULL)"),
+            ]
     return spalten
 
 
@@ -829,6 +837,7 @@ def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.nda
             "d_z": leer,
             "g_z": leer,
             "p_wert": statistik.mcnemar_p(b, c),
+            **{name: leer for name in _D_AV},
         }
     s_d, s_d2 = w.werte(f"{ind.id}__s_d"), w.werte(f"{ind.id}__s_d2")
     mittel = _verhaeltnis(s_d, n)
@@ -852,7 +861,28 @@ def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.nda
         "d_z": d_z,
         "g_z": d_z * statistik.hedges_j(n),
         "p_wert": p_wert,
+        **_d_av_spalten(w, ind, n, mittel, sd),
     }
+
+
+#: d_av with its interval: computed with the pair statistics, suppressed with them.
+_D_AV = ("d_av", "d_av_unten", "d_av_oben")
+
+
+def _d_av_spalten(
+    w: _Wuerfel, ind: Indikator, n: np.ndarray, mittel: np.ndarray, sd: np.ndarray
+) -> dict[str, np.ndarray]:
+    """d_av (change / spread of the single measurements) and its CI per cell (issue 15)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nenner = np.where(n > 1, n - 1, np.nan)
+        n_sicher = np.where(n > 0, n, np.nan)
+        varianzen = [
+            np.maximum(w.werte(f"{ind.id}__{s}2") - w.werte(f"{ind.id}__{s}") ** 2 / n_sicher, 0)
+            / nenner
+            for s in ("s_vor", "s_nach")
+        ]
+    d, unten, oben = statistik.d_av(mittel, *varianzen, sd**2, n)
+    return dict(zip(_D_AV, (d, unten, oben), strict=True))
 
 
 def _zell_schluessel(w: _Wuerfel, achsen: _Achsen) -> np.ndarray:
@@ -933,7 +963,7 @@ def _vorher_nachher_zeilen(
         **{dim: achsen.labels[dim].take(codes[dim]) for dim in _ZELLE},
         "welle": pd.array([welle], dtype="str").take(np.zeros(len(n), dtype=np.int64)),
     }
-    for name in _ZAHLEN_VN:
+    for name in (*_ZAHLEN_VN, *_D_AV):
         tabelle[name] = np.where(gesperrt, np.nan, lang.spalte(name))
     tabelle["unterdrueckt"] = gesperrt
     # Match rates belong to the cell, not to the indicator: looked up by the cell's key.

@@ -159,3 +159,32 @@ def holm(p: object, familie: object) -> Array:
     # running maximum within each family (exact: no offsets that would eat tiny p values)
     ergebnis[gueltig[reihenfolge]] = angepasst.groupby(np.cumsum(neu)).cummax().to_numpy()
     return ergebnis
+
+
+def d_av(
+    mittel: object,
+    var_vorher: object,
+    var_nachher: object,
+    var_differenz: object,
+    n: object,
+    konfidenz: float = KONFIDENZ,
+) -> tuple[Array, Array, Array]:
+    """d_av: the mean change standardised by the spread of the single measurements, with CI.
+
+    d_z divides by the SD of the *differences*, which shrinks as pre and post correlate; it is
+    comparable only with other paired d_z. d_av divides by s = √((s²_vorher + s²_nachher)/2),
+    the root of the average variance of the two measurements (Bonett 2008; Lakens 2013 averages
+    the SDs themselves — with similar SDs the same), so it sits on the scale of between-group
+    effects and meta-analyses. Interval: Bonett (2008), variances not assumed equal,
+    SE² = d²(s⁴_v + s⁴_n + 2·cov²)/(8·df·s⁴) + s²_d/(df·s²), df = n − 1. NaN where n < 2 or s = 0.
+    """
+    m, v1, v2, vd, anzahl = (_arr(x) for x in (mittel, var_vorher, var_nachher, var_differenz, n))
+    z = stats.norm.ppf(0.5 + konfidenz / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = (v1 + v2) / 2
+        gueltig = (anzahl >= 2) & (s2 > 0)
+        d = np.where(gueltig, m / np.sqrt(s2), np.nan)
+        df = anzahl - 1
+        kovarianz = (v1 + v2 - vd) / 2
+        se = np.sqrt(d**2 * (v1**2 + v2**2 + 2 * kovarianz**2) / (8 * df * s2**2) + vd / (df * s2))
+    return d, d - z * se, d + z * se

@@ -983,15 +983,27 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         "p (Holm)",
         "Personen mit T0",
         "Match-Quote (%)",
+        "d_av",
+        "d_av KI unten",
+        "d_av KI oben",
     ]
-    breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 9, 11, 11]
+    breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 9, 11, 11, 8, 9, 9]
     b = mappe.blatt("Vorher-Nachher", breiten)
-    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 12), hoehe=32)
+    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 15), hoehe=32)
     t = d.haupt.vorher_nachher
     reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
     t = t.assign(_i=t["indikator"].map(reihenfolge)).sort_values(["_i", "welle"], kind="stable")
     marke_personen = _Marke(markierung(d.schwellen))
-    spalten = [*VORHER_NACHHER_JSON, "p_holm", "n_t0", "match_quote", "match_unterdrueckt"]
+    spalten = [
+        *VORHER_NACHHER_JSON,
+        "p_holm",
+        "n_t0",
+        "match_quote",
+        "match_unterdrueckt",
+        "d_av",
+        "d_av_unten",
+        "d_av_oben",
+    ]
     for (
         ind_id,
         standort,
@@ -1011,6 +1023,9 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         n_t0,
         quote,
         match_aus,
+        dav,
+        dav_unten,
+        dav_oben,
     ) in zip(*(t[s] for s in spalten), strict=True):
         ind = REGISTER[ind_id]
         marke = d.marke(ind)
@@ -1038,6 +1053,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
                 _freigegeben(p_holm, aus, marke),
                 _freigegeben(n_t0, match_aus, marke_personen),
                 _freigegeben(quote, match_aus, marke_personen),
+                *(_freigegeben(x, aus, marke, effekt) for x in (dav, dav_unten, dav_oben)),
             ],
             [
                 *["text"] * 6,
@@ -1054,6 +1070,9 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
                 "p",
                 "z0",
                 "z1",
+                "effekt",
+                "effekt",
+                "effekt",
             ],
         )
     b.tabelle_einrichten(1, len(kopf), "C2")

@@ -298,6 +298,12 @@ def kennwerte_tabelle(zeilen: pd.DataFrame, ind: Indikator) -> pd.DataFrame:
                 for a, b in zip(zeilen["ci_unten"], zeilen["ci_oben"], strict=True)
             ],
             "g_z": ["–" if pd.isna(g) else zahl(g, 2) for g in zeilen["g_z"].to_numpy(dtype=float)],
+            "d_av [95-%-KI]": [
+                "–" if pd.isna(d) else f"{zahl(d, 2)} {intervall(a, b, 2)}"
+                for d, a, b in zip(
+                    zeilen["d_av"], zeilen["d_av_unten"], zeilen["d_av_oben"], strict=True
+                )
+            ],
             "p": [p_wert(p) for p in zeilen["p_wert"].to_numpy(dtype=float)],
             "p (Holm)": [p_wert(p) for p in zeilen["p_holm"].to_numpy(dtype=float)],
             "Match-Quote": [

@@ -271,6 +271,17 @@ def test_engine_schlafdaten_ueber_thermometer(daten: Any) -> None:
     assert zeile["p_wert"] == pytest.approx(0.00283, abs=5e-6)
     assert round(zeile["d_z"], 2) == -1.28
     assert zeile["g_z"] == pytest.approx(zeile["d_z"] * 32 / 35)
+    # d_av from the engine's sums equals d_av from the two vectors' own SDs and correlation
+    vor, nach = np.array(vorher, dtype=float), np.array(nachher, dtype=float)
+    erwartet = statistik.d_av(
+        [np.mean(nach - vor)], [vor.var(ddof=1)], [nach.var(ddof=1)], [(nach - vor).var(ddof=1)],
+        [10],
+    )  # fmt: skip
+    assert (zeile["d_av"], zeile["d_av_unten"], zeile["d_av_oben"]) == pytest.approx(
+        tuple(float(x[0]) for x in erwartet)
+    )
+    s = np.sqrt((vor.var(ddof=1) + nach.var(ddof=1)) / 2)
+    assert zeile["d_av"] == pytest.approx(np.mean(nach - vor) / s)
 
 
 def test_engine_ja_nein_mcnemar(daten: Any) -> None:
@@ -355,3 +366,30 @@ def test_engine_holm_je_ziel_und_zelle(daten: Any) -> None:
     assert (a5["p_wert"], a7["p_wert"]) == pytest.approx(p)
     assert (a5["p_holm"], a7["p_holm"]) == pytest.approx(erwartet)
     assert c2["p_holm"] == pytest.approx(c2["p_wert"]) == pytest.approx(0.21875)
+
+
+# -- d_av -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("m1", "m2", "sd1", "sd2", "r", "n", "erwartet"),
+    [
+        # Bonett's statpsych::ci.stdmean.ps, published examples (unweighted standardizer):
+        # estimate, 95 % LL, UL
+        (110.4, 102.1, 15.3, 14.6, 0.75, 25, (0.5550319, 0.2394905, 0.8705732)),
+        (602.4, 705.6, 33.17, 51.08, 0.769, 8, (-2.3963, -3.6744, -1.1182)),
+    ],
+)
+def test_d_av_wie_bonett(
+    m1: float, m2: float, sd1: float, sd2: float, r: float, n: int, erwartet: tuple
+) -> None:
+    var_d = sd1**2 + sd2**2 - 2 * r * sd1 * sd2
+    d, unten, oben = statistik.d_av([m1 - m2], [sd1**2], [sd2**2], [var_d], [n])
+    genau = 1e-6 if n == 25 else 1e-4
+    assert d[0] == pytest.approx(erwartet[0], abs=genau)
+    assert unten[0] == pytest.approx(erwartet[1], abs=genau)
+    assert oben[0] == pytest.approx(erwartet[2], abs=genau)
+
+
+def test_d_av_grenzfaelle() -> None:
+    d, unten, oben = statistik.d_av([1.0, 1.0], [0.0, 4.0], [0.0, 4.0], [0.0, 1.0], [10, 1])
+    assert np.isnan(d).all()  # no spread / a single pair: no standardised effect
+    assert np.isnan(unten).all() and np.isnan(oben).all()

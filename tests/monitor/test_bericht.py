@@ -200,6 +200,9 @@ def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
         "p (Holm)",
         "Personen mit T0",
         "Match-Quote (%)",
+        "d_av",
+        "d_av KI unten",
+        "d_av KI oben",
     ]
     assert _kopf(m["Formate"])[3:] == [
         "Digital",
@@ -360,6 +363,8 @@ def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
         _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, "< 10")
         if REGISTER[r.indikator].berechnung.value == "vorher_nachher":
             _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, "< 10")
+            _pruefe_zelle(zeile["d_av"], r.d_av, r.unterdrueckt, "< 10")
+            _pruefe_zelle(zeile["d_av KI oben"], r.d_av_oben, r.unterdrueckt, "< 10")
         unterdrueckt += bool(r.unterdrueckt)
     assert unterdrueckt > 0
 
