@@ -8,6 +8,8 @@ formula is the textbook one named in SPEC §5; tests check them against scipy's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -188,3 +190,82 @@ def d_av(
         kovarianz = (v1 + v2 - vd) / 2
         se = np.sqrt(d**2 * (v1**2 + v2**2 + 2 * kovarianz**2) / (8 * df * s2**2) + vd / (df * s2))
     return d, d - z * se, d + z * se
+
+
+@dataclass(frozen=True, slots=True)
+class Metaanalyse:
+    """Random-effects pooling of site changes (DerSimonian & Laird 1986).
+
+    ``mittel`` with its CI is the average change over sites; ``tau2`` the between-site variance
+    of the true changes, ``i2`` the share of the observed spread that is not chance (Higgins &
+    Thompson 2002), and the prediction interval the range in which the true change of a further,
+    similar site is expected (Higgins, Thompson & Spiegelhalter 2009; t with k − 2 df, so only
+    from 3 sites on).
+    """
+
+    k: int
+    mittel: float
+    se: float
+    unten: float
+    oben: float
+    tau2: float
+    i2: float
+    q: float
+    vorhersage_unten: float
+    vorhersage_oben: float
+
+
+def zufallseffekte(
+    werte: object, standardfehler: object, konfidenz: float = KONFIDENZ
+) -> Metaanalyse | None:
+    """DerSimonian–Laird random-effects meta-analysis; None for fewer than 2 usable sites."""
+    y, se = _arr(werte).ravel(), _arr(standardfehler).ravel()
+    gueltig = np.isfinite(y) & np.isfinite(se) & (se > 0)
+    y, v = y[gueltig], se[gueltig] ** 2
+    k = len(y)
+    if k < 2:
+        return None
+    w = 1 / v
+    fest = float(np.sum(w * y) / np.sum(w))
+    q = float(np.sum(w * (y - fest) ** 2))
+    c = float(np.sum(w) - np.sum(w**2) / np.sum(w))
+    tau2 = max(0.0, (q - (k - 1)) / c)
+    w_re = 1 / (v + tau2)
+    mittel = float(np.sum(w_re * y) / np.sum(w_re))
+    se_mittel = float(np.sqrt(1 / np.sum(w_re)))
+    z = float(stats.norm.ppf(0.5 + konfidenz / 2))
+    i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
+    if k >= 3:
+        halb = float(stats.t.ppf(0.5 + konfidenz / 2, k - 2)) * np.sqrt(tau2 + se_mittel**2)
+        vorhersage = (mittel - halb, mittel + halb)
+    else:
+        vorhersage = (np.nan, np.nan)
+    return Metaanalyse(
+        k, mittel, se_mittel, mittel - z * se_mittel, mittel + z * se_mittel, tau2, i2, q,
+        float(vorhersage[0]), float(vorhersage[1]),
+    )  # fmt: skip
+
+
+def standardfehler_aus_intervall(
+    unten: object, oben: object, n: object, t_intervall_: bool, konfidenz: float = KONFIDENZ
+) -> Array:
+    """The standard error behind a released 95 % interval (for pooling released site rows).
+
+    t intervals (mean changes): width / (2·t_{n−1}), exact. Other intervals (Newcombe's for
+    paired shares, slightly asymmetric): width / (2·z), the usual approximation.
+    """
+    a, b, anzahl = _arr(unten), _arr(oben), _arr(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if t_intervall_:
+            quantil = stats.t.ppf(0.5 + konfidenz / 2, np.where(anzahl >= 2, anzahl - 1, np.nan))
+        else:
+            quantil = np.full(a.shape, stats.norm.ppf(0.5 + konfidenz / 2))
+        return (b - a) / (2 * quantil)
+
+
+def standort_metaanalyse(
+    differenz: object, unten: object, oben: object, n: object, *, t_intervall_: bool
+) -> Metaanalyse | None:
+    """Random-effects pooling of released site changes from their rows (suppressed = NaN)."""
+    se = standardfehler_aus_intervall(unten, oben, n, t_intervall_)
+    return zufallseffekte(differenz, se)

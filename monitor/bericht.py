@@ -62,6 +62,7 @@ from indikatoren.definitionen import (
 from indikatoren.engine import Ergebnis, berechne
 from indikatoren.filter import GRUPPEN_LABEL, Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
+from indikatoren.statistik import standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT, Schwellen
 from indikatoren.zielerreichung import (
     REGEL_TEXT,
@@ -86,6 +87,7 @@ BLATT_NAMEN: tuple[str, ...] = (
     "Ziel c",
     "Vorher-Nachher",
     "Standortvergleich",
+    "Meta-Analyse",
     "Formate",
     "Datenqualität",
     "Methodik",
@@ -634,6 +636,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         ("Ziel a, Ziel b, Ziel c", "Werte je Indikator, Standort und Gruppe mit Diagrammen"),
         ("Vorher-Nachher", "alle Vorher-Nachher-Vergleiche mit Effektstärken und Match-Quote"),
         ("Standortvergleich", "alle Indikatoren je Standort"),
+        ("Meta-Analyse", "Veränderungen der Standorte gepoolt (zufällige Effekte, τ², I²)"),
         ("Formate", "Indikatoren nach Format (digital, hybrid, Präsenz)"),
         ("Datenqualität", "Meldestand, Vollständigkeit, Verbleib, Ausfall, Widersprüche"),
         ("Methodik", "Definition jedes Indikators und die Rechenregeln"),
@@ -1109,6 +1112,75 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     b.querformat(auf_breite=False, nur_tabelle=len(kopf), diagramme=diagramme)
 
 
+def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
+    """Site changes pooled by a random-effects model beside the pooled raw-data change."""
+    kopf = [
+        "ID",
+        "Indikator",
+        "Einheit",
+        "Welle",
+        "Veränderung gepoolt (Rohdaten)",
+        "KI unten",
+        "KI oben",
+        "Standorte",
+        "Mittel zufällige Effekte",
+        "KI unten (ZE)",
+        "KI oben (ZE)",
+        "τ²",
+        "I² (%)",
+        "Q",
+        "Vorhersage unten",
+        "Vorhersage oben",
+    ]
+    b = mappe.blatt("Meta-Analyse", [6, 36, 14, 7, 14, 10, 10, 10, 14, 11, 11, 9, 8, 9, 11, 11])
+    b.schreibe(kopf, _kopfstile(["text"] * 4 + ["z0"] * 12), hoehe=45)
+    t = d.haupt.vorher_nachher
+    t = t[(t["gruppe"] == GESAMT) & (t["periode"] == GESAMT)]
+    for ind in INDIKATOREN:
+        if not ind.vorher_nachher:
+            continue
+        marke = d.marke(ind)
+        zahl = _zahl_stil(ind.dezimalstellen)
+        for welle in sorted(set(t["welle"])):
+            teil = t[(t["indikator"] == ind.id) & (t["welle"] == welle)]
+            orte = teil[(teil["standort"] != GESAMT) & ~teil["unterdrueckt"].astype(bool)]
+            gesamt = teil[teil["standort"] == GESAMT]
+            aus = gesamt.empty or bool(gesamt.iloc[0]["unterdrueckt"])
+            roh = [None] * 3 if gesamt.empty else [
+                _freigegeben(gesamt.iloc[0][s], aus, marke)
+                for s in ("differenz", "ci_unten", "ci_oben")
+            ]  # fmt: skip
+            meta = standort_metaanalyse(
+                orte["differenz"], orte["ci_unten"], orte["ci_oben"], orte["n_paare"],
+                t_intervall_=ind.berechnung is Berechnung.VORHER_NACHHER,
+            )  # fmt: skip
+            zufall: list[Any] = [len(orte), *[None] * 8]
+            if meta is not None:
+                zufall = [
+                    meta.k, meta.mittel, meta.unten, meta.oben, meta.tau2, 100 * meta.i2,
+                    meta.q, _wert(meta.vorhersage_unten), _wert(meta.vorhersage_oben),
+                ]  # fmt: skip
+            b.schreibe(
+                [ind.id, ind.name, ind.einheit, welle, *roh, *zufall],
+                [*["text"] * 3, "mitte", zahl, zahl, zahl, "z0", zahl, zahl, zahl,
+                 "effekt", "z1", "effekt", zahl, zahl],
+            )  # fmt: skip
+    b.tabelle_einrichten(1, len(kopf), "C2")
+    b.leerzeile()
+    b.schreibe(
+        [
+            "Zufällige Effekte nach DerSimonian und Laird über die ausgewiesenen Standorte "
+            "(unterdrückte Standorte fehlen). τ²: Varianz der wahren Veränderungen zwischen den "
+            "Standorten; I²: Anteil der Streuung zwischen Standorten, der nicht Zufall ist; "
+            "Vorhersageintervall: Bereich für die Veränderung an einem weiteren, ähnlichen "
+            "Standort (ab 3 Standorten). Die gepoolte Veränderung aus den Rohdaten gewichtet "
+            "jede Person gleich, das Mittel der zufälligen Effekte jeden Standort ähnlicher."
+        ],
+        "notiz",
+    )
+    b.querformat(auf_breite=True)
+
+
 def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
     kopf = ["ID", "Indikator", "Einheit"]
     for x in (*FORMATE, GESAMT):
@@ -1459,6 +1531,7 @@ def bericht_bytes(
         _ziel_blatt(mappe, daten, ziel, quellen)
     _vorher_nachher(mappe, daten)
     _standortvergleich(mappe, daten, quellen)
+    _meta_analyse(mappe, daten)
     _formate(mappe, daten, quellen)
     _datenqualitaet(mappe, daten)
     _methodik(mappe, daten)

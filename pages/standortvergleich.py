@@ -65,6 +65,9 @@ else:
         else "Standorte nach Namen sortiert. Zählgrößen haben kein Intervall, und die "
         "Projektsumme ist kein Vergleichswert für einen einzelnen Standort."
     )
+    meta = vergleich.standort_meta(ind, werte)
+    if meta is not None:
+        st.caption(vergleich.meta_text(ind, meta))
 
 st.subheader("Zielerreichung je Standort und Indikator")
 karte_ziel = vergleich.heatmap(ergebnis, namen)

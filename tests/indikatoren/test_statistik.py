@@ -393,3 +393,75 @@ def test_d_av_grenzfaelle() -> None:
     d, unten, oben = statistik.d_av([1.0, 1.0], [0.0, 4.0], [0.0, 4.0], [0.0, 1.0], [10, 1])
     assert np.isnan(d).all()  # no spread / a single pair: no standardised effect
     assert np.isnan(unten).all() and np.isnan(oben).all()
+
+
+# -- random-effects meta-analysis -----------------------------------------------------------
+# BCG vaccine trials (Colditz et al. 1994; metafor's dat.bcg): tpos, tneg, cpos, cneg.
+BCG = [
+    (4, 119, 11, 128), (6, 300, 29, 274), (3, 228, 11, 209), (62, 13536, 248, 12619),
+    (33, 5036, 47, 5761), (180, 1361, 372, 1079), (8, 2537, 10, 619), (505, 87886, 499, 87892),
+    (29, 7470, 45, 7232), (17, 1699, 65, 1600), (186, 50448, 141, 27197), (5, 2493, 3, 2338),
+    (27, 16886, 29, 17825),
+]  # fmt: skip
+
+
+def _bcg() -> tuple[np.ndarray, np.ndarray]:
+    a, b, c, d = (np.array(x, dtype=float) for x in zip(*BCG, strict=True))
+    log_rr = np.log((a / (a + b)) / (c / (c + d)))
+    return log_rr, 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d)
+
+
+def test_zufallseffekte_bcg_veroeffentlicht() -> None:
+    """metafor, rma(yi, vi, method = "DL") on dat.bcg (log risk ratios), as published in its
+    documentation: tau² = 0.3088, I² = 92.12 %, Q(12) = 152.2330, estimate -0.7141,
+    SE 0.1787, 95 % CI -1.0644 to -0.3638."""
+    y, v = _bcg()
+    m = statistik.zufallseffekte(y, np.sqrt(v))
+    assert m is not None and m.k == 13
+    assert round(m.tau2, 4) == 0.3088
+    assert round(100 * m.i2, 2) == 92.12
+    assert round(m.q, 4) == 152.2330
+    assert (round(m.mittel, 4), round(m.se, 4)) == (-0.7141, 0.1787)
+    assert (round(m.unten, 4), round(m.oben, 4)) == (-1.0644, -0.3638)
+    # prediction interval by hand: mu ± t(0.975; k - 2) · sqrt(tau² + SE²)
+    halb = stats.t.ppf(0.975, 11) * np.sqrt(m.tau2 + m.se**2)
+    assert (m.vorhersage_unten, m.vorhersage_oben) == pytest.approx(
+        (m.mittel - halb, m.mittel + halb)
+    )
+    assert m.vorhersage_unten < m.unten and m.vorhersage_oben > m.oben
+
+
+def test_zufallseffekte_wie_statsmodels() -> None:
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    rng = np.random.default_rng(15)
+    for _ in range(5):
+        k = int(rng.integers(2, 12))
+        y, v = rng.normal(5, 3, k), rng.uniform(0.5, 4, k)
+        m = statistik.zufallseffekte(y, np.sqrt(v))
+        referenz = combine_effects(y, v, method_re="dl")
+        zeile = referenz.summary_frame().loc["random effect"]
+        assert m is not None
+        assert m.mittel == pytest.approx(zeile["eff"], rel=1e-10)
+        assert (m.unten, m.oben) == pytest.approx((zeile["ci_low"], zeile["ci_upp"]), rel=1e-10)
+        assert m.tau2 == pytest.approx(referenz.tau2, rel=1e-10, abs=1e-14)
+        assert m.q == pytest.approx(referenz.q, rel=1e-10)
+
+
+def test_zufallseffekte_grenzfaelle() -> None:
+    assert statistik.zufallseffekte([1.0], [0.5]) is None  # one site: nothing to pool
+    assert statistik.zufallseffekte([1.0, np.nan, 2.0], [0.5, 0.5, np.nan]) is None
+    gleich = statistik.zufallseffekte([1.0, 1.0, 1.0], [0.5, 0.5, 0.5])
+    assert gleich is not None and gleich.tau2 == 0 and gleich.i2 == 0 and gleich.mittel == 1.0
+    zwei = statistik.zufallseffekte([1.0, 3.0], [0.5, 0.5])
+    assert zwei is not None and np.isnan(zwei.vorhersage_unten)  # needs 3 sites (t, k - 2)
+
+
+def test_standardfehler_aus_intervall() -> None:
+    # Student's data: t interval -2.46 … -0.70 with n = 10 → SE = s_d / sqrt(n)
+    d = np.subtract(DROGE_1, DROGE_2)
+    referenz = stats.ttest_rel(DROGE_1, DROGE_2).confidence_interval(0.95)
+    se = statistik.standardfehler_aus_intervall([referenz.low], [referenz.high], [10], True)
+    assert se[0] == pytest.approx(d.std(ddof=1) / np.sqrt(10))
+    se = statistik.standardfehler_aus_intervall([-0.1], [0.292], [50], False)
+    assert se[0] == pytest.approx(0.392 / (2 * 1.959964), rel=1e-6)

@@ -583,3 +583,37 @@ def test_zeitraum_bericht_misst_zaehlgroessen_am_anteiligen_ziel(bericht: Berich
     deckblatt = {z[0].value: z[1].value for z in mappe["Deckblatt"].iter_rows(max_col=2)}
     assert deckblatt["Stichtag der Bewertung"].date() == date(2026, 6, 30)
     assert "anteiligen Zielwert" in deckblatt["Bewertung der Ziele"]
+
+
+def test_meta_analyse_blatt_wie_statsmodels(bericht: Bericht) -> None:
+    """The sheet pools the released site changes with a DerSimonian–Laird model — checked with
+    statsmodels on the engine's site rows — beside the pooled raw-data change."""
+    from scipy import stats
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    zeilen = _zeilen(bericht.mappe["Meta-Analyse"])
+    ids = {i.id for i in INDIKATOREN if i.vorher_nachher}
+    assert {(z["ID"].value, z["Welle"].value) for z in zeilen} == {
+        (i, w) for i in ids for w in ("T1", "T2")
+    }
+    vn = bericht.ergebnis.vorher_nachher
+    vn = vn[(vn["gruppe"] == "gesamt") & (vn["periode"] == "gesamt")]
+    for indikator in ("A5", "C2"):
+        zeile = next(z for z in zeilen if z["ID"].value == indikator and z["Welle"].value == "T1")
+        teil = vn[(vn["indikator"] == indikator) & (vn["welle"] == "T1")]
+        gesamt = teil[teil["standort"] == "gesamt"].iloc[0]
+        assert zeile["Veränderung gepoolt (Rohdaten)"].value == pytest.approx(gesamt["differenz"])
+        orte = teil[(teil["standort"] != "gesamt") & ~teil["unterdrueckt"]]
+        breite = orte["ci_oben"] - orte["ci_unten"]
+        if indikator == "A5":  # t intervals: exact SE
+            se = breite / (2 * stats.t.ppf(0.975, orte["n_paare"] - 1))
+        else:  # Newcombe intervals: SE from the width
+            se = breite / (2 * stats.norm.ppf(0.975))
+        referenz = combine_effects(orte["differenz"].to_numpy(), (se**2).to_numpy(), method_re="dl")
+        zufall = referenz.summary_frame().loc["random effect"]
+        assert zeile["Standorte"].value == len(orte)
+        assert zeile["Mittel zufällige Effekte"].value == pytest.approx(zufall["eff"])
+        assert zeile["KI unten (ZE)"].value == pytest.approx(zufall["ci_low"])
+        assert zeile["τ²"].value == pytest.approx(referenz.tau2, abs=1e-12)
+        assert zeile["I² (%)"].value == pytest.approx(100 * referenz.i2, abs=1e-9)
+        assert zeile["Vorhersage unten"].value < zeile["KI unten (ZE)"].value
