@@ -103,6 +103,12 @@ RICHTUNG_LABEL: dict[Richtung, str] = {
 #: Statistics rules for the Methodik sheet (SPEC §5), in German.
 STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
     (
+        "Veränderung, nicht Wirkung",
+        "Ein Vorher-Nachher-Vergleich zeigt die Veränderung derselben Personen, nicht die "
+        "Wirkung des Projekts: Ohne Vergleichsgruppe lässt sich nicht trennen, was ohnehin "
+        "geschehen wäre (Zeit, äußere Ereignisse, Regression zur Mitte, Auswahl durch Ausfall).",
+    ),
+    (
         "Vorher-Nachher-Vergleich",
         "Nur Personen mit Fragebogen zu T0 und T1 (bzw. T2) am selben Standort zählen "
         "(gepaarte Messung über den pseudonymen Code). Ausgewiesen werden die Zahl der Paare, "
@@ -111,17 +117,39 @@ STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
         "Stichproben (zweiseitig).",
     ),
     (
+        "Konfidenzintervall",
+        "Das Verfahren liefert bei wiederholten Erhebungen in 95 % der Fälle ein Intervall, das "
+        "den wahren Wert enthält; das einzelne Intervall zeigt die mit den Daten gut "
+        "vereinbaren Werte, keine „95-%-Sicherheit“ für den wahren Wert.",
+    ),
+    (
+        "p-Werte und Mehrfachtests",
+        "Neben dem rohen p steht der Holm-korrigierte p-Wert über die Vorher-Nachher-"
+        "Indikatoren desselben Ziels in derselben Zelle (Standort, Gruppe, Welle). Statistisch "
+        "gesichert ist eine Veränderung nur, wenn der korrigierte Wert unter 0,05 liegt. "
+        "Werte unter 0,001 erscheinen als „< 0,001“.",
+    ),
+    (
         "Effektstärken",
         "d_z = Mittelwert der Differenzen / Standardabweichung der Differenzen (Lakens 2013). "
         "g_z = d_z · J mit der Korrektur für kleine Stichproben J = 1 − 3 / (4 · (n − 1) − 1). "
-        "Als grobe Orientierung gelten 0,2 als kleiner, 0,5 als mittlerer und 0,8 als großer "
-        "Effekt (Cohen).",
+        "d_z hängt von der Korrelation vorher/nachher ab und ist nur mit anderen gepaarten d_z "
+        "vergleichbar; Cohens Faustwerte (0,2/0,5/0,8) gelten für sie nicht. d_av = "
+        "Veränderung / √((s²vorher + s²nachher)/2) mit 95-%-Intervall (Bonett 2008) ist die "
+        "Zahl für Vergleiche mit anderen Programmen und Meta-Analysen.",
     ),
     (
         "Ja/Nein-Fragen",
         "Anteil „ja“ vorher und nachher bei denselben Personen, Differenz in Prozentpunkten mit "
         "95-%-Konfidenzintervall nach Newcombe (1998, Hybrid-Score, gepaart) und exakter "
         "McNemar-Test auf den wechselnden Antworten.",
+    ),
+    (
+        "Meta-Analyse der Standorte",
+        "Veränderungen der ausgewiesenen Standorte, gepoolt mit zufälligen Effekten "
+        "(DerSimonian–Laird): Mittel mit Intervall, τ² (Streuung der wahren Veränderungen), "
+        "I² (nicht zufälliger Anteil der Unterschiede) und Vorhersageintervall für einen "
+        "weiteren Standort; daneben die gepoolte Veränderung aus den Rohdaten.",
     ),
     (
         "Anteile und Zählgrößen",

@@ -472,6 +472,8 @@ def test_methodik_aus_den_deklarationen(bericht: Bericht) -> None:
     texte = {c.value for reihe in bericht.mappe["Methodik"].iter_rows() for c in reihe}
     assert REGEL_TEXT in texte
     assert any(isinstance(t, str) and "g_z = d_z · J" in t for t in texte)
+    assert not any(isinstance(t, str) and "Effekt (Cohen)" in t for t in texte)
+    assert any(isinstance(t, str) and "Holm-korrigierte" in t for t in texte)
     assert any(isinstance(t, str) and "„< 5“" in t for t in texte)
 
 

@@ -455,6 +455,11 @@ def test_methodik_definitionen_regeln_und_schwellen(
     assert "J = 1 - \\frac{3}{4(n-1) - 1}" in texte
     assert "„< 7“" in texte and "„< 10“" in texte
     assert REGISTER["C6"].beschreibung in texte
+    # no over-claims (issue 15): no "95 % certainty", no Cohen benchmarks for d_z, "gesichert"
+    # only by the Holm-adjusted p, a pre/post change is a change
+    assert "mit 95 % Sicherheit" not in texte and "Faustregel" not in texte
+    assert "Holm-korrigierte" in texte and "d_{av}" in texte
+    assert "Veränderung, nicht Wirkung" in texte
     treppe = _diagramme(app)[0]
     assert _ist_treppe(treppe) and len(treppe["data"][1]["text"]) == 21
 
