@@ -457,7 +457,8 @@ def test_methodik_definitionen_regeln_und_schwellen(
     assert REGISTER["C6"].beschreibung in texte
     # no over-claims (issue 15): no "95 % certainty", no Cohen benchmarks for d_z, "gesichert"
     # only by the Holm-adjusted p, a pre/post change is a change
-    assert "mit 95 % Sicherheit" not in texte and "Faustregel" not in texte
+    assert "wahre Veränderung mit 95 % Sicherheit liegt" not in texte
+    assert "Faustregel" not in texte
     assert "Holm-korrigierte" in texte and "d_{av}" in texte
     assert "Veränderung, nicht Wirkung" in texte
     treppe = _diagramme(app)[0]
