@@ -17,11 +17,14 @@ import numpy as np
 import pandas as pd
 
 from indikatoren.definitionen import Berechnung, Indikator, Ziel
+from indikatoren.engine import SEKUNDAER
 from indikatoren.filter import GRUPPEN_LABEL
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status, trend
 from ui.format import (
+    KEIN_WERT,
+    MARKE_SEKUNDAER,
     UNTERDRUECKT,
     UNTERDRUECKT_PAARE,
     intervall,
@@ -105,12 +108,25 @@ def hat_werte(tabelle: pd.DataFrame) -> bool:
     return bool((tabelle["wert"].notna() & (tabelle["n"].fillna(0) > 0)).any())
 
 
-def wert_text(ind: Indikator, wert: float | None, *, unterdrueckt: bool = False) -> str:
-    """A value with unit and the indicator's decimals; changes signed; suppressed → mark."""
+def wert_text(
+    ind: Indikator, wert: float | None, *, unterdrueckt: bool = False, grund: str = ""
+) -> str:
+    """A value with unit and the indicator's decimals; changes signed. Suppressed: "< 5"
+    ("< 10" for changes) when the cell is small, "•" when it is hidden to protect another
+    cell; no value at all: "–"."""
     paare = ind.vorher_nachher
-    if unterdrueckt or wert is None or pd.isna(wert):
-        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+    if unterdrueckt:
+        return sperrmarke(grund, paare=paare)
+    if wert is None or pd.isna(wert):
+        return KEIN_WERT
     return mit_einheit(wert, ind.einheit, ind.dezimalstellen, vorzeichen=paare)
+
+
+def sperrmarke(grund: str, *, paare: bool = False) -> str:
+    """The mark of a suppressed cell by its reason (see :data:`indikatoren.engine.SEKUNDAER`)."""
+    if grund == SEKUNDAER:
+        return MARKE_SEKUNDAER
+    return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
 
 
 def trends(indikatoren: pd.DataFrame, standort: str = GESAMT) -> pd.DataFrame:
@@ -191,6 +207,7 @@ def indikator_tabelle(
     for ind in INDIKATOREN:
         z = teil.loc[ind.id] if ind.id in teil.index else None
         unterdrueckt = bool(z is not None and z["unterdrueckt"])
+        grund = "" if z is None else str(z.get("sperrgrund", ""))
         wert = None if z is None else z["wert"]
         n = None if z is None else z["n"]
         zeilen.append(
@@ -199,11 +216,11 @@ def indikator_tabelle(
                 "Indikator": ind.name,
                 "Ziel": ind.ziel.value,
                 "Stufe": ind.stufe,
-                "Wert": wert_text(ind, wert, unterdrueckt=unterdrueckt),
+                "Wert": wert_text(ind, wert, unterdrueckt=unterdrueckt, grund=grund),
                 "95-%-KI": "–"
                 if z is None
                 else intervall(z["ci_unten"], z["ci_oben"], ind.dezimalstellen),
-                "n": _n_text(n, unterdrueckt, ind.vorher_nachher),
+                "n": _n_text(n, unterdrueckt, ind.vorher_nachher, grund),
                 "Zielwert": "–"
                 if z is None or pd.isna(z["zielwert"])
                 else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen),
@@ -216,9 +233,9 @@ def indikator_tabelle(
     return pd.DataFrame(zeilen)
 
 
-def _n_text(n: float | None, unterdrueckt: bool, paare: bool) -> str:
+def _n_text(n: float | None, unterdrueckt: bool, paare: bool, grund: str = "") -> str:
     if unterdrueckt:
-        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+        return sperrmarke(grund, paare=paare)
     if n is None or pd.isna(n):
         return "0"
     return zahl(n)

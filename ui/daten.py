@@ -23,6 +23,7 @@ import streamlit as st
 
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
+from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter, schutzgitter
 from monitor import bestand as inventar
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
@@ -166,6 +167,26 @@ def _ergebnis(
     return auswerten(grundlage, filter_)
 
 
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner="Geschützte Tabellen werden berechnet …")
+def _gitter(pfad: str, zellen: frozenset[tuple[str, str]]) -> Schutzgitter:
+    """The funder's protected lattice over the approved cells (one per data state)."""
+    grundlagen = {
+        Gruppierung(g): nur_zellen(b, zellen) for g, b in _basis(pfad, None, None, None).items()
+    }
+    return schutzgitter(grundlagen)
+
+
+def _geschuetzt(filter_: Filter) -> Ergebnis:
+    """Aggregated access: the selection read from the protected lattice; a selection outside
+    it stops the page with the German reason (the sidebar offers none, a URL could)."""
+    pfad = aktueller_pfad()
+    try:
+        return aus_gitter(_gitter(pfad, _freigegeben(pfad)), filter_)
+    except AuswahlFehler as fehler:
+        st.warning(str(fehler), icon=":material/shield:")
+        st.stop()
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _freigegeben(pfad: str) -> frozenset[tuple[str, str]]:
     return freigegebene_quartale(_verbindung(pfad))
@@ -192,6 +213,8 @@ def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
     first narrowed to what the session may read.
     """
     datenbank()
+    if zugang.zugriff().geschuetzt:
+        return _geschuetzt(replace(filter_, nach_quartal=nach_quartal or filter_.nach_quartal))
     filter_, nur_freigegeben = _eigener(filter_)
     return _ergebnis(
         aktueller_pfad(),
@@ -213,7 +236,11 @@ def _quartale(pfad: str, standorte: Standorte) -> list[str]:
 def quartale() -> list[str]:
     """Quarters that hold data of the session's sites, oldest first (for the period filter)."""
     datenbank()
-    return _quartale(aktueller_pfad(), zugang.zugriff().standorte)
+    zugriff = zugang.zugriff()
+    if zugriff.nur_freigegeben:  # only what the view may see: approved quarters
+        freigegeben = _freigegeben(aktueller_pfad())
+        return sorted({q for s, q in freigegeben if zugriff.darf_standort(s)})
+    return _quartale(aktueller_pfad(), zugriff.standorte)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
