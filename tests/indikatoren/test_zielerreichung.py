@@ -108,3 +108,16 @@ def test_foerdergeber_am_ende_des_letzten_freigegebenen_quartals(a1_daten: Any) 
     assert alle.bewertet_am == date(2026, 9, 30)
     assert 0.6 <= 0.7 / (637 / 729) < 0.9
     assert _a1(alle)["status"] == "Verzug"
+
+
+def test_foerdergeber_gitter_am_ende_des_letzten_freigegebenen_quartals(a1_daten: Any) -> None:
+    """The funder's protected lattice path judges at the same day as the direct engine path."""
+    from indikatoren.engine import basen, nur_zellen
+    from indikatoren.schutzgitter import aus_gitter, schutzgitter
+
+    freigegeben = {("S1", "2025-Q1"), ("S1", "2026-Q1")}
+    grundlagen = {g: nur_zellen(b, freigegeben) for g, b in basen(a1_daten.db).items()}
+    ergebnis = aus_gitter(schutzgitter(grundlagen, Schwellen()), Filter(), heute=HEUTE)
+    assert ergebnis.bewertet_am == date(2026, 3, 31)
+    a1 = _a1(ergebnis)
+    assert a1["wert"] == 60 and a1["status"] == "auf Kurs"
