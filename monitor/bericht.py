@@ -1426,6 +1426,31 @@ def _datenqualitaet(mappe: _Mappe, d: _Daten) -> None:
         ],
         breite,
     )
+    w = q.ausgangswerte
+    _dq_block(
+        b,
+        "ausgangswerte",
+        ["Standort-ID", "Standort", *(dq.SPALTEN[s] for s in w.columns[[0, *range(2, 9)]])],
+        [
+            (
+                [
+                    r.standort,
+                    d.name(r.standort),
+                    r.indikator,
+                    r.welle,
+                    zahl(r.n_mit, r.unterdrueckt),
+                    zahl(r.mittel_mit, r.unterdrueckt),
+                    zahl(r.n_ohne, r.unterdrueckt),
+                    zahl(r.mittel_ohne, r.unterdrueckt),
+                    zahl(r.std_differenz, r.unterdrueckt),
+                    bool(r.warnung),
+                ],
+                ["text", "text", "mitte", "mitte", "z0", "z2", "z0", "z2", "effekt", "mitte"],
+            )
+            for r in w.itertuples(index=False)
+        ],
+        breite,
+    )
     k = q.konsistenz
     _dq_block(
         b,

@@ -35,6 +35,9 @@ STELLEN: dict[str, int] = {
     "ausfall_ohne": 1,
     "differenz_pp": 1,
     "p_wert": 3,
+    "mittel_mit": 2,
+    "mittel_ohne": 2,
+    "std_differenz": 2,
     "median": 1,
     "mad": 1,
     "z_wert": 1,
@@ -108,6 +111,16 @@ def anzeige(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> pd.DataFrame:
                 _zelle(w, stellen, v) for w, v in zip(werte, verborgen, strict=True)
             ]
     return ergebnis.reset_index(drop=True)
+
+
+def ausgangswerte_liste(auffaellig: pd.DataFrame, namen: Mapping[str, str]) -> str:
+    """The flagged baseline differences as one German list ("A5 T0→T1 Berlin: d = 0,31")."""
+    return "; ".join(
+        f"{z.indikator} T0→{z.welle} "
+        f"{'alle Standorte' if z.standort == GESAMT else namen.get(z.standort, z.standort)}: "
+        f"d = {zahl(float(z.std_differenz), 2)}"
+        for z in auffaellig.itertuples(index=False)
+    )
 
 
 def zeigen(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> None:

@@ -136,6 +136,10 @@ def test_seite_auf_demo_daten(db_datei: Path, seite: str) -> None:
         assert len(app.get("plotly_chart")) == 2  # funnel and match rates per site
         trichter = next(t.value for t in app.dataframe if "Personen mit T0" in t.value.columns)
         assert trichter["Standort"].iloc[0] == "Gesamt"
+        assert "Ausgangswerte der Gebliebenen und Ausgefallenen" in _texte(app.subheader)
+        basis = next(t.value for t in app.dataframe if "Warnung (|d| > 0,2)" in t.value.columns)
+        assert set(basis["Warnung (|d| > 0,2)"]) <= {"ja", "nein", "–"}
+        assert "A5" in set(basis["Indikator"])
     elif seite == "zielwerte":
         editor = app.data_editor[0].value
         assert len(editor) == 21 and editor["ID"].iloc[0] == "A1"
