@@ -189,6 +189,16 @@ def zieltrend(richtungen: dict[str, str], ziel: Ziel) -> Zieltrend:
     return Zieltrend(**zaehler)
 
 
+def _ziel_zusatz(zeile: pd.Series) -> str:
+    """Why a target reads as it does: pro rata for the chosen period, or against the direction."""
+    zusatz = ""
+    if bool(zeile.get("ziel_anteilig", False)):
+        zusatz += " (anteilig für den Zeitraum)"
+    if bool(zeile.get("ziel_gegen_richtung", False)):
+        zusatz += " (gegen die Richtung, bestätigt)"
+    return zusatz
+
+
 def indikator_tabelle(
     indikatoren: pd.DataFrame, richtungen: dict[str, str], standort: str = GESAMT
 ) -> pd.DataFrame:
@@ -223,7 +233,7 @@ def indikator_tabelle(
                 "n": _n_text(n, unterdrueckt, ind.vorher_nachher, grund),
                 "Zielwert": "–"
                 if z is None or pd.isna(z["zielwert"])
-                else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen),
+                else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen) + _ziel_zusatz(z),
                 "Zielerreichung": "–" if z is None else prozent(z["zielerreichung"]),
                 "Status": str(Status.KEINE_DATEN) if z is None else str(z["status"]),
                 "Trend": TREND_PFEIL.get(richtungen.get(ind.id, ""), "")

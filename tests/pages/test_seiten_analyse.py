@@ -222,6 +222,13 @@ def test_uebersicht_folgt_den_filtern(demo_db: Path) -> None:
     von, bis = quartal_grenzen(erstes)[0], quartal_grenzen(zweites)[1]
     erwartet = _erwartet(demo_db, Filter(von=von, bis=bis)).indikatoren
     assert metriken["Erreichte Teilnehmende"] == zahl(_zeile(erwartet, "A1")["wert"])
+    # a period: the count A1 is judged against its pro rata target, and the page says so
+    a1 = _zeile(erwartet, "A1")
+    assert bool(a1["ziel_anteilig"])
+    tabelle = next(t.value for t in app.dataframe if "Zielerreichung" in t.value.columns)
+    assert tabelle.set_index("ID").loc["A1", "Zielwert"].endswith("(anteilig für den Zeitraum)")
+    assert tabelle.set_index("ID").loc["A1", "Status"] == a1["status"]
+    assert any("anteiligen Zielwert" in c.value for c in app.caption)
 
 
 # -- goal pages -------------------------------------------------------------------------------
