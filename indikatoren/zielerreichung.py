@@ -73,7 +73,8 @@ REGEL_TEXT = (
     "freigegebenen Quartals), nie ein späterer Tag. Ist ein Zeitraum gewählt, werden "
     "Zählgrößen am anteiligen Zielwert für diesen Zeitraum gemessen. Ein Zielwert auf der "
     "„falschen“ Seite des Basiswerts (bei „höher ist besser“ darunter) wird nur nach "
-    "ausdrücklicher Bestätigung gespeichert und bleibt gekennzeichnet."
+    "ausdrücklicher Bestätigung gespeichert und bleibt gekennzeichnet; ein früher "
+    "gespeicherter, nicht bestätigter wird nicht bewertet (keine Daten)."
 )
 
 
@@ -178,7 +179,8 @@ def zielwerte_laden(db: Datenbank) -> pd.DataFrame:
     """All targets with the start date that applies (the site's, or the earliest for 'gesamt')."""
     return db.query(
         "SELECT z.indikator, z.standort, z.basiswert, z.zielwert, z.stichtag, "
-        "coalesce(s.start, (SELECT min(start) FROM standorte)) AS start "
+        "coalesce(s.start, (SELECT min(start) FROM standorte)) AS start, "
+        "coalesce(z.richtung_bestaetigt, false) AS richtung_bestaetigt "
         "FROM zielwerte z LEFT JOIN standorte s ON s.standort = z.standort "
         "ORDER BY z.indikator, z.standort"
     )
@@ -227,12 +229,15 @@ def ziele_anhaengen(
     With a period (``von``/``bis``), cumulative counts are judged against their pro rata target
     for that period (:func:`anteiliges_ziel`); the rows then show that target with baseline 0
     and the period's end as due date, and ``ziel_anteilig`` is set. ``ziel_gegen_richtung``
-    marks targets on the wrong side of their baseline (only stored when confirmed).
+    marks targets on the wrong side of their baseline, ``ziel_richtung_bestaetigt`` those of
+    them confirmed on entry (targets stored before the check may lack the confirmation).
     """
     schluessel = ["indikator", "standort"]
-    ziele = ziele[[*schluessel, "basiswert", "zielwert", "stichtag", "start"]].reset_index(
-        drop=True
-    )
+    if "richtung_bestaetigt" not in ziele:
+        ziele = ziele.assign(richtung_bestaetigt=False)
+    ziele = ziele[
+        [*schluessel, "basiswert", "zielwert", "stichtag", "start", "richtung_bestaetigt"]
+    ].reset_index(drop=True)
     passend = np.flatnonzero(
         ((tabelle["gruppe"] == GESAMT) & (tabelle["periode"] == GESAMT)).to_numpy()
     )
@@ -246,7 +251,7 @@ def ziele_anhaengen(
         )
     spalten = {
         name: ziele[name].reindex(position).set_axis(tabelle.index)
-        for name in ("basiswert", "zielwert", "stichtag", "start")
+        for name in ("basiswert", "zielwert", "stichtag", "start", "richtung_bestaetigt")
     }
     erreichung = np.full(len(tabelle), np.nan)
     status = np.zeros(len(tabelle), dtype=np.int64)  # position in STATUS_REIHENFOLGE
@@ -262,6 +267,7 @@ def ziele_anhaengen(
         spalten["stichtag"].iloc[mit_ziel].tolist(),
         strict=True,
     )
+    bestaetigt = spalten.pop("richtung_bestaetigt").fillna(False).astype(bool).to_numpy()
     ersetzt: dict[str, dict[int, object]] = {"basiswert": {}, "zielwert": {}, "stichtag": {}}
     zeitraum = von is not None or bis is not None
     for pos, ind, gesperrt, wert, basiswert, zielwert, start, stichtag in auszug:  # a few hundred
@@ -269,6 +275,11 @@ def ziele_anhaengen(
         basis, ziel, tag = _zahl(basiswert), _zahl(zielwert), _datum(stichtag)
         beginn = _datum(start)
         gegen[pos] = ziel is not None and gegen_richtung(indikator, basis, ziel)
+        if gegen[pos] and not bestaetigt[pos]:
+            # stored before the direction check and never confirmed: not judged (a decline
+            # would count as progress), only marked
+            status[pos] = _STATUS_NUMMER[Status.KEINE_DATEN]
+            continue
         if zeitraum and indikator.kumulativ and ziel is not None and tag is not None:
             teil = anteiliges_ziel(basis, ziel, beginn, tag, von, bis)
             anteilig[pos] = True
@@ -299,6 +310,7 @@ def ziele_anhaengen(
         status=texte.take(status),
         ziel_anteilig=anteilig,
         ziel_gegen_richtung=gegen,
+        ziel_richtung_bestaetigt=gegen & bestaetigt,
     )
 
 

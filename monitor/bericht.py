@@ -698,7 +698,11 @@ def _ziel_hinweis(zeile: dict[str, Any]) -> str | None:
     if zeile.get("ziel_anteilig"):
         hinweise.append("Zielwert anteilig für den gewählten Zeitraum")
     if zeile.get("ziel_gegen_richtung"):
-        hinweise.append("Zielwert entgegen der Indikatorrichtung (ausdrücklich bestätigt)")
+        bestaetigt = bool(zeile.get("ziel_richtung_bestaetigt"))
+        hinweise.append(
+            "Zielwert entgegen der Indikatorrichtung "
+            f"({'ausdrücklich bestätigt' if bestaetigt else 'nicht bestätigt'})"
+        )
     return "; ".join(hinweise) or None
 
 

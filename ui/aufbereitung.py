@@ -195,7 +195,8 @@ def _ziel_zusatz(zeile: pd.Series) -> str:
     if bool(zeile.get("ziel_anteilig", False)):
         zusatz += " (anteilig für den Zeitraum)"
     if bool(zeile.get("ziel_gegen_richtung", False)):
-        zusatz += " (gegen die Richtung, bestätigt)"
+        bestaetigt = bool(zeile.get("ziel_richtung_bestaetigt", False))
+        zusatz += f" (gegen die Richtung, {'bestätigt' if bestaetigt else 'nicht bestätigt'})"
     return zusatz
 
 

@@ -3,6 +3,7 @@ view is judged at — the end of its data (a funder's: the last approved quarter
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -121,3 +122,20 @@ def test_foerdergeber_gitter_am_ende_des_letzten_freigegebenen_quartals(a1_daten
     assert ergebnis.bewertet_am == date(2026, 3, 31)
     a1 = _a1(ergebnis)
     assert a1["wert"] == 60 and a1["status"] == "auf Kurs"
+
+
+def test_ziel_gegen_richtung_gekennzeichnet(a1_daten: Any) -> None:
+    """A target below its baseline on A1 (stored before the check, unconfirmed) is marked as
+    against the direction and not judged; once confirmed, it is judged and marked confirmed."""
+    db = a1_daten.db
+    with db.transaction() as cur:
+        cur.execute("UPDATE zielwerte SET basiswert = 120 WHERE indikator = 'A1'")
+    a1 = _a1(berechne(db, Filter(standorte=("S1",)), Schwellen(), HEUTE))
+    assert bool(a1["ziel_gegen_richtung"]) and not bool(a1["ziel_richtung_bestaetigt"])
+    assert a1["status"] == "keine Daten" and math.isnan(a1["zielerreichung"])  # not judged
+    with db.transaction() as cur:
+        cur.execute("UPDATE zielwerte SET richtung_bestaetigt = true WHERE indikator = 'A1'")
+    a1 = _a1(berechne(db, Filter(standorte=("S1",)), Schwellen(), HEUTE))
+    assert bool(a1["ziel_gegen_richtung"]) and bool(a1["ziel_richtung_bestaetigt"])
+    # the attainment formula itself is unchanged: (70 - 120) / (100 - 120) = 250 %
+    assert a1["zielerreichung"] == pytest.approx(100 * (70 - 120) / (100 - 120))
