@@ -18,8 +18,10 @@ in every selection, whether or not the group has members: which rows exist tells
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -115,104 +117,132 @@ def gewaehltes_quartal(filter_: Filter, quartale: tuple[str, ...] = ()) -> str |
 
 # -- building the lattice --------------------------------------------------------------------
 def _vollstaendig(
-    tabelle: pd.DataFrame,
-    spalten: tuple[str, ...],
-    schluessel: pd.MultiIndex,
-    stamm: pd.DataFrame,
-) -> pd.DataFrame:
-    """Every row of the lattice, also for groups without members (marked as primary)."""
-    index = pd.MultiIndex.from_frame(tabelle[list(schluessel.names)])
-    fehlend = schluessel.difference(index)
-    if not len(fehlend):
-        return tabelle
-    neu = fehlend.to_frame(index=False)
-    neu = neu.merge(stamm, on="indikator", how="left") if len(stamm.columns) > 1 else neu
+    tabelle: pd.DataFrame, spalten: tuple[str, ...], achsen: dict[str, list[str]], erlaubt: Any
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Every row of the lattice, also for groups without members (marked as primary).
+
+    ``achsen`` lists the key columns with their values in output order ("gesamt" first); the
+    full product is laid out by integer keys and the computed rows are placed into it, so the
+    result is ordered without a sort. ``erlaubt(codes)`` drops the combinations that do not
+    exist (activities have no person groups). Also returns each row's integer codes.
+    """
+    namen = list(achsen)
+    groessen = [len(achsen[n]) for n in namen]
+    umfang = int(np.prod(groessen))
+    schluessel = np.zeros(len(tabelle), dtype=np.int64)
+    for name, groesse in zip(namen, groessen, strict=True):
+        codes = pd.Index(achsen[name]).get_indexer(tabelle[name].astype(object))
+        if (codes < 0).any():
+            raise ValueError(f"Unerwarteter Wert in {name} beim Aufbau des Schutzgitters.")
+        schluessel = schluessel * groesse + codes
+    alle_codes = np.unravel_index(np.arange(umfang), groessen)
+    behalten = erlaubt(dict(zip(namen, alle_codes, strict=True)))
+    position = np.full(umfang, -1, dtype=np.int64)
+    position[schluessel] = np.arange(len(tabelle))
+    position = position[behalten]
+    vorhanden = position >= 0
+    ergebnis: dict[str, Any] = {}
+    for name, codes in zip(namen, alle_codes, strict=True):
+        ergebnis[name] = pd.array(achsen[name], dtype="str").take(codes[behalten])
     for name in spalten:
-        if name not in neu:
-            neu[name] = np.nan
-    neu["unterdrueckt"] = True
-    neu["sperrgrund"] = PRIMAER
-    if "match_unterdrueckt" in neu:
-        neu["match_unterdrueckt"] = True
-    gesamt = pd.concat([tabelle, neu[list(spalten)]], ignore_index=True)
-    reihenfolge = {i.id: f"{n:03d}" for n, i in enumerate(INDIKATOREN)}
+        if name in ergebnis:
+            continue
+        quelle = tabelle[name]
+        if name in ("unterdrueckt", "match_unterdrueckt"):
+            werte = np.ones(len(position), dtype=bool)
+            werte[vorhanden] = quelle.to_numpy(dtype=bool)[position[vorhanden]]
+        elif name == "sperrgrund":
+            gruende = pd.Index(_GRUENDE)
+            nummer = np.full(len(position), _GRUENDE.index(PRIMAER), dtype=np.int64)
+            nummer[vorhanden] = gruende.get_indexer(quelle.astype(object))[position[vorhanden]]
+            werte = pd.array(_GRUENDE, dtype="str").take(nummer)
+        elif name in _STAMM_SPALTEN:
+            werte = _STAMM[name].take(alle_codes[0][behalten])
+        else:
+            werte = np.full(len(position), np.nan)
+            werte[vorhanden] = pd.to_numeric(quelle, errors="coerce").to_numpy(dtype=float)[
+                position[vorhanden]
+            ]
+        ergebnis[name] = werte
+    codes = {n: c[behalten] for n, c in zip(namen, alle_codes, strict=True)}
+    return pd.DataFrame(ergebnis)[list(spalten)], codes
 
-    def ordnen(spalte: pd.Series) -> pd.Series:
-        if spalte.name == "indikator":
-            return spalte.map(reihenfolge)
-        return spalte.where(spalte != GESAMT, "")  # "gesamt" first, as the engine orders
 
-    return gesamt.sort_values(list(schluessel.names), key=ordnen, ignore_index=True)
+_GRUENDE = ["", PRIMAER, SEKUNDAER]
+_STAMM_SPALTEN = ("ziel", "name", "stufe", "einheit")
+_STAMM: dict[str, Any] = {
+    "ziel": pd.array([str(i.ziel) for i in INDIKATOREN], dtype="str"),
+    "name": pd.array([i.name for i in INDIKATOREN], dtype="str"),
+    "stufe": np.array([i.stufe for i in INDIKATOREN], dtype=np.int64),
+    "einheit": pd.array([i.einheit for i in INDIKATOREN], dtype="str"),
+}
 
 
-def _rahmen(
-    g: Gruppierung, standorte: tuple[str, ...], quartale: tuple[str, ...]
-) -> tuple[pd.MultiIndex, pd.MultiIndex]:
-    """The row keys every selection of the lattice has (indicator and pre/post table)."""
+def _achsen(
+    g: Gruppierung, standorte: Sequence[str], quartale: Sequence[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Key columns and values of the indicator and the pre/post table of grouping ``g``."""
     orte = [GESAMT, *standorte]
     zeiten = [GESAMT, *quartale]
-    personen = [GESAMT, *GRUPPEN[g]]
-    aktiv = [GESAMT, *GRUPPEN[g]] if g is Gruppierung.FORMAT else [GESAMT]
-    zeilen = [
-        (i.id, s, gr, p)
-        for i in INDIKATOREN
-        for s in orte
-        for gr in (personen if i.personenbezogen else aktiv)
-        for p in zeiten
-    ]
-    ind = pd.MultiIndex.from_tuples(zeilen, names=["indikator", "standort", "gruppe", "periode"])
-    vn = pd.MultiIndex.from_tuples(
-        [
-            (i.id, s, gr, w, p)
-            for i in INDIKATOREN
-            if i.vorher_nachher
-            for s in orte
-            for gr in personen
-            for w in FOLGEWELLEN
-            for p in zeiten
-        ],
-        names=["indikator", "standort", "gruppe", "welle", "periode"],
-    )
+    gruppen = [GESAMT, *GRUPPEN[g]]
+    ind = {
+        "indikator": [i.id for i in INDIKATOREN],
+        "standort": orte,
+        "gruppe": gruppen,
+        "periode": zeiten,
+    }
+    vn = {**ind, "welle": list(FOLGEWELLEN)}
+    vn = {k: vn[k] for k in ("indikator", "standort", "gruppe", "welle", "periode")}
     return ind, vn
 
 
-def _stamm() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "indikator": [i.id for i in INDIKATOREN],
-            "ziel": [str(i.ziel) for i in INDIKATOREN],
-            "name": [i.name for i in INDIKATOREN],
-            "stufe": [i.stufe for i in INDIKATOREN],
-            "einheit": [i.einheit for i in INDIKATOREN],
-        }
-    )
+def _erlaubt_ind(g: Gruppierung) -> Any:
+    """Indicator rows that exist: person groups for person-based indicators; activities have
+    groups only under the grouping "Format"."""
+    personen = np.array([i.personenbezogen for i in INDIKATOREN])
+
+    def pruefen(codes: dict[str, np.ndarray]) -> np.ndarray:
+        if g is Gruppierung.FORMAT:
+            return np.ones(len(codes["indikator"]), dtype=bool)
+        return personen[codes["indikator"]] | (codes["gruppe"] == 0)
+
+    return pruefen
+
+
+def _erlaubt_vn(codes: dict[str, np.ndarray]) -> np.ndarray:
+    effekte = np.array([i.vorher_nachher for i in INDIKATOREN])
+    return effekte[codes["indikator"]]
 
 
 @dataclass
 class _Eintraege:
-    """The protected counts of all tables as one long list for the joint suppression."""
+    """The protected counts of all tables as one long list for the joint suppression, kept
+    as integer codes: table, site, group, quarter, and the cell they describe."""
 
     teile: list[dict[str, np.ndarray]]
 
     def dazu(
         self,
-        tabelle: str | pd.Series,
-        zeilen: pd.DataFrame,
-        groesse: np.ndarray,
-        flags: np.ndarray,
+        tabelle: np.ndarray,
+        codes: dict[str, np.ndarray],
+        gruppe_global: np.ndarray,
+        groesse: Any,
+        flags: Any,
         schwelle: int,
+        nur_wert: Any = None,
     ) -> None:
         self.teile.append(
             {
-                "tabelle": (tabelle + "|" + zeilen["indikator"].astype(str)).to_numpy(object)
-                if "indikator" in zeilen
-                else np.full(len(zeilen), tabelle, dtype=object),
-                "standort": zeilen["standort"].to_numpy(object),
-                "gruppe": zeilen["gruppe"].to_numpy(object),
-                "periode": zeilen["periode"].to_numpy(object),
+                "tabelle": np.asarray(tabelle, dtype=np.int64),
+                "standort": codes["standort"],
+                "gruppe": gruppe_global,
+                "periode": codes["periode"],
                 "groesse": np.nan_to_num(np.asarray(groesse, dtype=float), nan=0.0),
                 "flags": np.asarray(flags, dtype=bool),
-                "schwelle": np.full(len(zeilen), float(schwelle)),
+                "schwelle": np.full(len(gruppe_global), float(schwelle)),
+                "nur_wert": np.zeros(len(gruppe_global), dtype=bool)
+                if nur_wert is None
+                else np.asarray(nur_wert, dtype=bool),
             }
         )
 
@@ -220,23 +250,36 @@ class _Eintraege:
         """Joint flags, returned in the order the parts were added."""
         laengen = [len(t["flags"]) for t in self.teile]
         alle = {k: np.concatenate([t[k] for t in self.teile]) for k in self.teile[0]}
-        dims, totale = [], []
-        for dim in ("standort", "gruppe", "periode"):
-            dims.append(pd.factorize(alle[dim])[0])
-            totale.append(alle[dim] == GESAMT)
-        zelle = pd.factorize(
-            pd.Series(alle["standort"]) + "|" + alle["gruppe"] + "|" + alle["periode"]
-        )[0]
+        dims = [alle["standort"], alle["gruppe"], alle["periode"]]
+        totale = [d == 0 for d in dims]
+        zelle = _zellnummer(*dims)
         flags = gemeinsam(
             alle["flags"],
             alle["groesse"],
             dims,
             totale,
-            pd.factorize(alle["tabelle"])[0],
+            alle["tabelle"],
             alle["schwelle"],
             zelle,
+            alle["nur_wert"],
         )
         return np.split(flags, np.cumsum(laengen)[:-1])
+
+
+def _zellnummer(standort: np.ndarray, gruppe: np.ndarray, periode: np.ndarray) -> np.ndarray:
+    return (standort.astype(np.int64) * 10_000 + gruppe) * 1_000 + periode
+
+
+def _gruppe_global(g: Gruppierung, gruppe: np.ndarray) -> np.ndarray:
+    """Group codes over all groupings: 0 is "gesamt" (the same population in each of them)."""
+    nummer = list(Gruppierung).index(g)
+    return np.where(gruppe == 0, 0, 1 + 16 * nummer + gruppe)
+
+
+def _tabelle(g: Gruppierung, art: int, welle: Any, indikator: Any) -> np.ndarray:
+    """Integer id of an independent table: grouping × kind × wave × indicator."""
+    nummer = list(Gruppierung).index(g)
+    return ((nummer * 8 + art) * 4 + np.asarray(welle)) * 64 + np.asarray(indikator)
 
 
 def schutzgitter(
@@ -249,67 +292,75 @@ def schutzgitter(
         g: auswerten_roh(grundlagen[g], Filter(gruppierung=g, nach_quartal=True), schwellen)
         for g in Gruppierung
     }
-    standorte = sorted(
-        {s for e in roh.values() for s in e.indikatoren["standort"].unique() if s != GESAMT}
-    )
-    quartale = sorted(
-        {p for e in roh.values() for p in e.indikatoren["periode"].unique() if p != GESAMT}
-    )
-    stamm = _stamm()
+
+    def werte(spalte: str) -> list[str]:
+        tabellen = [t for e in roh.values() for t in (e.indikatoren, e.vorher_nachher)]
+        return sorted({str(w) for t in tabellen for w in t[spalte].unique()} - {GESAMT})
+
+    standorte, quartale = werte("standort"), werte("periode")
     eintraege = _Eintraege([])
-    tabellen: dict[Gruppierung, tuple[pd.DataFrame, pd.DataFrame]] = {}
-    personen = {i.id for i in INDIKATOREN if i.personenbezogen and not i.vorher_nachher}
+    tabellen = {}
+    personen = np.array([i.personenbezogen and not i.vorher_nachher for i in INDIKATOREN])
     for g, e in roh.items():
-        rahmen_ind, rahmen_vn = _rahmen(g, tuple(standorte), tuple(quartale))
-        ind = _vollstaendig(e.indikatoren, INDIKATOR_SPALTEN, rahmen_ind, stamm)
-        vn = _vollstaendig(
-            e.vorher_nachher, VORHER_NACHHER_SPALTEN, rahmen_vn, stamm[["indikator"]]
-        )
-        tabellen[g] = (ind, vn)
-        auswahl = ind[ind["indikator"].isin(personen)]
+        achsen_ind, achsen_vn = _achsen(g, standorte, quartale)
+        ind, c_ind = _vollstaendig(e.indikatoren, INDIKATOR_SPALTEN, achsen_ind, _erlaubt_ind(g))
+        vn, c_vn = _vollstaendig(e.vorher_nachher, VORHER_NACHHER_SPALTEN, achsen_vn, _erlaubt_vn)
+        auswahl = personen[c_ind["indikator"]]
+        teil = {k: v[auswahl] for k, v in c_ind.items()}
         eintraege.dazu(
-            f"{g}|E", auswahl, auswahl["n"], auswahl["unterdrueckt"], schwellen.min_personen
+            _tabelle(g, 0, 0, teil["indikator"]),
+            teil,
+            _gruppe_global(g, teil["gruppe"]),
+            ind["n"].to_numpy(dtype=float)[auswahl],
+            ind["unterdrueckt"].to_numpy(dtype=bool)[auswahl],
+            schwellen.min_personen,
+            # a share hidden for its small numerator: the count n itself is no secret
+            (ind["sperrgrund"].to_numpy(dtype=object)[auswahl] == PRIMAER)
+            & (ind["n"].to_numpy(dtype=float)[auswahl] >= schwellen.min_personen),
         )
         eintraege.dazu(
-            f"{g}|P|" + vn["welle"].astype(str),
-            vn,
-            vn["n_paare"],
-            vn["unterdrueckt"],
+            _tabelle(g, 1, c_vn["welle"], c_vn["indikator"]),
+            c_vn,
+            _gruppe_global(g, c_vn["gruppe"]),
+            vn["n_paare"].to_numpy(dtype=float),
+            vn["unterdrueckt"].to_numpy(dtype=bool),
             schwellen.min_paare,
         )
-        zellen = vn.drop_duplicates(["standort", "gruppe", "welle", "periode"])
-        for welle in FOLGEWELLEN:
-            je = zellen[zellen["welle"] == welle].drop(columns="indikator")
+        # Match counts belong to the cell: every effect indicator's block lists the same cells
+        # in the same order; a block without pairs there has no match values (NaN, flagged).
+        bloecke = len(np.unique(c_vn["indikator"]))
+        zellen = {k: v.reshape(bloecke, -1)[0] for k, v in c_vn.items()} if bloecke else c_vn
+        form = (bloecke, -1)
+        n_t0 = np.nanmax(vn["n_t0"].to_numpy(dtype=float).reshape(form), axis=0, initial=-1)
+        erreicht = np.nanmax(
+            vn["n_erreicht"].to_numpy(dtype=float).reshape(form), axis=0, initial=-1
+        )
+        m_flag = vn["match_unterdrueckt"].to_numpy(dtype=bool).reshape(form).all(axis=0)
+        for kennung, groesse, schwelle, nur_wert in (
+            (2, erreicht, schwellen.min_paare, None),
+            # a rate hidden for few pairs reached does not make its T0 count secret
+            (3, n_t0, schwellen.min_personen, n_t0 >= schwellen.min_personen),
+        ):
             eintraege.dazu(
-                f"{g}|M|{welle}",
-                je,
-                je["n_erreicht"],
-                je["match_unterdrueckt"],
-                schwellen.min_paare,
+                _tabelle(g, kennung, zellen["welle"], 0),
+                zellen,
+                _gruppe_global(g, zellen["gruppe"]),
+                np.maximum(groesse, 0),
+                m_flag,
+                schwelle,
+                nur_wert,
             )
-            eintraege.dazu(
-                f"{g}|T0|{welle}",
-                je,
-                je["n_t0"],
-                je["match_unterdrueckt"],
-                schwellen.min_personen,
-            )
+        tabellen[g] = (ind, vn, auswahl, bloecke)
     flags = iter(eintraege.loesen())
     ergebnisse: dict[Gruppierung, Ergebnis] = {}
-    for g, (ind, vn) in tabellen.items():
-        ind, vn = ind.copy(), vn.copy()
-        auswahl = ind["indikator"].isin(personen).to_numpy()
+    for g, (ind, vn, auswahl, bloecke) in tabellen.items():
         _setzen(ind, auswahl, next(flags))
         _setzen(vn, np.ones(len(vn), dtype=bool), next(flags))
-        zellen = vn.drop_duplicates(["standort", "gruppe", "welle", "periode"])
-        for _welle in FOLGEWELLEN:
-            erreicht, t0 = next(flags), next(flags)
-            je = zellen[zellen["welle"] == _welle]
-            gesperrt = pd.MultiIndex.from_frame(
-                je[["standort", "gruppe", "welle", "periode"]][erreicht | t0]
+        match = next(flags) | next(flags)
+        if bloecke:
+            vn["match_unterdrueckt"] = vn["match_unterdrueckt"].to_numpy(dtype=bool) | np.tile(
+                match, bloecke
             )
-            im_vn = pd.MultiIndex.from_frame(vn[["standort", "gruppe", "welle", "periode"]])
-            vn.loc[im_vn.isin(gesperrt), "match_unterdrueckt"] = True
         _effekte_uebernehmen(ind, vn)
         ergebnisse[g] = ausblenden(Ergebnis(indikatoren=ind, vorher_nachher=vn))
     ziele = next(iter(grundlagen.values())).ziele
@@ -320,10 +371,9 @@ def _setzen(tabelle: pd.DataFrame, auswahl: np.ndarray, flags: np.ndarray) -> No
     alt = tabelle["unterdrueckt"].to_numpy(dtype=bool)
     neu = alt.copy()
     neu[auswahl] = flags | alt[auswahl]
-    grund = tabelle["sperrgrund"].to_numpy(dtype=object)
-    grund = np.where(neu & (grund == ""), SEKUNDAER, grund)
     tabelle["unterdrueckt"] = neu
-    tabelle["sperrgrund"] = pd.array(grund, dtype="str")
+    # newly hidden cells were released before: hidden to protect others
+    tabelle["sperrgrund"] = tabelle["sperrgrund"].mask(neu & ~alt, SEKUNDAER)
 
 
 def _effekte_uebernehmen(ind: pd.DataFrame, vn: pd.DataFrame) -> None:

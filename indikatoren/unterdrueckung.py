@@ -103,14 +103,32 @@ def sekundaer_codes(
     flags = np.asarray(flags, dtype=bool).copy()
     if not len(flags):
         return flags
+    return _sekundaer_linien(flags, groessen, _linien(dimensionen, schluessel), totale, schwelle)
+
+
+def _linien(
+    dimensionen: Sequence[np.ndarray], schluessel: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """Per dimension, the number of each row's line (all other columns equal)."""
+    laenge = len(dimensionen[0])
+    return [
+        _nummern([*schluessel, *(d for j, d in enumerate(dimensionen) if j != i)], laenge)
+        for i in range(len(dimensionen))
+    ]
+
+
+def _sekundaer_linien(
+    flags: np.ndarray,
+    groessen: np.ndarray,
+    linien: Sequence[np.ndarray],
+    totale: Sequence[np.ndarray],
+    schwelle: np.ndarray | float,
+) -> np.ndarray:
+    flags = flags.copy()
     # An empty cell (n = 0) shows no value, but there is nobody in it to protect, and hiding it
     # protects nobody else: it counts as known. Otherwise an empty quarter or group would force
     # a populated neighbour to be hidden.
     leer = groessen <= 0
-    linien = [
-        _nummern([*schluessel, *(d for j, d in enumerate(dimensionen) if j != i)], len(flags))
-        for i in range(len(dimensionen))
-    ]
     schwellen = np.broadcast_to(np.asarray(schwelle, dtype=float), flags.shape)
     geaendert = True
     while geaendert:
@@ -129,12 +147,24 @@ def sekundaer_codes(
             )
             linien_schwelle = np.zeros(anzahl)
             np.maximum.at(linien_schwelle, linie, schwellen)
-            zu_wenig = (versteckt >= 2) & ~total_versteckt & (verborgen < linien_schwelle)
+            # Persons in the total but in no part (e.g. migration background not given): the
+            # total minus all parts gives their value, so they count as hidden mass too.
+            summe_total = np.bincount(
+                linie, weights=np.where(ist_total, groessen, 0.0), minlength=anzahl
+            )
+            summe_teile = np.bincount(
+                linie, weights=np.where(ist_total, 0.0, groessen), minlength=anzahl
+            )
+            rest = np.where(summe_total - summe_teile > 0.5, summe_total - summe_teile, 0.0)
+            masse = verborgen + rest
+            zu_wenig = ~total_versteckt & (masse > 0) & (masse < linien_schwelle)
             handeln = (
                 hat_total
                 & (teile > 0)
                 & (
-                    ((versteckt == 1) & ~total_versteckt)
+                    # one hidden part alone is total minus the others — unless persons in no
+                    # part are mixed into that difference (then the mass rule decides)
+                    ((versteckt == 1) & ~total_versteckt & (rest == 0))
                     | (total_versteckt & (versteckt == 0))
                     | zu_wenig
                 )
@@ -196,6 +226,7 @@ def gemeinsam(
     tabelle: np.ndarray,
     schwelle: np.ndarray,
     zelle: np.ndarray,
+    nur_wert: np.ndarray | None = None,
 ) -> np.ndarray:
     """Secondary suppression of linked tables at once (the protected lattice of a funder).
 
@@ -205,7 +236,9 @@ def gemeinsam(
     "gesamt" shared by every grouping). Wherever such a cell holds the same count in two tables,
     hiding it in one and showing it in the other would give the hidden count away — so a hidden
     cell is hidden in every table that holds its count, and the lines are checked again, until
-    nothing changes. Empty cells are left out of the linking (there is nobody to protect).
+    nothing changes. Empty cells are left out of the linking (there is nobody to protect), and
+    so are cells in ``nur_wert``: hidden for what their value tells (a share with a small
+    numerator), while their count is no secret.
     """
     flags = np.asarray(flags, dtype=bool).copy()
     if not len(flags):
@@ -213,9 +246,11 @@ def gemeinsam(
     groessen = np.nan_to_num(np.asarray(groessen, dtype=float), nan=0.0)
     gleich = _nummern([np.asarray(zelle), pd.factorize(groessen)[0]], len(flags))
     belegt = groessen > 0
+    bindend = belegt if nur_wert is None else belegt & ~np.asarray(nur_wert, dtype=bool)
+    linien = _linien(dimensionen, [tabelle])
     while True:
-        flags = sekundaer_codes(flags, groessen, dimensionen, totale, [tabelle], schwelle)
-        verbreitet = np.bincount(gleich, weights=flags & belegt, minlength=int(gleich.max()) + 1)
+        flags = _sekundaer_linien(flags, groessen, linien, totale, schwelle)
+        verbreitet = np.bincount(gleich, weights=flags & bindend, minlength=int(gleich.max()) + 1)
         neu = flags | ((verbreitet[gleich] > 0) & belegt)
         if (neu == flags).all():
             return flags

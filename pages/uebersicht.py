@@ -10,7 +10,7 @@ import streamlit as st
 
 from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
-from ui import bausteine, daten, diagramme, ueberblick
+from ui import bausteine, daten, diagramme, ueberblick, zugang
 from ui.format import tabelle
 from ui.seitenleiste import aktueller_filter
 from ui.zielseite import bezugsstandort
@@ -79,6 +79,10 @@ else:
     bausteine.legende_unterdrueckung()
 
 st.header("Aktualität der Daten je Standort")
+if zugang.zugriff().geschuetzt:
+    st.caption("Bis zu welchem Quartal die Daten jedes Standorts freigegeben sind.")
+    tabelle(daten.freigabe_stand())
+    st.stop()
 ueberblick.aktualitaet_anzeigen(bestand.letzte_importe, filter_)
 
 st.header("Datenbestand")

@@ -116,6 +116,24 @@ def demo_hinweis(sitzung: Sitzung) -> None:
         )
 
 
+def freigabe_stand() -> pd.DataFrame:
+    """Per site the last approved quarter — what an aggregated view may know about how
+    current the data are (import times and unapproved quarters are not data it may see)."""
+    datenbank()
+    zugriff = zugang.zugriff()
+    namen = standortnamen()
+    letzte: dict[str, str] = {}
+    for standort, quartal in _freigegeben(aktueller_pfad()):
+        if zugriff.darf_standort(standort) and quartal > letzte.get(standort, ""):
+            letzte[standort] = quartal
+    return pd.DataFrame(
+        {
+            "Standort": [namen.get(s, s) for s in sorted(letzte)],
+            "Freigegeben bis": [f"{letzte[s][5:]} {letzte[s][:4]}" for s in sorted(letzte)],
+        }
+    )
+
+
 def nur_freigegeben() -> bool:
     """Whether this session sees approved quarters only (role or sidebar switch)."""
     return zugang.zugriff().nur_freigegeben

@@ -131,8 +131,9 @@ def angriff_linien(zeilen: list[dict]) -> list[str]:
         for (ind, wert), linie in tabelle.groupby(["indikator", fest]):
             total = linie[linie[achse] == GESAMT]
             teile = linie[linie[achse] != GESAMT]
-            if total.empty or total["unterdrueckt"].iloc[0] or not teile["unterdrueckt"].any():
+            if total.empty or total["unterdrueckt"].iloc[0]:
                 continue
+            # also without hidden parts: persons in no group (e.g. no answer) are the rest
             rest = total["n"].iloc[0] - teile.loc[~teile["unterdrueckt"], "n"].sum()
             if _klein(rest, S.min_personen):
                 lecks.append(f"{ind} {fest}={wert}: verdeckte Teile zusammen {rest}")
