@@ -820,7 +820,7 @@ def schritt_foerdergeber(ds: Datensatz, protokoll: Protokoll, wiederholungen: in
             freigabe.freigeben(db, sitzung, standort, quartal)
         lege_an(db, "foerderung", "foerdergeber", passwort)
         ein_standort = str(db.scalar("SELECT min(standort) FROM standorte"))
-        ein_quartal = "2025-Q3"
+        ein_quartal = sorted({q for _, q in zellen})[len({q for _, q in zellen}) // 2]
     os.environ["MONITOR_DB"] = str(kopie)
     dashboard = str(WURZEL / "dashboard.py")
     budget = {"erster": BUDGET_ERSTER_AUFRUF_S, "wechsel": BUDGET_FILTERWECHSEL_S}

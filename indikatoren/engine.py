@@ -220,8 +220,8 @@ def _einzel_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]
     for ind in indikatoren:
         welle = f"welle = '{ind.welle}'"
         if ind.berechnung is Berechnung.PERSONEN:
-            # (code, welle) is the primary key: one row per code and wave, so counting rows
-            # counts distinct codes — and row counts add up across cells.
+            # (standort, code, welle) is the primary key: one row per code and wave at a site, so
+            # counting rows counts persons (a code per site) — and row counts add up across cells.
             spalten.append((f"{ind.id}__zaehler", f"count(*) FILTER (WHERE {welle})"))
         elif ind.berechnung is Berechnung.ANTEIL:
             x = ind.messgroesse
@@ -410,7 +410,7 @@ _BEFRAGUNG_SPALTEN = sorted(
 )
 #: Fingerprint of the raw data: row counts and a sum of row hashes (every column the engine
 #: reads), so any insert, update or delete — by whatever writer — changes it.
-_DATENSTAND_SQL = (
+DATENSTAND_SQL = (
     "SELECT (SELECT count(*) || ':' || coalesce(sum(hash("
     + ", ".join(_BEFRAGUNG_SPALTEN)
     + ")), 0) FROM befragungen) || '/' || "
@@ -480,7 +480,7 @@ def _vorberechnung_sql() -> list[str]:
 
 def _definition() -> str:
     """Hash of everything the tables are built from: a changed indicator rebuilds them."""
-    text = "\n".join([*_vorberechnung_sql(), _DATENSTAND_SQL])
+    text = "\n".join([*_vorberechnung_sql(), DATENSTAND_SQL])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -493,7 +493,7 @@ def auswertungstabellen_aufbauen(cur: duckdb.DuckDBPyConnection) -> None:
     """
     for sql in _vorberechnung_sql():
         cur.execute(sql)
-    stand = cur.execute(_DATENSTAND_SQL).fetchall()[0][0]
+    stand = cur.execute(DATENSTAND_SQL).fetchall()[0][0]
     cur.execute(
         "INSERT OR REPLACE INTO auswertungsstand (id, datenstand, definition, erstellt_am) "
         "VALUES (1, ?, ?, ?)",
@@ -504,7 +504,7 @@ def auswertungstabellen_aufbauen(cur: duckdb.DuckDBPyConnection) -> None:
 def auswertungstabellen_aktuell(db: Datenbank) -> bool:
     """Whether the stored tables match the raw data and the current definitions."""
     gespeichert = db.rows("SELECT datenstand, definition FROM auswertungsstand WHERE id = 1")
-    return gespeichert == [(db.scalar(_DATENSTAND_SQL), _definition())]
+    return gespeichert == [(db.scalar(DATENSTAND_SQL), _definition())]
 
 
 #: Arrow text types → pandas' default string dtype (what ``.df()`` gives for VARCHAR).
@@ -533,7 +533,7 @@ def _vorberechnet(
     definition = _definition()
     werte = [g.value for g in gruppierungen]
     with db.transaction() as cur:
-        stand = cur.execute(_DATENSTAND_SQL).fetchall()[0][0]
+        stand = cur.execute(DATENSTAND_SQL).fetchall()[0][0]
         gespeichert = cur.execute(
             "SELECT datenstand, definition FROM auswertungsstand WHERE id = 1"
         ).fetchall()

@@ -10,13 +10,16 @@ function, so an admin can check exactly what a funder receives.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
-from indikatoren.engine import Ergebnis, basen, berechne, nur_zellen
+from indikatoren.engine import DATENSTAND_SQL, Ergebnis, basen, berechne, nur_zellen
 from indikatoren.filter import Filter
 from indikatoren.schutzgitter import Schutzgitter, aus_gitter, gewaehltes_quartal, schutzgitter
 from indikatoren.unterdrueckung import Schwellen
+from indikatoren.zielerreichung import zielwerte_laden
+from monitor import gitterablage
 from monitor.benutzer import Zugriff, beschraenke_filter
 from monitor.db import Datenbank
 from monitor.freigabe import sichtbare_zellen
@@ -27,11 +30,24 @@ def gitter(
     zellen: frozenset[tuple[str, str]] | None,
     schwellen: Schwellen | None = None,
 ) -> Schutzgitter:
-    """The protected lattice over the given (standort, quartal) cells (None = all data)."""
+    """The protected lattice over the given (standort, quartal) cells (None = all data).
+
+    Computing it costs about a second on a national project, so the released tables are kept
+    beside the database file (:mod:`monitor.gitterablage`) under a key of everything they
+    depend on — the raw data's fingerprint, the cells, the thresholds, the code. Any change
+    gives a new key; an unreadable or foreign file is computed anew. Targets are read fresh.
+    """
+    schwellen = schwellen or Schwellen.aus_umgebung()
+    schluessel = gitterablage.schluessel(db.scalar(DATENSTAND_SQL), zellen, schwellen)
+    gespeichert = gitterablage.laden(db.pfad, schluessel)
+    if gespeichert is not None:
+        return replace(gespeichert, ziele=zielwerte_laden(db))
     grundlagen = basen(db)
     if zellen is not None:
         grundlagen = {g: nur_zellen(b, zellen) for g, b in grundlagen.items()}
-    return schutzgitter(grundlagen, schwellen)
+    neu = schutzgitter(grundlagen, schwellen)
+    gitterablage.speichern(db.pfad, schluessel, neu)
+    return neu
 
 
 def ansicht(

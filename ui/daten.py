@@ -13,6 +13,7 @@ different rights never share a cached result.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 from typing import NoReturn
@@ -23,8 +24,9 @@ import streamlit as st
 
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
-from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter, schutzgitter
+from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter
 from monitor import bestand as inventar
+from monitor import sicht
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
 from monitor.freigabe import freigegebene_quartale
@@ -90,6 +92,18 @@ def bestand() -> inventar.Bestand:
 def cache_leeren() -> None:
     """Forget every cached result, e.g. right after an import changed the data."""
     st.cache_data.clear()
+
+
+def gitter_vorbereiten() -> None:
+    """After data or approvals changed: build the funder's protected lattice in the background
+    (it is kept beside the database), so the next funder's first view only reads it."""
+    pfad = aktueller_pfad()
+    db = _verbindung(pfad)
+    zellen = freigegebene_quartale(db)
+    if zellen:
+        threading.Thread(
+            target=sicht.gitter, args=(db, zellen), name="schutzgitter", daemon=True
+        ).start()
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
@@ -187,11 +201,9 @@ def _ergebnis(
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner="Geschützte Tabellen werden berechnet …")
 def _gitter(pfad: str, zellen: frozenset[tuple[str, str]]) -> Schutzgitter:
-    """The funder's protected lattice over the approved cells (one per data state)."""
-    grundlagen = {
-        Gruppierung(g): nur_zellen(b, zellen) for g, b in _basis(pfad, None, None, None).items()
-    }
-    return schutzgitter(grundlagen)
+    """The funder's protected lattice over the approved cells (kept beside the database by
+    :func:`monitor.sicht.gitter`, so a restarted server does not compute it again)."""
+    return sicht.gitter(_verbindung(pfad), zellen)
 
 
 def _geschuetzt(filter_: Filter) -> Ergebnis:
