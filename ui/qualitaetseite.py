@@ -20,7 +20,7 @@ from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
 from monitor.umfragen import codes
 from ui import daten
-from ui.format import UNTERDRUECKT, zahl
+from ui.format import UNTERDRUECKT, p_wert, zahl
 
 LEER = "–"
 #: Decimal places per column; columns not listed are counts (0 places) or text.
@@ -34,7 +34,6 @@ STELLEN: dict[str, int] = {
     "ausfall_mit": 1,
     "ausfall_ohne": 1,
     "differenz_pp": 1,
-    "p_wert": 3,
     "mittel_mit": 2,
     "mittel_ohne": 2,
     "std_differenz": 2,
@@ -105,6 +104,11 @@ def anzeige(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> pd.DataFrame:
             ergebnis[dq.SPALTEN[spalte]] = werte.replace({GESAMT: "alle"})
         elif spalte == "befund":
             ergebnis[dq.SPALTEN[spalte]] = werte.map(dq.BEFUNDE).fillna(werte)
+        elif spalte == "p_wert":  # "< 0,001", never "0,000"
+            ergebnis[dq.SPALTEN[spalte]] = [
+                UNTERDRUECKT if v and pd.isna(w) else p_wert(w)
+                for w, v in zip(werte, verborgen, strict=True)
+            ]
         else:
             stellen = STELLEN.get(spalte, 0)
             ergebnis[dq.SPALTEN.get(spalte, spalte)] = [

@@ -548,3 +548,16 @@ def test_links_und_qr_codes_auf_der_importseite(db_datei: Path) -> None:
         links = archiv.read("links.csv").decode("utf-8-sig").splitlines()
     assert len(links) == 1 + 3 * len(standorte)
     assert {f"qr_{standorte[0]}_T0_kobo.png", f"links_{standorte[0]}.html"} <= namen
+
+
+def test_datenqualitaet_p_wert_nie_null() -> None:
+    """The attrition table's Fisher p: "< 0,001" instead of "0,000", hidden stays hidden."""
+    tabelle = pd.DataFrame(
+        {
+            "standort": ["gesamt", "KOELN", "BONN"],
+            "p_wert": [3e-9, 0.0314, np.nan],
+            "unterdrueckt": [False, False, True],
+        }
+    )
+    angezeigt = qualitaetseite.anzeige(tabelle, {})
+    assert list(angezeigt["p (Fisher)"]) == ["< 0,001", "0,031", UNTERDRUECKT]
