@@ -6,6 +6,7 @@ choices and the preview come from :mod:`ui.berichtseite`.
 
 import streamlit as st
 
+from indikatoren.zielerreichung import bewertungs_text
 from monitor.benutzer import Recht
 from ui import bausteine, berichtseite, daten, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
@@ -65,7 +66,8 @@ knoepfe.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
-indikatoren = daten.ergebnis(filter_).indikatoren
+ergebnis = daten.ergebnis(filter_)
+indikatoren = ergebnis.indikatoren
 knoepfe.download_button(
     "Indikatoren als CSV (Excel, deutsch)",
     berichtseite.csv(db, indikatoren, ziele, filter_, zugang.akteur()),
@@ -99,3 +101,4 @@ else:
         column_config=berichtseite.VORSCHAU_KONFIG,
     )
     st.caption(LEGENDE_UNTERDRUECKT)
+    st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))

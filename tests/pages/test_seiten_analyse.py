@@ -373,6 +373,7 @@ def test_standortvergleich_forest_heatmap_vielfache_karte(demo_db: Path) -> None
     assert "nicht nach Rang" in _texte(app)
     assert f"I² = {round(100 * referenz.i2)} %" in _texte(app)
     assert "Vorhersageintervall für einen weiteren Standort" in _texte(app)
+    assert "Zielstand bewertet zum" in _texte(app)  # the heat map's targets: judged when
 
     heatmap = next(f for f in _diagramme(app) if f["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["z"]) == 7 and len(heatmap["data"][0]["z"][0]) == 21

@@ -478,6 +478,7 @@ def test_bericht_vorschau_eines_standorts_mit_dessen_zielen(db_datei: Path) -> N
     for indikator, zeile in mit_ziel.iterrows():
         assert status[indikator] == zeile["status"]
     assert set(status[i] for i in mit_ziel.index) != {"keine Daten"}
+    assert any("Zielstand bewertet zum" in c.value for c in app.caption)
 
 
 def test_zielwert_gegen_richtung_nur_mit_bestaetigung(db_datei: Path) -> None:
