@@ -40,6 +40,8 @@ INDIKATOR_JSON: tuple[str, ...] = (
 )
 
 _GANZZAHLIG = {"n", "zaehler", "nenner", "stufe", "n_paare", "n_t0", "n_erreicht"}
+#: p values keep every digit: rounded to 6 places, a p of 3e-9 would read as 0 ("certain").
+_VOLL_GENAU = {"p_wert", "p_holm"}
 
 
 def _json_wert(spalte: str, wert: Any) -> Any:
@@ -52,7 +54,7 @@ def _json_wert(spalte: str, wert: Any) -> Any:
     if spalte in _GANZZAHLIG and isinstance(wert, float) and wert.is_integer():
         return int(wert)
     if isinstance(wert, float):
-        return round(wert, 6)
+        return wert if spalte in _VOLL_GENAU else round(wert, 6)
     if hasattr(wert, "isoformat"):
         return wert.isoformat()
     return wert
@@ -80,7 +82,8 @@ def als_csv(tabelle: pd.DataFrame, *, deutsch: bool = False) -> bytes:
     daten.columns = [_csv_text(str(name)) for name in daten.columns]
     for nummer, (_, spalte) in enumerate(daten.items()):
         if pd.api.types.is_float_dtype(spalte):
-            daten.isetitem(nummer, spalte.round(6))  # as in JSON: no float noise
+            if daten.columns[nummer] not in _VOLL_GENAU:
+                daten.isetitem(nummer, spalte.round(6))  # as in JSON: no float noise
         elif not (
             pd.api.types.is_numeric_dtype(spalte)
             or pd.api.types.is_bool_dtype(spalte)
@@ -151,7 +154,7 @@ def als_text(
             if datensatz.get("unterdrueckt") and spalte in zahlen | set(VORHER_NACHHER_JSON[4:13]):
                 zeichen = SEKUNDAER_MARKE if datensatz.get("sperrgrund") == "sekundaer" else marke
                 zeile.append(zeichen if spalte in ("wert", "differenz", "n", "n_paare") else "")
-            elif spalte == "p_wert" and isinstance(wert, float) and wert < 0.001:
+            elif spalte in _VOLL_GENAU and isinstance(wert, float) and wert < 0.001:
                 zeile.append("< 0,001")
             elif isinstance(wert, float | int) and not isinstance(wert, bool):
                 zeile.append(zahl_de(wert, _stellen(datensatz, spalte, stellen)))

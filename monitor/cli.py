@@ -714,6 +714,7 @@ def _vorher_nachher(args: argparse.Namespace) -> int:
             "d_z": ("d_z", 2),
             "g_z": ("g_z", 2),
             "p_wert": ("p", 3),
+            "p_holm": ("p Holm", 3),
             "match_quote": ("Match %", 0),
         },
         paare=True,

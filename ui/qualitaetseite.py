@@ -23,7 +23,7 @@ from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
 from monitor.umfragen import codes
 from ui import daten, klartext, zugang
-from ui.format import UNTERDRUECKT, zahl
+from ui.format import UNTERDRUECKT, p_wert, zahl
 
 LEER = "–"
 #: Decimal places per column; columns not listed are counts (0 places) or text.
@@ -37,7 +37,9 @@ STELLEN: dict[str, int] = {
     "ausfall_mit": 1,
     "ausfall_ohne": 1,
     "differenz_pp": 1,
-    "p_wert": 3,
+    "mittel_mit": 2,
+    "mittel_ohne": 2,
+    "std_differenz": 2,
     "median": 1,
     "mad": 1,
     "z_wert": 1,
@@ -105,12 +107,27 @@ def anzeige(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> pd.DataFrame:
             ergebnis[dq.SPALTEN[spalte]] = werte.replace({GESAMT: "alle"})
         elif spalte == "befund":
             ergebnis[dq.SPALTEN[spalte]] = werte.map(dq.BEFUNDE).fillna(werte)
+        elif spalte == "p_wert":  # "< 0,001", never "0,000"
+            ergebnis[dq.SPALTEN[spalte]] = [
+                UNTERDRUECKT if v and pd.isna(w) else p_wert(w)
+                for w, v in zip(werte, verborgen, strict=True)
+            ]
         else:
             stellen = STELLEN.get(spalte, 0)
             ergebnis[dq.SPALTEN.get(spalte, spalte)] = [
                 _zelle(w, stellen, v) for w, v in zip(werte, verborgen, strict=True)
             ]
     return ergebnis.reset_index(drop=True)
+
+
+def ausgangswerte_liste(auffaellig: pd.DataFrame, namen: Mapping[str, str]) -> str:
+    """The flagged baseline differences as one German list ("A5 T0→T1 Berlin: d = 0,31")."""
+    return "; ".join(
+        f"{z.indikator} T0→{z.welle} "
+        f"{'alle Standorte' if z.standort == GESAMT else namen.get(z.standort, z.standort)}: "
+        f"d = {zahl(float(z.std_differenz), 2)}"
+        for z in auffaellig.itertuples(index=False)
+    )
 
 
 def zeigen(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> None:
