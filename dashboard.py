@@ -9,19 +9,20 @@ link (``?t=TOKEN``) shows the public questionnaire alone (:mod:`ui.fragebogen`).
 
 import streamlit as st
 
-from ui import daten, fragebogen, navigation, seitenleiste, zugang
+from ui import daten, fehler, fragebogen, navigation, seitenleiste, zugang
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
 
-db = daten.datenbank()
-if fragebogen.aufgerufen():  # a questionnaire link (?t=…): that page alone, no login
-    fragebogen.zeigen(db)
-    st.stop()
-sitzung = zugang.sitzung_sichern(db)
-if sitzung is not None:
-    seite = navigation.navigation(sitzung.zugriff)
-    zugang.seitenleiste(db, sitzung)
-    seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen(), sitzung.zugriff)
-    daten.demo_hinweis(sitzung)
-    daten.freigabe_hinweis()
-    seite.run()
+with fehler.abgesichert():  # no traceback on a page: German message + reference number
+    db = daten.datenbank()
+    if fragebogen.aufgerufen():  # a questionnaire link (?t=…): that page alone, no login
+        fragebogen.zeigen(db)
+        st.stop()
+    sitzung = zugang.sitzung_sichern(db)
+    if sitzung is not None:
+        seite = navigation.navigation(sitzung.zugriff)
+        zugang.seitenleiste(db, sitzung)
+        seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen(), sitzung.zugriff)
+        daten.demo_hinweis(sitzung)
+        daten.freigabe_hinweis()
+        seite.run()

@@ -22,7 +22,7 @@ from indikatoren.filter import GRUPPIERUNG_LABEL, Filter
 from indikatoren.zielerreichung import Status, Zielstand
 from monitor.benutzer import Recht
 from monitor.schema import FORMAT_LABELS
-from ui import zugang
+from ui import klartext, zugang
 from ui.aufbereitung import Zieltrend
 from ui.diagramme import KONFIG
 from ui.farben import status_farbe, textfarbe
@@ -35,8 +35,9 @@ RICHTUNG_TEXT: dict[Richtung, str] = {
 
 
 def diagramm(fig: go.Figure, *, key: str | None = None) -> None:
-    """Show a plotly figure across the full width, without logo and selection tools."""
-    st.plotly_chart(fig, config=KONFIG, key=key)
+    """Show a plotly figure across the full width, without logo and selection tools; links
+    in imported text are shown as plain text (:mod:`ui.klartext`)."""
+    st.plotly_chart(klartext.figur(fig), config=KONFIG, key=key)
 
 
 def status_chip(status: str) -> str:
