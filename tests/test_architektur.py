@@ -45,8 +45,14 @@ def test_seiten_ohne_sql_und_ohne_duckdb() -> None:
 
 #: CSV written elsewhere than :func:`monitor.ausgabe.als_csv`, and why that is safe: the import
 #: archive (DuckDB COPY of checked data, read back only by the import, never a download) and
-#: the LimeSurvey files of the questionnaire (text from our own codebook, never imported data).
-_ANDERE_CSV = {"monitor/archiv.py", "monitor/umfragen/fragebogen_aus.py"}
+#: the LimeSurvey files of the questionnaire (text from our own codebook, never imported data),
+#: and the one-row import files of the questionnaire link (codebook values, read only by the
+#: import, never a download – a formula guard would change codes starting with "-").
+_ANDERE_CSV = {
+    "monitor/archiv.py",
+    "monitor/umfragen/fragebogen_aus.py",
+    "monitor/erhebung.py",
+}
 
 
 def test_ein_csv_schreiber_fuer_alle_downloads() -> None:
