@@ -8,9 +8,10 @@ run (:mod:`ui.zugang`); only the pages of the session's role are registered.
 
 import streamlit as st
 
-from ui import daten, navigation, seitenleiste, zugang
+from ui import daten, deutsch, navigation, seitenleiste, zugang
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
+deutsch.einrichten()  # lang="de", Streamlit's own texts in German, print stylesheet
 
 db = daten.datenbank()
 sitzung = zugang.sitzung_sichern(db)

@@ -21,6 +21,7 @@ from indikatoren.filter import GRUPPEN_LABEL
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status, trend
+from ui.farben import STATUS_SYMBOL, mit_symbol
 from ui.format import (
     UNTERDRUECKT,
     UNTERDRUECKT_PAARE,
@@ -208,12 +209,28 @@ def indikator_tabelle(
                 if z is None or pd.isna(z["zielwert"])
                 else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen),
                 "Zielerreichung": "–" if z is None else prozent(z["zielerreichung"]),
-                "Status": str(Status.KEINE_DATEN) if z is None else str(z["status"]),
+                "Status": status_text(z),
                 "Trend": TREND_PFEIL.get(richtungen.get(ind.id, ""), "")
                 + (f" {richtungen[ind.id]}" if richtungen.get(ind.id) else ""),
             }
         )
     return pd.DataFrame(zeilen)
+
+
+#: Status text of a value without a target: "keine Daten" would wrongly say there is no value.
+KEIN_ZIELWERT = "kein Zielwert"
+
+
+def status_text(zeile: pd.Series | None) -> str:
+    """The status as shown: with its symbol; "kein Zielwert" where a value exists but no target
+    was set (the engine calls both cases "keine Daten")."""
+    if zeile is None:
+        return mit_symbol(str(Status.KEINE_DATEN))
+    status = str(zeile["status"])
+    ohne_ziel = pd.isna(zeile["zielwert"]) and not pd.isna(zeile["wert"])
+    if status == Status.KEINE_DATEN and ohne_ziel:
+        return f"{STATUS_SYMBOL[Status.KEINE_DATEN]} {KEIN_ZIELWERT}"
+    return mit_symbol(status)
 
 
 def _n_text(n: float | None, unterdrueckt: bool, paare: bool) -> str:

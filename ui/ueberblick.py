@@ -21,7 +21,7 @@ from monitor.schema import FORMAT_LABELS, WELLEN
 from ui import aufbereitung as auf
 from ui import bausteine
 from ui.farben import status_farbe, textfarbe
-from ui.format import LEGENDE_UNTERDRUECKT, UNTERDRUECKT, prozent, tabelle, zahl
+from ui.format import LEGENDE_UNTERDRUECKT, UNTERDRUECKT, anzahl, prozent, tabelle, zahl
 
 # Waves as one hue getting lighter over time: order, not judgement (no red for T2).
 WELLEN_FARBEN = ["#1b4f72", "#3c8dbc", "#9ecae1"]
@@ -183,7 +183,7 @@ def aktualitaet_anzeigen(letzte_importe: pd.DataFrame, filter_: Filter) -> None:
     veraltet = int(stand["Aktualität"].str.startswith("⚠").sum())
     if veraltet:
         st.warning(
-            f"{veraltet} Standort(e) ohne Import in den letzten drei Monaten.",
+            f"{anzahl(veraltet, 'Standort', 'Standorte')} ohne Import in den letzten drei Monaten.",
             icon=":material/schedule:",
         )
     tabelle(stand)

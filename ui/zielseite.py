@@ -25,7 +25,7 @@ from indikatoren.zielerreichung import ziel_zusammenfassung
 from ui import aufbereitung as auf
 from ui import bausteine, daten, diagramme
 from ui.farben import GESAMT_FARBE, gruppe_farbe, standort_farben
-from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, intervall, prozent, zahl
+from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, anzahl, intervall, prozent, zahl
 from ui.seitenleiste import aktueller_filter
 
 #: Sites shown in the per-site chart before it goes into a collapsed expander.
@@ -353,7 +353,7 @@ def _je_standort(
     orte = orte.assign(label=orte["standort"].map(lambda s: auf.standort_label(namen, s)))
     orte = orte.sort_values("label")
     with st.expander(
-        f"Ergebnis je Standort ({len(orte)} Standorte, nach Namen sortiert)",
+        f"Ergebnis je Standort ({anzahl(len(orte), 'Standort', 'Standorte')}, nach Namen sortiert)",
         expanded=len(orte) <= OFFENE_STANDORTE,
     ):
         gesamt = auf.zeile(ganz, ind.id)

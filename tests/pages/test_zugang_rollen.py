@@ -455,7 +455,7 @@ def _ausfuehren(app: AppTest, aktion: str, grund: str = "") -> AppTest:
 
 def _stand(app: AppTest, quartal: str) -> str:
     tabelle = next(d.value for d in app.dataframe if "Status" in d.value.columns)
-    zeile = tabelle[(tabelle["Quartal"] == quartal.replace("-Q", " Q"))]
+    zeile = tabelle[(tabelle["Quartal"] == f"{quartal[-2:]} {quartal[:4]}")]
     return str(zeile.iloc[0]["Status"])
 
 
@@ -480,7 +480,7 @@ def test_freigabe_einreichen_zurueckgeben_freigeben(echt_db: Path) -> None:
         "Zurückgeben (mit Begründung)",
     }
     _ausfuehren(leitung, "zurueckgeben")
-    assert "Für 'zurueckgeben' ist eine Begründung nötig." in _fehlermeldungen(leitung)
+    assert "Für „zurückgeben“ ist eine Begründung nötig." in _fehlermeldungen(leitung)
     with verbinden(echt_db) as db:
         assert freigabe.status(db, EIGENER, quartal) is freigabe.Status.EINGEREICHT
 
