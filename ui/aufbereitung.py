@@ -233,6 +233,28 @@ def status_text(zeile: pd.Series | None) -> str:
     return mit_symbol(status)
 
 
+#: Column of the project value beside a site's own value.
+PROJEKT_SPALTE = "Projekt"
+
+
+def mit_projektwert(tabelle: pd.DataFrame, projekt: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table of one site with the project value beside its own ("Projekt").
+
+    ``projekt``: the whole-period project rows (one per indicator, see
+    :func:`ui.daten.projektwerte`); suppressed or missing values get the usual mark.
+    """
+    zeilen = projekt.set_index("indikator")
+    werte = []
+    for ind_id in tabelle["ID"]:
+        ind = REGISTER[ind_id]
+        z = zeilen.loc[ind_id] if ind_id in zeilen.index else None
+        unterdrueckt = bool(z is not None and z["unterdrueckt"])
+        werte.append(wert_text(ind, None if z is None else z["wert"], unterdrueckt=unterdrueckt))
+    neu = tabelle.copy()
+    neu.insert(int(neu.columns.get_loc("Wert")) + 1, PROJEKT_SPALTE, werte)
+    return neu
+
+
 def _n_text(n: float | None, unterdrueckt: bool, paare: bool) -> str:
     if unterdrueckt:
         return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT

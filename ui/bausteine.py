@@ -133,4 +133,8 @@ def keine_daten(was: str = "Für diese Auswahl") -> None:
 
 def status_legende() -> str:
     """Caption text naming the status colours in words (colour is never the only cue)."""
-    return "Status: " + ", ".join(str(s) for s in Status) + " – Regel auf der Seite „Methodik“."
+    return (
+        "Status: "
+        + ", ".join(mit_symbol(str(s)) for s in Status)
+        + " (○ kein Zielwert: Wert da, Ziel nicht gesetzt) – Regel auf der Seite „Methodik“."
+    )

@@ -23,6 +23,7 @@ import streamlit as st
 
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
+from indikatoren.unterdrueckung import GESAMT
 from monitor import bestand as inventar
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
@@ -92,8 +93,8 @@ def cache_leeren() -> None:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _hat_demo(pfad: str) -> bool:
-    return inventar.hat_demo(_verbindung(pfad))
+def _hat_demo(pfad: str, standorte: Standorte) -> bool:
+    return inventar.hat_demo(_verbindung(pfad), standorte=standorte)
 
 
 def demo_hinweis(sitzung: Sitzung) -> None:
@@ -106,7 +107,9 @@ def demo_hinweis(sitzung: Sitzung) -> None:
     datenbank()
     if sitzung.gast:
         st.info(DEMO_BANNER, icon=":material/science:")
-    elif _hat_demo(aktueller_pfad()):
+    elif _hat_demo(aktueller_pfad(), sitzung.zugriff.standorte):
+        # Only the session's own sites count: a site whose data are real gets no demo banner
+        # because demo sites are still in the database.
         st.info(
             "Es werden Demo-Daten angezeigt – erfundene Beispieldaten zum Ausprobieren, keine "
             "echten Befragungen. Wie echte Daten eingelesen werden, steht in der README unter "
@@ -175,6 +178,30 @@ def _eigener(filter_: Filter) -> tuple[Filter, bool]:
     """The filter narrowed to the session's sites, and whether only approved data is shown."""
     zugriff = zugang.zugriff()
     return beschraenke_filter(filter_, zugriff), zugriff.nur_freigegeben
+
+
+#: Fewest sites with approved quarters for a project comparison: with two, the project total
+#: minus the own site would give away the other site's value.
+MIN_STANDORTE_PROJEKTVERGLEICH = 3
+
+
+def projektwerte(filter_: Filter) -> pd.DataFrame | None:
+    """Whole-period project totals (all sites, approved quarters only) to set one site beside.
+
+    For a site coordinator, who reads only the own site otherwise: approved aggregates over all
+    sites are what funders see too. None when fewer than
+    :data:`MIN_STANDORTE_PROJEKTVERGLEICH` sites have an approved quarter.
+    """
+    datenbank()
+    pfad = aktueller_pfad()
+    if len({standort for standort, _ in _freigegeben(pfad)}) < MIN_STANDORTE_PROJEKTVERGLEICH:
+        return None
+    alle = _ergebnis(
+        pfad, (), filter_.von, filter_.bis, filter_.formate, filter_.gruppierung.value, False, True
+    ).indikatoren
+    return alle[
+        (alle["standort"] == GESAMT) & (alle["gruppe"] == GESAMT) & (alle["periode"] == GESAMT)
+    ]
 
 
 def eigener_filter(filter_: Filter) -> Filter:

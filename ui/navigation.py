@@ -132,7 +132,8 @@ def gewuenschte_adresse(*, nur_getippt: bool = False) -> str:
     Streamlit resolves a typed address only inside ``st.navigation``; we need it before, to
     register a German "not found"/"not for your role" page under exactly that address instead
     of letting Streamlit show its English "Page not found" dialog. ``nur_getippt``: only an
-    address typed or opened as a link, not the page of a rerun.
+    address typed or opened as a link in this session (also on its reruns, e.g. the login
+    form's), not a page switched to from inside the app.
     """
     ctx = get_script_run_ctx()
     if ctx is None:
@@ -140,11 +141,9 @@ def gewuenschte_adresse(*, nur_getippt: bool = False) -> str:
     bekannte: dict[str, str] = st.session_state.setdefault("_adressen", {})
     gesucht = ctx.pages_manager.intended_page_script_hash
     if gesucht:
-        if nur_getippt:
-            return ""
         # A rerun on an address (e.g. right after the login): Streamlit names the page by the
         # hash of its url_path — our pages and the addresses typed in this session are known.
-        seiten = {calc_hash(s.url_path): s.url_path for s in SEITEN}
+        seiten = {} if nur_getippt else {calc_hash(s.url_path): s.url_path for s in SEITEN}
         return seiten.get(gesucht) or bekannte.get(gesucht, "")
     adresse = (ctx.pages_manager.intended_page_name or "").strip().strip("/")
     if adresse:

@@ -144,6 +144,33 @@ def kennzahlen(
         )
 
 
+def ziel_und_projekt_hinweise(
+    uebersicht: pd.DataFrame, bezug: str, projekt_da: bool, standortname: str
+) -> None:
+    """Context for one site's view: who sets the missing targets, and the project comparison."""
+    ohne_ziel = int(uebersicht["Status"].str.endswith(auf.KEIN_ZIELWERT).sum())
+    if ohne_ziel:
+        st.info(
+            f"Für {anzahl(ohne_ziel, 'Indikator', 'Indikatoren')} mit Wert ist kein Zielwert "
+            "gesetzt („kein Zielwert“), deshalb gibt es dort keine Zielerreichung. Zielwerte "
+            "legt die Projektleitung fest – auf der Seite „Zielwerte“ oder als Zielwert-Datei "
+            "im Datenimport.",
+            icon=":material/flag:",
+        )
+    if bezug == GESAMT:
+        return
+    if projekt_da:
+        st.caption(
+            f"Spalte „{auf.PROJEKT_SPALTE}“: derselbe Indikator über alle Standorte, nur "
+            f"freigegebene Quartale – zum Vergleich mit {standortname}."
+        )
+    else:
+        st.caption(
+            "Der Vergleich mit dem ganzen Projekt erscheint, sobald mindestens drei Standorte "
+            "freigegebene Quartale haben (sonst ließe sich ein anderer Standort herausrechnen)."
+        )
+
+
 def _status_stil(status: str) -> str:
     farbe = status_farbe(status)
     return f"background-color: {farbe}; color: {textfarbe(farbe)}"
@@ -163,6 +190,9 @@ def indikator_tabelle(daten: pd.DataFrame) -> None:
             "Zielwert": st.column_config.TextColumn(width=115),
             "Zielerreichung": st.column_config.TextColumn(width=90),
             "Status": st.column_config.TextColumn(width=80),
+            auf.PROJEKT_SPALTE: st.column_config.TextColumn(
+                width=110, help="Alle Standorte, nur freigegebene Quartale"
+            ),
             "Wert": st.column_config.TextColumn(
                 width=125,
                 help="Anteile in %, Veränderungen vorher → nachher (T0→T1) mit Vorzeichen. "

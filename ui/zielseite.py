@@ -231,14 +231,25 @@ def _kennzahlen(ind: Indikator, zeile: pd.Series, vorher_nachher: pd.DataFrame, 
         spalten[3].metric(
             "Zielerreichung",
             prozent(zeile["zielerreichung"]),
-            help=f"Status: {zeile['status']}",
+            help=f"Status: {auf.status_text(zeile)}. Zielerreichung = (Ist − Basiswert) / "
+            "(Zielwert − Basiswert).",
         )
     if not pd.isna(zeile["zielwert"]):
+        # The baseline belongs beside the attainment: 74 % against a target of 80 % is 41 %
+        # of the way only because the way started at 70 %.
+        basis = zeile.get("basiswert")
+        basis_text = "0 (kein Basiswert)" if pd.isna(basis) else auf.wert_text(ind, basis)
         st.markdown(
-            f"Zielwert {auf.wert_text(ind, zeile['zielwert'])} bis "
-            f"{pd.Timestamp(zeile['stichtag']):%d.%m.%Y} · Zielerreichung "
-            f"{prozent(zeile['zielerreichung'])} · {bausteine.status_chip(str(zeile['status']))}",
+            f"Basiswert {basis_text} → Zielwert {auf.wert_text(ind, zeile['zielwert'])} bis "
+            f"{pd.Timestamp(zeile['stichtag']):%d.%m.%Y} · Ist {auf.wert_text(ind, zeile['wert'])}"
+            f" · Zielerreichung {prozent(zeile['zielerreichung'])} · "
+            f"{bausteine.status_chip(str(zeile['status']))}",
             unsafe_allow_html=True,
+        )
+    elif not pd.isna(zeile["wert"]):
+        st.caption(
+            f"{auf.status_text(zeile)}: für diesen Indikator ist hier kein Zielwert gesetzt. "
+            "Zielwerte legt die Projektleitung fest (Seite „Zielwerte“)."
         )
 
 
