@@ -358,25 +358,34 @@ def _vn(wert: float, unterdrueckt: bool, stellen: int, ja_nein: bool) -> str:
 def aktualitaet(
     letzte_importe: pd.DataFrame, heute: date, standorte: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Data freshness per site: last import, and whether it is older than a quarter.
+    """Data freshness per site: last import, newest data, and whether they are a quarter old.
 
-    Columns: Standort, Letzter Import (datetime), Datei (when given), Art, Aktualität. A site
-    without any import is flagged as well: for a project lead it is the same question ("who
-    has not reported?").
+    Columns: Standort, Letzter Import (datetime), Neueste Daten (when given), Datei (when
+    given), Art, Aktualität. Freshness is judged by the newest questionnaire or activity date
+    when known — a file imported yesterday can hold data that are 18 months old — else by the
+    import. A site without any import is flagged as well: for a project lead it is the same
+    question ("who has not reported?").
     """
     tabelle = letzte_importe
     if standorte:
         tabelle = tabelle[tabelle["Standort-ID"].isin(standorte)]
     zeitpunkt = pd.to_datetime(tabelle["Letzter Import"])
+    daten = pd.to_datetime(tabelle["Neueste Daten"]) if "Neueste Daten" in tabelle else None
+    bezug = zeitpunkt if daten is None else daten
     grenze = pd.Timestamp(heute - VERALTET_NACH)
     stand = np.where(
         zeitpunkt.isna(),
         "⚠ noch kein Import",
-        np.where(zeitpunkt < grenze, "⚠ älter als ein Quartal", "✓ aktuell"),
+        np.where(
+            bezug.isna() | (bezug < grenze),
+            "⚠ Daten älter als ein Quartal" if daten is not None else "⚠ älter als ein Quartal",
+            "✓ aktuell",
+        ),
     )
     spalten = {
         "Standort": tabelle["Standort"].to_numpy(),
         "Letzter Import": zeitpunkt.to_numpy(),
+        "Neueste Daten": None if daten is None else daten.dt.date.to_numpy(),
         "Datei": tabelle["Datei"].to_numpy() if "Datei" in tabelle else None,
         "Art": tabelle["Art"].to_numpy(),
         "Aktualität": stand,

@@ -110,10 +110,12 @@ def kennzahlen(
     spalten = st.columns(3)
     gesamt_a1 = a1[a1["gruppe"] == GESAMT]
     neue = int(reichweite.loc[reichweite["format"] == GESAMT, "neue_teilnehmende"].sum())
+    ruecklauf_quote: float | None = None
     if gesamt_a1.empty or gesamt_a1.iloc[0]["unterdrueckt"]:
-        ruecklauf = UNTERDRUECKT
+        ruecklauf = f"n {UNTERDRUECKT}"  # "< 5" alone in a % field reads "less than 5 %"
     else:
-        ruecklauf = prozent(100 * gesamt_a1.iloc[0]["wert"] / neue) if neue else "–"
+        ruecklauf_quote = 100 * gesamt_a1.iloc[0]["wert"] / neue if neue else None
+        ruecklauf = "–" if ruecklauf_quote is None else prozent(ruecklauf_quote)
     spalten[0].metric(
         "Rücklauf Eingangsbefragung",
         ruecklauf,
@@ -121,6 +123,13 @@ def kennzahlen(
         "Aktivitätsdokumentation – ein Näherungswert, denn wer an mehreren Standorten "
         "teilnimmt, zählt dort jeweils neu.",
     )
+    if ruecklauf_quote is not None and ruecklauf_quote > 100:
+        spalten[0].warning(
+            "Plausibilität: mehr Eingangsfragebögen als erstmals Teilnehmende laut "
+            "Aktivitätsdokumentation. Vermutlich fehlen Aktivitäten oder deren Zahl neuer "
+            "Teilnehmender – bitte die Aktivitätsdaten prüfen.",
+            icon=":material/warning:",
+        )
     vn = ergebnis.vorher_nachher
     for spalte, welle in zip(spalten[1:], ("T1", "T2"), strict=True):
         zeile = vn[
@@ -132,7 +141,7 @@ def kennzahlen(
         quote = (
             "–"
             if zeile.empty
-            else UNTERDRUECKT
+            else f"n {UNTERDRUECKT}"
             if zeile.iloc[0]["match_unterdrueckt"]
             else prozent(zeile.iloc[0]["match_quote"])
         )
@@ -213,7 +222,8 @@ def aktualitaet_anzeigen(letzte_importe: pd.DataFrame, filter_: Filter) -> None:
     veraltet = int(stand["Aktualität"].str.startswith("⚠").sum())
     if veraltet:
         st.warning(
-            f"{anzahl(veraltet, 'Standort', 'Standorte')} ohne Import in den letzten drei Monaten.",
+            f"{anzahl(veraltet, 'Standort', 'Standorte')} ohne neue Daten in den letzten drei "
+            "Monaten (nach dem neuesten Befragungs- oder Aktivitätsdatum).",
             icon=":material/schedule:",
         )
     tabelle(stand)

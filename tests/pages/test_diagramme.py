@@ -425,6 +425,28 @@ def test_aktualitaet_markiert_alte_und_fehlende_importe() -> None:
     assert list(auf.aktualitaet(importe, date(2025, 6, 30), ("B",))["Standort"]) == ["Neu"]
 
 
+def test_aktualitaet_richtet_sich_nach_dem_neuesten_datendatum() -> None:
+    """Imported yesterday, but the newest activity is 18 months old: not "aktuell"."""
+    importe = pd.DataFrame(
+        {
+            "Standort-ID": ["A", "B"],
+            "Standort": ["Alte Daten", "Neue Daten"],
+            "Letzter Import": [datetime(2025, 6, 29), datetime(2025, 1, 2)],
+            "Art": ["Aktivitäten", "Befragung"],
+            "Neueste Daten": [date(2023, 12, 31), date(2025, 6, 1)],
+        }
+    )
+    stand = auf.aktualitaet(importe, date(2025, 6, 30))
+    assert list(stand["Aktualität"]) == ["⚠ Daten älter als ein Quartal", "✓ aktuell"]
+    assert list(stand.columns) == [
+        "Standort",
+        "Letzter Import",
+        "Neueste Daten",
+        "Art",
+        "Aktualität",
+    ]
+
+
 def test_zieltrend_zaehlt_richtungen_der_indikatoren() -> None:
     trend = auf.zieltrend({"A1": "steigend", "A2": "steigend", "A5": "fallend", "B1": "x"}, Ziel.A)
     assert (trend.steigend, trend.fallend, trend.gleich) == (2, 1, 0)

@@ -128,3 +128,20 @@ def test_kein_demo_hinweis_fuer_echte_eigene_daten(echt_db: Path) -> None:
     leitung = AppTest.from_file(str(DASHBOARD), default_timeout=120).run()
     anmelden(leitung, "leitung")
     assert any("Demo-Daten" in i.value for i in leitung.info)
+
+
+def test_ruecklauf_ueber_hundert_prozent_wird_gewarnt(echt_db: Path) -> None:
+    """Activities missing from the documentation: more T0 questionnaires than first-time
+    participants. The rate is shown as it is, with a plausibility warning beside it."""
+    app = _als_standort(echt_db)
+    vorher = next(m.value for m in app.metric if m.label == "Rücklauf Eingangsbefragung")
+    assert int(vorher.split("\u00a0")[0]) <= 100
+    assert not any("Plausibilität" in w.value for w in app.warning)
+
+    with verbinden(echt_db) as db:
+        db.execute("DELETE FROM aktivitaeten WHERE standort = ? AND rowid % 10 <> 0", [EIGENER])
+    st.cache_data.clear()
+    app = _als_standort(echt_db)
+    nachher = next(m.value for m in app.metric if m.label == "Rücklauf Eingangsbefragung")
+    assert int(nachher.split("\u00a0")[0].replace(".", "")) > 100
+    assert any("Plausibilität" in w.value for w in app.warning)

@@ -411,7 +411,7 @@ def test_foerdergeber_ohne_freigabe_sieht_keine_werte(echt_db: Path) -> None:
     assert "f_freigegeben" not in {t.key for t in app.toggle}
 
 
-AKTUALITAET_SPALTEN = ["Standort", "Letzter Import", "Datei", "Art", "Aktualität"]
+AKTUALITAET_SPALTEN = ["Standort", "Letzter Import", "Neueste Daten", "Datei", "Art", "Aktualität"]
 FREIGEGEBEN = ("BERLIN", "2025-Q2")  # the quarter with the most questionnaires of BERLIN
 
 
