@@ -15,10 +15,11 @@ from indikatoren.definitionen import Indikator
 from indikatoren.engine import Ergebnis
 from indikatoren.katalog import INDIKATOREN
 from indikatoren.unterdrueckung import GESAMT
+from indikatoren.zielerreichung import Status
 from monitor.schema import FORMAT_LABELS
 from ui import aufbereitung as auf
 from ui import diagramme
-from ui.farben import FORMAT_FARBE, GESAMT_FARBE
+from ui.farben import FORMAT_FARBE, GESAMT_FARBE, STATUS_SYMBOL
 from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, zahl
 
 #: The small multiples show at most this many sites (more facets are unreadable and slow).
@@ -108,6 +109,31 @@ def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:
     return diagramme.zielerreichung_heatmap(
         erreichung, status, spalten_text={i.id: f"{i.id} – {i.name}" for i in INDIKATOREN}
     )
+
+
+def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
+    """The heat map as a list for narrow screens: per site the count of indicators per status
+    (with symbols) and which ones are critical — one markdown line each, readable at 390 px."""
+    ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
+    teil = ganz[ganz["gruppe"] == GESAMT]
+    zeilen = []
+    for standort in [
+        GESAMT,
+        *sorted(set(teil["standort"]) - {GESAMT}, key=lambda s: namen.get(s, s)),
+    ]:
+        ort = teil[teil["standort"] == standort]
+        if ort.empty:
+            continue
+        texte = ort["status"].astype(str)
+        zaehlung = " · ".join(
+            f"{STATUS_SYMBOL[s]} {int((texte == s.value).sum())} {s.value}"
+            for s in Status
+            if (texte == s.value).any()
+        )
+        kritisch = ", ".join(sorted(ort.loc[texte == Status.KRITISCH.value, "indikator"]))
+        zeile = f"- **{auf.standort_label(namen, standort)}**: {zaehlung}"
+        zeilen.append(zeile + (f" — kritisch: {kritisch}" if kritisch else ""))
+    return zeilen
 
 
 def vielfache(

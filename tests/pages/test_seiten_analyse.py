@@ -356,6 +356,16 @@ def test_standortvergleich_forest_heatmap_vielfache_karte(demo_db: Path) -> None
 
     heatmap = next(f for f in _diagramme(app) if f["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["z"]) == 7 and len(heatmap["data"][0]["z"][0]) == 21
+    # The same for phones as a list: one line per site (and the total), counts per status.
+    liste = next(m.value for m in app.markdown if m.value.startswith("- **"))
+    zeilen = liste.splitlines()
+    assert len(zeilen) == 7
+    ind = erwartet.indikatoren
+    ganz = ind[(ind["gruppe"] == GESAMT) & (ind["periode"] == GESAMT)]
+    erster = ganz[ganz["standort"] == sorted(namen, key=namen.get)[0]]
+    kritisch = int((erster["status"] == "kritisch").sum())
+    zeile = next(z for z in zeilen if namen[sorted(namen, key=namen.get)[0]] in z)
+    assert (f"✕ {kritisch} kritisch" in zeile) == (kritisch > 0)
     vielfache = next(f for f in _diagramme(app) if "xaxis6" in f["layout"])
     assert len(vielfache["layout"]["annotations"]) == 6
     karte = _diagramme(app)[-1]
