@@ -128,7 +128,7 @@ VERBOTENE_TEXTE: tuple[str, ...] = (
     "nan %",
 )
 
-_SKRIPT = """
+_SKRIPT = r"""
 (function () {
   var w = window.parent || window;
   var doc = w.document;
@@ -137,9 +137,16 @@ _SKRIPT = """
   var texte = __TEXTE__;
   var muster = Object.entries(__MUSTER__).map(function (e) { return [new RegExp(e[0]), e[1]]; });
   var attribute = ['title', 'aria-label', 'placeholder', 'data-title', 'alt'];
+  var teil = '[dDmMyY]{2}[./-][dDmMyY]{2}[./-][dDmMyY]{2,4}';
+  var datumsmaske = new RegExp('^' + teil + '(\\s*[–-]\\s*' + teil + ')?$');
   function deutsch(text) {
     var kern = text.trim();
     if (!kern) { return null; }
+    if (datumsmaske.test(kern)) {
+      // date placeholders: dd.mm.yyyy → TT.MM.JJJJ (also ranges "… – …")
+      return text.replace(kern, kern.replace(/[dD]/g, 'T').replace(/[mM]/g, 'M')
+        .replace(/[yY]/g, 'J'));
+    }
     if (Object.prototype.hasOwnProperty.call(texte, kern)) {
       return text.replace(kern, texte[kern]);
     }

@@ -452,3 +452,13 @@ def test_zieltrend_zaehlt_richtungen_der_indikatoren() -> None:
     assert (trend.steigend, trend.fallend, trend.gleich) == (2, 1, 0)
     assert trend.pfeil == "↑"
     assert auf.zieltrend({}, Ziel.B).pfeil == ""
+
+
+def test_protokolldetails_ohne_json_und_null() -> None:
+    from ui.verwaltungsseite import details_lesbar
+
+    text = '{"benutzer": "anna", "standort": null, "dateien": [{"art": "befragung"}], "neu": true}'
+    assert details_lesbar(text) == (
+        "benutzer: anna · standort: – · dateien: (art: befragung) · neu: ja"
+    )
+    assert details_lesbar(None) == "–" and details_lesbar("kein json") == "kein json"
