@@ -13,13 +13,17 @@ Screenshots: ``tests/_screenshots/deutsch/<rolle>_<seite>_<breite>.png`` (git-ig
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import test_browser
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import BILDER, SEITE_TIMEOUT_MS, _bildschirmfoto, _warten_bis_fertig
 from test_browser_rollen import _anmelden
 from test_browser_rollen import server as rollen_server
@@ -122,6 +126,10 @@ def _tabellenleiste_zeigen(page: Page) -> None:
 def _pruefen(page: Page, rolle: str, seite_url: str, titel: str) -> list[str]:
     """Check one page at both widths; return the problems found (screenshots either way)."""
     probleme: list[str] = []
+    # The German script arrives with the page's first element, but its code chunk loads
+    # asynchronously: on a busy machine the title can be drawn a moment before it has run.
+    with contextlib.suppress(PlaywrightTimeout):  # reported just below
+        page.wait_for_function("document.documentElement.lang === 'de'", timeout=15_000)
     if page.evaluate("document.documentElement.lang") != "de":
         probleme.append(f"{seite_url}: lang={page.evaluate('document.documentElement.lang')}")
     if page.title() != f"{titel} · Wirkungsmonitor":
@@ -156,8 +164,9 @@ def test_jede_seite_deutsch_mit_lang_de(server: str, browser: Browser, rolle: st
         # Before the login: the form, in German, under any address (no dialog).
         page.goto(f"{server}/gibt-es-nicht", timeout=SEITE_TIMEOUT_MS)
         _warten_bis_fertig(page)
+        page.wait_for_function("document.documentElement.lang === 'de'", timeout=15_000)
         assert page.locator('[role="dialog"]').count() == 0
-        assert englisch(page) == [] and page.evaluate("document.documentElement.lang") == "de"
+        assert englisch(page) == []
         _anmelden(page, rolle)
 
         probleme: list[str] = []
@@ -185,5 +194,35 @@ def test_jede_seite_deutsch_mit_lang_de(server: str, browser: Browser, rolle: st
             assert "Benutzer anlegen" not in text and "Auditprotokoll" not in text
             probleme += _pruefen(page, rolle, "verwaltung", "Kein Zugriff")
         assert probleme == []
+
+        if rolle == "projektleitung":
+            _drucken_ohne_seitenleiste(page, server)
     finally:
         kontext.close()
+
+
+def _drucken_ohne_seitenleiste(page: Page, server: str) -> None:
+    """Browser print of the overview: no sidebar, no toolbars, the content on A4 pages.
+
+    The PDF is what "Drucken" in Chromium makes (print media, A4); its text, extracted with
+    pdftotext (poppler), must hold the page but not the sidebar's navigation and logout.
+    """
+    page.goto(server, timeout=SEITE_TIMEOUT_MS)
+    page.locator("h1", has_text="Übersicht").first.wait_for(timeout=SEITE_TIMEOUT_MS)
+    _warten_bis_fertig(page)
+    page.emulate_media(media="print")
+    assert (
+        page.locator('[data-testid="stSidebar"]').evaluate("el => getComputedStyle(el).display")
+        == "none"
+    )
+    pdf = ORDNER / "druck_uebersicht.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.emulate_media(media="screen")
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext fehlt: apt-get install -y poppler-utils"
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Wirkungsziele auf einen Blick" in text and "Alle Indikatoren" in text
+    assert "Abmelden" not in text and "Zeitraum (Quartale)" not in text
+    assert text.count("\f") >= 2  # several pages, not one clipped screen

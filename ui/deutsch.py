@@ -225,7 +225,8 @@ _CSS = """
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stStatusWidget"], [data-testid="stElementToolbar"], .modebar-container,
   [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"],
-  [data-testid="stFileUploader"], iframe[height="0"], .wm-nicht-drucken {
+  [data-testid="stFileUploader"], iframe[height="0"], .wm-nicht-drucken,
+  [role="dialog"], [data-baseweb="modal"] {
     display: none !important;
   }
   [data-testid="stAppViewContainer"], [data-testid="stMain"],
@@ -233,6 +234,9 @@ _CSS = """
     margin: 0 !important; padding: 0 !important; max-width: 100% !important;
     overflow: visible !important; height: auto !important;
   }
+  /* Charts keep the width they were drawn with on screen (plotly does not re-draw for
+     print): the page is laid out as on a wide screen and scaled onto A4 instead. */
+  [data-testid="stMainBlockContainer"] { zoom: 0.6; }
   [data-testid="stAppScrollToBottomContainer"], [data-testid="stApp"] {
     overflow: visible !important; height: auto !important; position: static !important;
   }

@@ -624,19 +624,18 @@ def zielerreichung_heatmap(
         skala += [[(nummer + 1) / len(reihenfolge), status_farbe(st)]]
     zeilen, spalten = list(erreichung.index), list(erreichung.columns)
     werte = erreichung.to_numpy(dtype=float)
-    texte = np.where(
+    zahlen = np.where(
         np.isnan(werte),
         "–",
-        np.char.add(
-            np.char.replace(np.char.mod("%.0f", np.nan_to_num(werte)).astype(str), "-", "−"),
-            f"{NBSP}%",
-        ),
+        np.char.replace(np.char.mod("%.0f", np.nan_to_num(werte)).astype(str), "-", "−"),
     )
-    # Status is never colour alone: each cell starts with its symbol (✓ ↗ ! ✕ ○).
+    texte = np.where(np.isnan(werte), "–", np.char.add(zahlen.astype(str), f"{NBSP}%"))
+    # Status is never colour alone: each cell starts with its symbol (✓ ↗ ! ✕ ○); the cell
+    # leaves out the "%" (the caption says it) so that symbol and number fit 21 columns.
     symbole = np.vectorize(
         lambda s: STATUS_SYMBOL.get(reihenfolge[nummer_von.get(s, 4)], ""), otypes=[object]
     )(status_werte)
-    texte = np.char.add(np.char.add(symbole.astype(str), NBSP), texte.astype(str))
+    zellen = np.char.add(np.char.add(symbole.astype(str), "\u202f"), zahlen.astype(str))
     namen = np.array([spalten_text.get(s, s) for s in spalten], dtype=object)
     hover = (
         "<b>"
@@ -670,7 +669,7 @@ def zielerreichung_heatmap(
             "x": np.array(spalten, dtype=object)[gitter_x.ravel()].tolist(),
             "y": np.array(zeilen, dtype=object)[gitter_y.ravel()].tolist(),
             "mode": "text",
-            "text": texte.ravel().tolist(),
+            "text": zellen.ravel().tolist(),
             "textfont": {
                 "color": [textfarben.get(s, "#000000") for s in status_werte.ravel()],
                 "size": SCHRIFT - 3,

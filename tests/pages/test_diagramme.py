@@ -242,12 +242,8 @@ def test_heatmap_statusfarben_text_und_keine_daten() -> None:
     karte, texte = d["data"][:2]
     assert karte["z"] == [[1.0, 3.0], [4.0, 0.0]]
     # the symbol before each number: status is not colour alone
-    assert texte["text"] == [
-        "↗\u00a097\u00a0%",
-        "✕\u00a040\u00a0%",
-        "○\u00a0–",
-        "✓\u00a0110\u00a0%",
-    ]
+    assert texte["text"] == ["↗\u202f97", "✕\u202f40", "○\u202f–", "✓\u202f110"]
+    assert "Zielerreichung: 97\u00a0% · ↗ auf Kurs" in karte["hovertext"][0][0]
     assert texte["textfont"]["color"][1] == "#FFFFFF"  # white on red
     assert "A1 – X" in karte["hovertext"][0][0]
     assert [s["name"] for s in d["data"][2:]] == [
