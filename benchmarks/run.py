@@ -789,6 +789,88 @@ def schritt_seiten(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> 
     os.environ.pop("MONITOR_DB", None)
 
 
+def schritt_foerdergeber(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> None:
+    """The funder's Übersicht: first view (the protected lattice is built from the approved
+    quarters), then a change to one site and to one quarter — read from the cached lattice.
+
+    On a copy of the data set (a user there ends the guest mode the other steps measure):
+    every quarter up to 2026-Q1 approved, a funder logged in through the real form.
+    """
+    import streamlit as st
+    from streamlit import config, logger
+    from streamlit.testing.v1 import AppTest
+
+    from monitor import freigabe
+    from monitor.benutzer import kommandozeilensitzung, lege_an
+
+    config.set_option("logger.level", "error")
+    logger.set_log_level("error")
+    standard = ds.name == "standard"
+    kopie = ds.db_pfad.with_name("foerdergeber.duckdb")
+    shutil.copyfile(ds.db_pfad, kopie)
+    passwort = "benchmark-passwort-1"
+    with verbinden(kopie) as db:
+        sitzung = kommandozeilensitzung()
+        zellen = db.rows(
+            f"SELECT DISTINCT standort, {freigabe.quartal_sql('datum')} AS q FROM befragungen "
+            "WHERE datum < DATE '2026-04-01'"
+        )
+        for standort, quartal in zellen:
+            freigabe.einreichen(db, sitzung, standort, quartal)
+            freigabe.freigeben(db, sitzung, standort, quartal)
+        lege_an(db, "foerderung", "foerdergeber", passwort)
+        ein_standort = str(db.scalar("SELECT min(standort) FROM standorte"))
+        ein_quartal = sorted({q for _, q in zellen})[len({q for _, q in zellen}) // 2]
+    os.environ["MONITOR_DB"] = str(kopie)
+    dashboard = str(WURZEL / "dashboard.py")
+    budget = {"erster": BUDGET_ERSTER_AUFRUF_S, "wechsel": BUDGET_FILTERWECHSEL_S}
+    erster = protokoll.neu(
+        "foerdergeber:erster_aufruf",
+        "Fördergeber Übersicht: erster Aufruf",
+        ds.name,
+        budget=budget["erster"] if standard else None,
+    )
+    standort = protokoll.neu(
+        "foerdergeber:filter_standort",
+        "Fördergeber Übersicht: ein Standort",
+        ds.name,
+        budget=budget["wechsel"] if standard else None,
+    )
+    quartal = protokoll.neu(
+        "foerdergeber:filter_quartal",
+        "Fördergeber Übersicht: ein Quartal",
+        ds.name,
+        budget=budget["wechsel"] if standard else None,
+    )
+
+    def lauf(app: AppTest) -> None:
+        app.run(timeout=SEITEN_TIMEOUT_S)
+        if app.exception:
+            raise RuntimeError(f"Ausnahme auf der Seite: {app.exception[0].value}")
+
+    for _ in range(wiederholungen):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        app = AppTest.from_file(dashboard, default_timeout=SEITEN_TIMEOUT_S).run()
+        app.text_input(key="anmeldung_name").input("foerderung")
+        app.text_input(key="anmeldung_passwort").input(passwort)
+        app.button(key="FormSubmitter:anmeldung-Anmelden").click()
+        with protokoll.schritt(erster, standort, quartal):
+            messen(erster, lambda app=app: lauf(app), 1)  # login run = first Übersicht
+        if erster.fehler:
+            break
+        with protokoll.schritt(standort):
+            app.selectbox(key="f_standort").set_value(ein_standort)
+            messen(standort, lambda app=app: lauf(app), 1)
+        with protokoll.schritt(quartal):
+            app.selectbox(key="f_standort").set_value("")
+            app.selectbox(key="f_quartal").set_value(ein_quartal)
+            messen(quartal, lambda app=app: lauf(app), 1)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    os.environ.pop("MONITOR_DB", None)
+
+
 # ---------------------------------------------------------------------------------------------
 # Step 4: Excel report
 # ---------------------------------------------------------------------------------------------
@@ -1074,7 +1156,7 @@ def _versionen() -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
-SCHRITTE = ("import", "engine", "seiten", "bericht", "speicher")
+SCHRITTE = ("import", "engine", "seiten", "foerdergeber", "bericht", "speicher")
 
 
 def argumente(argv: list[str] | None = None) -> argparse.Namespace:
@@ -1132,6 +1214,11 @@ def ausfuehren(ds: Datensatz, protokoll: Protokoll, schritte: set[str], n: int) 
         ("import", "Import", lambda: schritt_import(ds, protokoll, n)),
         ("engine", "Engine, Handabfrage, pandas", lambda: schritt_engine(ds, protokoll, n)),
         ("seiten", "Seiten (AppTest)", lambda: schritt_seiten(ds, protokoll, n)),
+        (
+            "foerdergeber",
+            "Übersicht des Fördergebers",
+            lambda: schritt_foerdergeber(ds, protokoll, n),
+        ),
         ("bericht", "Excel-Bericht", lambda: schritt_bericht(ds, protokoll, n)),
         ("speicher", "Dashboard im Browser (Speicher)", lambda: schritt_speicher(ds, protokoll)),
     ]

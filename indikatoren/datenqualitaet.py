@@ -267,6 +267,7 @@ def vollstaendigkeit(
     roh = db.query(
         "SELECT standort AS _standort, grouping(standort) AS _g_standort, "
         "welle AS _welle, grouping(welle) AS _g_welle, count(*) AS fragebogen, "
+        "count(DISTINCT standort || '|' || code) AS personen, "
         f"{', '.join(spalten)}, "
         "count(*) FILTER (WHERE list_contains($mh_bekannt, migrationshintergrund)) AS mh_bekannt "
         f"FROM befragungen WHERE {abfrage.sql} GROUP BY CUBE(standort, welle)",
@@ -283,15 +284,17 @@ def vollstaendigkeit(
     )
     zahlen = [c for c in tabelle.columns if c not in ("standort", "welle")]
     tabelle[zahlen] = tabelle[zahlen].apply(pd.to_numeric, errors="coerce").fillna(0)
-    ergebnis = tabelle[["standort", "welle", "fragebogen"]].copy()
+    ergebnis = tabelle[["standort", "welle", "fragebogen", "personen"]].copy()
     for ziel in ZIELBLOECKE:
         ergebnis[f"anteil_ziel_{ziel}"] = _anteil(
             tabelle[f"beantwortet_{ziel}"], tabelle[f"moeglich_{ziel}"]
         )
     ergebnis["anteil_mh_bekannt"] = _anteil(tabelle["mh_bekannt"], tabelle["fragebogen"])
-    ergebnis, _ = _schuetzen(ergebnis, ["fragebogen"], ["standort", "welle"], schwellen)
+    # Protected by persons, not questionnaires: across waves 3 persons fill 6 questionnaires.
+    ergebnis, _ = _schuetzen(ergebnis, ["personen"], ["standort", "welle"], schwellen)
+    ergebnis = ergebnis.drop(columns="personen")
     anteile = [c for c in ergebnis.columns if c.startswith("anteil_")]
-    ergebnis.loc[ergebnis["unterdrueckt"], anteile] = np.nan
+    ergebnis.loc[ergebnis["unterdrueckt"], ["fragebogen", *anteile]] = np.nan
     return _sortieren(ergebnis, ["standort", "welle"])
 
 

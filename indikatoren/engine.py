@@ -29,7 +29,13 @@ from indikatoren import katalog, statistik
 from indikatoren.definitionen import Berechnung, Indikator, Messgroesse
 from indikatoren.filter import Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, MESSGROESSEN_NACH_NAME
-from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer_codes
+from indikatoren.unterdrueckung import (
+    GESAMT,
+    Schwellen,
+    anteil_primaer,
+    primaer,
+    sekundaer_codes,
+)
 from indikatoren.zielerreichung import ziele_anhaengen, zielwerte_laden
 from monitor.db import Datenbank
 from monitor.schema import Typ, codebuch
@@ -64,6 +70,7 @@ INDIKATOR_SPALTEN: tuple[str, ...] = (
     "ci_unten",
     "ci_oben",
     "unterdrueckt",
+    "sperrgrund",
 )
 #: Indicator columns plus the target columns added by :func:`ziele_anhaengen`.
 ERGEBNIS_SPALTEN: tuple[str, ...] = (
@@ -100,7 +107,11 @@ VORHER_NACHHER_SPALTEN: tuple[str, ...] = (
     "n_erreicht",
     "match_quote",
     "match_unterdrueckt",
+    "sperrgrund",
 )
+#: Why a cell shows no value: fewer persons (pairs) than the threshold, hidden to protect
+#: another cell, or nothing to show. Pages and reports label the three differently.
+PRIMAER, SEKUNDAER = "primaer", "sekundaer"
 #: Numbers of a pre/post row that suppression empties.
 _ZAHLEN_VN = VORHER_NACHHER_JSON[4:13]
 _ZAHLEN_IND = ("wert", "n", "zaehler", "nenner", "ci_unten", "ci_oben")
@@ -391,7 +402,7 @@ _BEFRAGUNG_SPALTEN = sorted(
 )
 #: Fingerprint of the raw data: row counts and a sum of row hashes (every column the engine
 #: reads), so any insert, update or delete — by whatever writer — changes it.
-_DATENSTAND_SQL = (
+DATENSTAND_SQL = (
     "SELECT (SELECT count(*) || ':' || coalesce(sum(hash("
     + ", ".join(_BEFRAGUNG_SPALTEN)
     + ")), 0) FROM befragungen) || '/' || "
@@ -461,7 +472,7 @@ def _vorberechnung_sql() -> list[str]:
 
 def _definition() -> str:
     """Hash of everything the tables are built from: a changed indicator rebuilds them."""
-    text = "\n".join([*_vorberechnung_sql(), _DATENSTAND_SQL])
+    text = "\n".join([*_vorberechnung_sql(), DATENSTAND_SQL])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -474,7 +485,7 @@ def auswertungstabellen_aufbauen(cur: duckdb.DuckDBPyConnection) -> None:
     """
     for sql in _vorberechnung_sql():
         cur.execute(sql)
-    stand = cur.execute(_DATENSTAND_SQL).fetchall()[0][0]
+    stand = cur.execute(DATENSTAND_SQL).fetchall()[0][0]
     cur.execute(
         "INSERT OR REPLACE INTO auswertungsstand (id, datenstand, definition, erstellt_am) "
         "VALUES (1, ?, ?, ?)",
@@ -485,7 +496,7 @@ def auswertungstabellen_aufbauen(cur: duckdb.DuckDBPyConnection) -> None:
 def auswertungstabellen_aktuell(db: Datenbank) -> bool:
     """Whether the stored tables match the raw data and the current definitions."""
     gespeichert = db.rows("SELECT datenstand, definition FROM auswertungsstand WHERE id = 1")
-    return gespeichert == [(db.scalar(_DATENSTAND_SQL), _definition())]
+    return gespeichert == [(db.scalar(DATENSTAND_SQL), _definition())]
 
 
 #: Arrow text types → pandas' default string dtype (what ``.df()`` gives for VARCHAR).
@@ -514,7 +525,7 @@ def _vorberechnet(
     definition = _definition()
     werte = [g.value for g in gruppierungen]
     with db.transaction() as cur:
-        stand = cur.execute(_DATENSTAND_SQL).fetchall()[0][0]
+        stand = cur.execute(DATENSTAND_SQL).fetchall()[0][0]
         gespeichert = cur.execute(
             "SELECT datenstand, definition FROM auswertungsstand WHERE id = 1"
         ).fetchall()
@@ -862,37 +873,54 @@ def _zell_schluessel(w: _Wuerfel, achsen: _Achsen) -> np.ndarray:
 
 
 def _sperren(
-    lang: _Lang, codes: dict[str, np.ndarray], groesse: np.ndarray, schwelle: int
+    flags: np.ndarray,
+    codes: dict[str, np.ndarray],
+    groesse: np.ndarray,
+    schwelle: int,
+    schluessel: Sequence[np.ndarray],
 ) -> np.ndarray:
-    """Primary and secondary suppression of a long table, lines kept apart per indicator."""
-    flags = primaer(pd.Series(groesse), schwelle).to_numpy()
+    """Secondary suppression of a long table from its primary ``flags``, lines kept apart per
+    ``schluessel`` (the indicator)."""
     return sekundaer_codes(
         flags,
         np.nan_to_num(groesse, nan=0.0),
         [codes[dim] for dim in _ZELLE],
         [codes[dim] == 0 for dim in _ZELLE],
-        [lang.nummer()],
+        schluessel,
+        schwelle,
     )
+
+
+def sperrgrund(primaer_: np.ndarray, gesperrt: np.ndarray) -> Any:
+    """The reason per row: "primaer", "sekundaer" or "" (released)."""
+    grund = np.where(primaer_, PRIMAER, np.where(gesperrt, SEKUNDAER, ""))
+    return pd.array(grund, dtype="str")
 
 
 def _match_zeilen(
     match: _Wuerfel, achsen: _Achsen, schwellen: Schwellen
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Match rates per cell (suppressed where fewer than min_personen T0 codes), by cell key."""
+    """Match rates per cell and follow-up wave, by cell key (raw values and flags).
+
+    The rate is a share: T0 persons reached and not reached are counts of their own. Hidden per
+    wave: fewer than ``min_personen`` T0 persons, 1 to ``min_paare`` − 1 reached (the number of
+    pairs that the pre/post row hides), or a complement (not reached) of 1 to ``min_personen``
+    − 1; then secondary suppression over the reached counts, so no total gives one back.
+    """
     n_t0 = match.werte("n_t0")
-    flags = primaer(pd.Series(n_t0), schwellen.min_personen).to_numpy()
-    flags = sekundaer_codes(
-        flags,
-        np.nan_to_num(n_t0, nan=0.0),
-        [match.codes[dim] for dim in _ZELLE],
-        [match.codes[dim] == 0 for dim in _ZELLE],
-        [],
-    )
-    spalten = {"n_t0": np.where(flags, np.nan, n_t0), "match_unterdrueckt": flags}
+    spalten: dict[str, np.ndarray] = {"n_t0": n_t0}
     for welle in FOLGEWELLEN:
         erreicht = match.werte(f"n_erreicht_{welle}")
-        spalten[f"n_erreicht_{welle}"] = np.where(flags, np.nan, erreicht)
-        spalten[f"quote_{welle}"] = np.where(flags, np.nan, _verhaeltnis(100 * erreicht, n_t0))
+        rest = n_t0 - erreicht
+        erst = (
+            primaer(pd.Series(n_t0), schwellen.min_personen).to_numpy()
+            | ((erreicht > 0) & (erreicht < schwellen.min_paare))
+            | ((rest > 0) & (rest < schwellen.min_personen))
+        )
+        flags = _sperren(erst, match.codes, erreicht, schwellen.min_paare, [])
+        spalten[f"n_erreicht_{welle}"] = erreicht
+        spalten[f"quote_{welle}"] = _verhaeltnis(100 * erreicht, n_t0)
+        spalten[f"gesperrt_{welle}"] = flags
     return _zell_schluessel(match, achsen), spalten
 
 
@@ -926,14 +954,15 @@ def _vorher_nachher_zeilen(
         return _VorherNachher(leer, {d: np.zeros(0, dtype=np.int64) for d in _ZELLE}, {})
     codes = {dim: lang.spalte(f"_{dim}") for dim in _ZELLE}
     n = lang.spalte("n_paare")
-    gesperrt = _sperren(lang, codes, n, schwellen.min_paare)
+    erst = primaer(pd.Series(n), schwellen.min_paare).to_numpy()
+    gesperrt = _sperren(erst, codes, n, schwellen.min_paare, [lang.nummer()])
     tabelle: dict[str, Any] = {
         "indikator": lang.je_indikator([i.id for i in lang.indikatoren]),
         **{dim: achsen.labels[dim].take(codes[dim]) for dim in _ZELLE},
         "welle": pd.array([welle], dtype="str").take(np.zeros(len(n), dtype=np.int64)),
     }
     for name in _ZAHLEN_VN:
-        tabelle[name] = np.where(gesperrt, np.nan, lang.spalte(name))
+        tabelle[name] = lang.spalte(name)
     tabelle["unterdrueckt"] = gesperrt
     # Match rates belong to the cell, not to the indicator: looked up by the cell's key.
     m_schluessel, m_spalten = match
@@ -950,8 +979,9 @@ def _vorher_nachher_zeilen(
     ):
         werte = m_spalten[quelle][pos] if len(m_schluessel) else np.nan
         tabelle[ziel] = np.where(gefunden, werte, np.nan)
-    gesperrt_m = m_spalten["match_unterdrueckt"][pos] if len(m_schluessel) else True
+    gesperrt_m = m_spalten[f"gesperrt_{welle}"][pos] if len(m_schluessel) else True
     tabelle["match_unterdrueckt"] = np.where(gefunden, gesperrt_m, True)
+    tabelle["sperrgrund"] = sperrgrund(erst, gesperrt)
     return _VorherNachher(
         pd.DataFrame(tabelle)[list(VORHER_NACHHER_SPALTEN)], codes, lang.bloecke()
     )
@@ -979,6 +1009,7 @@ def _einfacher_block(ind: Indikator, w: _Wuerfel) -> dict[str, np.ndarray]:
         "ci_unten": unten,
         "ci_oben": oben,
         "unterdrueckt": np.zeros(len(w), dtype=bool),
+        "_primaer": np.zeros(len(w), dtype=bool),
         **{f"_{d}": w.codes[d] for d in _ZELLE},
     }
 
@@ -996,6 +1027,7 @@ def _vn_block(vn: _VorherNachher, ind: Indikator) -> dict[str, np.ndarray]:
         "ci_unten": t["ci_unten"].to_numpy(dtype=float)[teil] if len(t) else leer,
         "ci_oben": t["ci_oben"].to_numpy(dtype=float)[teil] if len(t) else leer,
         "unterdrueckt": t["unterdrueckt"].to_numpy(dtype=bool)[teil] if len(t) else leer > 0,
+        "_primaer": (t["sperrgrund"].to_numpy() == PRIMAER)[teil] if len(t) else leer > 0,
         **{f"_{d}": vn.codes[d][teil] for d in _ZELLE},
     }
 
@@ -1017,17 +1049,29 @@ def _indikator_zeilen(
     codes = {dim: lang.spalte(f"_{dim}") for dim in _ZELLE}
     n = lang.spalte("n")
     gesperrt = lang.spalte("unterdrueckt")
+    erst = lang.spalte("_primaer")
     # Single-wave person counts: primary and secondary suppression here (effects were
     # suppressed with the pre/post table; activities describe no persons).
     pruefen = lang.je_indikator(
         [i.personenbezogen and not i.vorher_nachher for i in lang.indikatoren]
     ).astype(bool)
     if pruefen.any():
-        gesperrt[pruefen] = sekundaer_codes(
-            primaer(pd.Series(n[pruefen]), schwellen.min_personen).to_numpy(),
-            np.nan_to_num(n[pruefen], nan=0.0),
-            [codes[dim][pruefen] for dim in _ZELLE],
-            [codes[dim][pruefen] == 0 for dim in _ZELLE],
+        anteil = lang.je_indikator(
+            [i.berechnung is Berechnung.ANTEIL for i in lang.indikatoren]
+        ).astype(bool)
+        erst[pruefen] = primaer(pd.Series(n[pruefen]), schwellen.min_personen).to_numpy() | (
+            anteil[pruefen]
+            & anteil_primaer(
+                lang.spalte("zaehler")[pruefen],
+                lang.spalte("nenner")[pruefen],
+                schwellen.min_personen,
+            )
+        )
+        gesperrt[pruefen] = _sperren(
+            erst[pruefen],
+            {dim: codes[dim][pruefen] for dim in _ZELLE},
+            n[pruefen],
+            schwellen.min_personen,
             [lang.nummer()[pruefen]],
         )
     tabelle: dict[str, Any] = {
@@ -1041,8 +1085,9 @@ def _indikator_zeilen(
         "einheit": lang.je_indikator([i.einheit for i in lang.indikatoren]),
     }
     for name in _ZAHLEN_IND:
-        tabelle[name] = np.where(gesperrt, np.nan, lang.spalte(name))
+        tabelle[name] = lang.spalte(name)
     tabelle["unterdrueckt"] = gesperrt
+    tabelle["sperrgrund"] = sperrgrund(erst, gesperrt)
     return pd.DataFrame(tabelle)[list(INDIKATOR_SPALTEN)]
 
 
@@ -1156,14 +1201,23 @@ def auswerten(
     heute: date | None = None,
 ) -> Ergebnis:
     """Totals, statistics, suppression and targets for a filter, from a base of that grouping."""
+    heute = heute or filter_.bis or date.today()
+    roh = auswerten_roh(grundlage, filter_, schwellen or Schwellen.aus_umgebung())
+    return mit_zielen(ausblenden(roh), grundlage.ziele, filter_, heute)
+
+
+def auswerten_roh(grundlage: Basis, filter_: Filter, schwellen: Schwellen) -> Ergebnis:
+    """:func:`auswerten` before release: raw values beside their suppression flags, no targets.
+
+    Only for :mod:`indikatoren.schutzgitter`, which adds flags across linked tables and then
+    calls :func:`ausblenden`; never hand this to a page or a file.
+    """
     von, bis, quartale = _ausrichtung(filter_)
     if grundlage.gruppierung is not filter_.gruppierung or (von, bis) != (
         grundlage.von,
         grundlage.bis,
     ):
         raise ValueError("Die Basis passt nicht zum Filter (Gruppierung oder Zeitraum).")
-    heute = heute or filter_.bis or date.today()
-    schwellen = schwellen or Schwellen.aus_umgebung()
     kodiert = grundlage.kodiert
     achsen = _achsen(kodiert, filter_.nach_quartal)
     einzel, paare, match, aktivitaeten = (
@@ -1175,15 +1229,43 @@ def auswerten(
         welle: _vorher_nachher_zeilen(paare, quoten, welle, achsen, schwellen)
         for welle in FOLGEWELLEN
     }
-    indikatoren = _indikator_zeilen(einzel, aktivitaeten, vn["T1"], achsen, schwellen)
-    ziele = grundlage.ziele
+    return Ergebnis(
+        indikatoren=_indikator_zeilen(einzel, aktivitaeten, vn["T1"], achsen, schwellen),
+        vorher_nachher=pd.concat([v.tabelle for v in vn.values()], ignore_index=True),
+    )
+
+
+def mit_zielen(ergebnis: Ergebnis, ziele: pd.DataFrame, filter_: Filter, heute: date) -> Ergebnis:
     if filter_.standorte or filter_.formate:
         # A project-wide target describes the whole project; the total of a selection of
         # sites or formats is not that, so it is not judged against it.
         ziele = ziele[ziele["standort"] != GESAMT]
-    indikatoren = ziele_anhaengen(indikatoren, ziele, heute)
-    vorher_nachher = pd.concat([v.tabelle for v in vn.values()], ignore_index=True)
-    return Ergebnis(indikatoren=indikatoren, vorher_nachher=vorher_nachher)
+    return replace(ergebnis, indikatoren=ziele_anhaengen(ergebnis.indikatoren, ziele, heute))
+
+
+def ausblenden(roh: Ergebnis) -> Ergebnis:
+    """Empty every number of a suppressed cell — the last step before a table is released.
+
+    Until here the tables carry raw values beside their flags, so suppression of linked tables
+    (:func:`schutzgitter`) can still add flags; nothing leaves the engine without this step.
+    Counts beside a protected count (persons with T0, reached, match rate) go with their flag.
+    """
+    ind = roh.indikatoren.copy()
+    gesperrt = ind["unterdrueckt"].to_numpy(dtype=bool)
+    ind["unterdrueckt"] = gesperrt
+    for name in _ZAHLEN_IND:
+        ind[name] = np.where(gesperrt, np.nan, ind[name].to_numpy(dtype=float))
+    vn = roh.vorher_nachher.copy()
+    if len(vn):
+        gesperrt = vn["unterdrueckt"].to_numpy(dtype=bool)
+        vn["unterdrueckt"] = gesperrt
+        vn["match_unterdrueckt"] = vn["match_unterdrueckt"].to_numpy(dtype=bool)
+        for name in _ZAHLEN_VN:
+            vn[name] = np.where(gesperrt, np.nan, vn[name].to_numpy(dtype=float))
+        match = vn["match_unterdrueckt"].to_numpy(dtype=bool)
+        for name in ("n_t0", "n_erreicht", "match_quote"):
+            vn[name] = np.where(match, np.nan, vn[name].to_numpy(dtype=float))
+    return Ergebnis(indikatoren=ind, vorher_nachher=vn)
 
 
 def berechne(

@@ -87,23 +87,49 @@ def sekundaer_codes(
     dimensionen: Sequence[np.ndarray],
     totale: Sequence[np.ndarray],
     schluessel: Sequence[np.ndarray] = (),
+    schwelle: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """:func:`sekundaer` on integer codes (the engine has them already; no factorising).
 
     ``dimensionen`` and ``schluessel`` hold one integer code per row and column, ``totale`` marks
     per dimension the rows that are its "gesamt"; ``groessen`` has no NaN. Returns new flags.
+
+    ``schwelle`` (per row or one number) adds the rule that hidden cells must not only hide each
+    other: where a line's total is released, the hidden parts together must hold at least the
+    threshold — otherwise "total minus published parts" gives the value of a group smaller than
+    the threshold (two hidden cells of 1 and 2 persons: their sum is 3 persons' value). Further
+    parts are hidden, smallest first, until the hidden sum reaches it.
     """
     flags = np.asarray(flags, dtype=bool).copy()
     if not len(flags):
         return flags
+    return _sekundaer_linien(flags, groessen, _linien(dimensionen, schluessel), totale, schwelle)
+
+
+def _linien(
+    dimensionen: Sequence[np.ndarray], schluessel: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """Per dimension, the number of each row's line (all other columns equal)."""
+    laenge = len(dimensionen[0])
+    return [
+        _nummern([*schluessel, *(d for j, d in enumerate(dimensionen) if j != i)], laenge)
+        for i in range(len(dimensionen))
+    ]
+
+
+def _sekundaer_linien(
+    flags: np.ndarray,
+    groessen: np.ndarray,
+    linien: Sequence[np.ndarray],
+    totale: Sequence[np.ndarray],
+    schwelle: np.ndarray | float,
+) -> np.ndarray:
+    flags = flags.copy()
     # An empty cell (n = 0) shows no value, but there is nobody in it to protect, and hiding it
     # protects nobody else: it counts as known. Otherwise an empty quarter or group would force
     # a populated neighbour to be hidden.
     leer = groessen <= 0
-    linien = [
-        _nummern([*schluessel, *(d for j, d in enumerate(dimensionen) if j != i)], len(flags))
-        for i in range(len(dimensionen))
-    ]
+    schwellen = np.broadcast_to(np.asarray(schwelle, dtype=float), flags.shape)
     geaendert = True
     while geaendert:
         geaendert = False
@@ -116,10 +142,32 @@ def sekundaer_codes(
             total_versteckt = (
                 np.bincount(linie, weights=ist_total & geschuetzt, minlength=anzahl) > 0
             )
+            verborgen = np.bincount(
+                linie, weights=np.where(~ist_total & geschuetzt, groessen, 0.0), minlength=anzahl
+            )
+            linien_schwelle = np.zeros(anzahl)
+            np.maximum.at(linien_schwelle, linie, schwellen)
+            # Persons in the total but in no part (e.g. migration background not given): the
+            # total minus all parts gives their value, so they count as hidden mass too.
+            summe_total = np.bincount(
+                linie, weights=np.where(ist_total, groessen, 0.0), minlength=anzahl
+            )
+            summe_teile = np.bincount(
+                linie, weights=np.where(ist_total, 0.0, groessen), minlength=anzahl
+            )
+            rest = np.where(summe_total - summe_teile > 0.5, summe_total - summe_teile, 0.0)
+            masse = verborgen + rest
+            zu_wenig = ~total_versteckt & (masse > 0) & (masse < linien_schwelle)
             handeln = (
                 hat_total
                 & (teile > 0)
-                & (((versteckt == 1) & ~total_versteckt) | (total_versteckt & (versteckt == 0)))
+                & (
+                    # one hidden part alone is total minus the others — unless persons in no
+                    # part are mixed into that difference (then the mass rule decides)
+                    ((versteckt == 1) & ~total_versteckt & (rest == 0))
+                    | (total_versteckt & (versteckt == 0))
+                    | zu_wenig
+                )
             )
             if not handeln.any():
                 continue
@@ -152,3 +200,58 @@ def _nummern(spalten: list[np.ndarray], laenge: int) -> np.ndarray:
         codes = np.asarray(codes, dtype=np.int64)
         nummer = nummer * (int(codes.max()) + 1) + codes
     return pd.factorize(nummer)[0]
+
+
+def anteil_primaer(zaehler: np.ndarray, nenner: np.ndarray, schwelle: int) -> np.ndarray:
+    """Shares that would reveal a small group or that a group answered all alike.
+
+    A share is a count beside its complement: "2 of 6" tells that 2 persons have the property,
+    and 0 % or 100 % of 6 tells what every one of them answered. Hidden: a numerator or a
+    complement of 1 to ``schwelle`` − 1 persons, and 0 % or 100 % in a group of fewer than
+    twice the threshold.
+    """
+    z = np.nan_to_num(np.asarray(zaehler, dtype=float), nan=0.0)
+    n = np.nan_to_num(np.asarray(nenner, dtype=float), nan=0.0)
+    rest = n - z
+    klein = ((z > 0) & (z < schwelle)) | ((rest > 0) & (rest < schwelle))
+    gleich = (schwelle > 1) & (n > 0) & ((z == 0) | (rest == 0)) & (n < 2 * schwelle)
+    return klein | gleich
+
+
+def gemeinsam(
+    flags: np.ndarray,
+    groessen: np.ndarray,
+    dimensionen: Sequence[np.ndarray],
+    totale: Sequence[np.ndarray],
+    tabelle: np.ndarray,
+    schwelle: np.ndarray,
+    zelle: np.ndarray,
+    nur_wert: np.ndarray | None = None,
+) -> np.ndarray:
+    """Secondary suppression of linked tables at once (the protected lattice of a funder).
+
+    ``tabelle`` numbers the independent tables (indicator × grouping × wave …) whose lines are
+    protected by :func:`sekundaer_codes`. Tables are linked where they publish the same number:
+    ``zelle`` numbers the cells that are one and the same population (site × group × quarter,
+    "gesamt" shared by every grouping). Wherever such a cell holds the same count in two tables,
+    hiding it in one and showing it in the other would give the hidden count away — so a hidden
+    cell is hidden in every table that holds its count, and the lines are checked again, until
+    nothing changes. Empty cells are left out of the linking (there is nobody to protect), and
+    so are cells in ``nur_wert``: hidden for what their value tells (a share with a small
+    numerator), while their count is no secret.
+    """
+    flags = np.asarray(flags, dtype=bool).copy()
+    if not len(flags):
+        return flags
+    groessen = np.nan_to_num(np.asarray(groessen, dtype=float), nan=0.0)
+    gleich = _nummern([np.asarray(zelle), pd.factorize(groessen)[0]], len(flags))
+    belegt = groessen > 0
+    bindend = belegt if nur_wert is None else belegt & ~np.asarray(nur_wert, dtype=bool)
+    linien = _linien(dimensionen, [tabelle])
+    while True:
+        flags = _sekundaer_linien(flags, groessen, linien, totale, schwelle)
+        verbreitet = np.bincount(gleich, weights=flags & bindend, minlength=int(gleich.max()) + 1)
+        neu = flags | ((verbreitet[gleich] > 0) & belegt)
+        if (neu == flags).all():
+            return flags
+        flags = neu

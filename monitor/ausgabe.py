@@ -95,6 +95,10 @@ def zahl_de(wert: Any, stellen: int = 1) -> str:
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
+#: The mark of a cell hidden to protect another (secondary suppression): not a small cell.
+SEKUNDAER_MARKE = "•"
+
+
 def markierung(schwellen: Schwellen | None = None, *, paare: bool = False) -> str:
     """The marker shown instead of a suppressed value."""
     schwellen = schwellen or Schwellen.aus_umgebung()
@@ -124,7 +128,8 @@ def als_text(
         for spalte, (_, stellen) in spalten.items():
             wert = datensatz.get(spalte)
             if datensatz.get("unterdrueckt") and spalte in zahlen | set(VORHER_NACHHER_JSON[4:13]):
-                zeile.append(marke if spalte in ("wert", "differenz", "n", "n_paare") else "")
+                zeichen = SEKUNDAER_MARKE if datensatz.get("sperrgrund") == "sekundaer" else marke
+                zeile.append(zeichen if spalte in ("wert", "differenz", "n", "n_paare") else "")
             elif spalte == "p_wert" and isinstance(wert, float) and wert < 0.001:
                 zeile.append("< 0,001")
             elif isinstance(wert, float | int) and not isinstance(wert, bool):

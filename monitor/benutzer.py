@@ -152,6 +152,12 @@ class Zugriff:
             return Detailstufe.ZEILEN
         return Detailstufe.AGGREGIERT
 
+    @property
+    def geschuetzt(self) -> bool:
+        """Aggregated access only: every number comes from the protected lattice
+        (:mod:`indikatoren.schutzgitter`), and only lattice selections are allowed."""
+        return self.detail is Detailstufe.AGGREGIERT
+
     def darf(self, recht: Recht) -> bool:
         return recht in self.rechte
 

@@ -59,7 +59,7 @@ from indikatoren.definitionen import (
     Richtung,
     Ziel,
 )
-from indikatoren.engine import Ergebnis, berechne
+from indikatoren.engine import Ergebnis
 from indikatoren.filter import GRUPPEN_LABEL, Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import GESAMT, Schwellen
@@ -69,12 +69,12 @@ from indikatoren.zielerreichung import (
     STATUS_REIHENFOLGE,
     ziel_zusammenfassung,
 )
+from monitor import sicht
 from monitor.audit import protokolliere
 from monitor.ausgabe import INDIKATOR_JSON, VORHER_NACHHER_JSON, als_csv, markierung
 from monitor.benutzer import Detailstufe, Zugriff, beschraenke_filter
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
-from monitor.freigabe import sichtbare_zellen
 from monitor.schema import FORMAT_LABELS, FORMATE
 
 BLATT_NAMEN: tuple[str, ...] = (
@@ -89,6 +89,11 @@ BLATT_NAMEN: tuple[str, ...] = (
     "Datenqualität",
     "Methodik",
     "Diagrammdaten",
+)
+TEXT_OHNE_QUALITAET = (
+    "In dieser geschützten Fassung (zusammengefasste Ansicht) wird die Datenqualität nicht "
+    "ausgewiesen: Ihre Zählungen beruhen auf einzelnen Fragebögen und nicht auf der gemeinsam "
+    "geschützten Tabelle. Die Projektleitung und die Evaluation sehen sie im Dashboard."
 )
 FOERDERAUFRUF = "Gesellschaftlichen Zusammenhalt stärken trotz Distanz (BAMF)"
 
@@ -438,7 +443,8 @@ class _Daten:
     haupt: Ergebnis
     quartale: Ergebnis
     formate: Ergebnis
-    qualitaet: dq.Datenqualitaet
+    #: None for aggregated access: quality counts come from raw rows, not the protected lattice.
+    qualitaet: dq.Datenqualitaet | None
     namen: dict[str, str]
     gesamt_name: str
 
@@ -467,22 +473,23 @@ def _daten_erheben(
     its sites only, approved quarters only when it says so, and no row-level quality lists
     below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`."""
     basis = replace(filter_ or Filter(), gruppierung=Gruppierung.MH, nach_quartal=False)
-    zellen = None
     if zugriff is not None:
         basis = beschraenke_filter(basis, zugriff)
-        zellen = sichtbare_zellen(db, zugriff)
     stichtag = heute or basis.bis or date.today()
     namen = {
         str(k): str(v)
         for k, v in db.rows("SELECT standort, name FROM standorte")
         if zugriff is None or zugriff.darf_standort(str(k))
     }
-    qualitaet = dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen)
-    if zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
+    qualitaet: dq.Datenqualitaet | None = None
+    if zugriff is None or not zugriff.geschuetzt:
+        qualitaet = dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen)
+    if qualitaet is not None and zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
         qualitaet = replace(qualitaet, ausreisser=qualitaet.ausreisser.iloc[0:0])
+    ansehen = sicht.ansicht(db, zugriff, schwellen=schwellen)
 
     def rechnen(auswahl: Filter) -> Ergebnis:
-        return berechne(db, auswahl, schwellen, stichtag, zellen=zellen)
+        return ansehen(auswahl, heute=stichtag)
 
     return _Daten(
         filter_=basis,
@@ -568,9 +575,13 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
     if f.standorte:
         standorte = "; ".join(f"{s} ({d.name(s)})" for s in f.standorte)
     else:
-        standorte = f"alle ({len(d.qualitaet.meldestand)} Standorte)"
+        anzahl = len(d.qualitaet.meldestand) if d.qualitaet is not None else len(d.namen)
+        standorte = f"alle ({anzahl} Standorte)"
     formate = ", ".join(FORMAT_LABELS.get(x, x) for x in f.formate) if f.formate else "alle"
-    letzter_import = db.scalar("SELECT max(zeitpunkt) FROM importe")
+    # Import times are not data of an approved quarter: a protected report does not show them.
+    letzter_import = (
+        None if d.qualitaet is None else db.scalar("SELECT max(zeitpunkt) FROM importe")
+    )
     s = d.schwellen
     zeilen: list[tuple[str, Any, str]] = [
         ("Projekt", projektname, "umbruch"),
@@ -579,7 +590,14 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         ("Formate", formate, "umbruch"),
         ("Stichtag der Bewertung", d.stichtag, "datum_links"),
         ("Erstellt am", heute, "datum_links"),
-        ("Datenstand (letzter Import)", letzter_import or "noch kein Import", "zeit_links"),
+        (
+            "Datenstand (letzter Import)",
+            letzter_import
+            or (
+                "in dieser Fassung nicht ausgewiesen" if d.qualitaet is None else "noch kein Import"
+            ),
+            "zeit_links",
+        ),
         (
             "Datenschutz",
             f"Werte, die auf weniger als {s.min_personen} Personen beruhen, erscheinen als "
@@ -1148,6 +1166,10 @@ _DQ_BREITEN = (16, 40, 28, 17, 17, 14, 14, 14, 16)
 def _datenqualitaet(mappe: _Mappe, d: _Daten) -> None:
     b = mappe.blatt("Datenqualität", _DQ_BREITEN)
     q = d.qualitaet
+    if q is None:
+        b.schreibe(["Datenqualität"], "titel", hoehe=24)
+        b.schreibe([TEXT_OHNE_QUALITAET], "hinweis", hoehe=_zeilenhoehe(TEXT_OHNE_QUALITAET, 60))
+        return
     marke = _Marke(markierung(d.schwellen))
     breite = sum(_DQ_BREITEN)
     b.schreibe(["Datenqualität"], "titel", hoehe=24)
@@ -1445,11 +1467,16 @@ def protokolliere_export(
     )
 
 
-def indikator_csv(db: Datenbank, filter_: Filter | None = None, deutsch: bool = True) -> bytes:
+def indikator_csv(
+    db: Datenbank,
+    filter_: Filter | None = None,
+    deutsch: bool = True,
+    zugriff: Zugriff | None = None,
+) -> bytes:
     """The indicator table (SPEC §6 keys) as CSV; ``deutsch``: ';' and decimal comma for Excel.
 
     Suppressed cells are empty with ``unterdrueckt`` true, as in ``indikatoren --format csv``.
     """
     basis = replace(filter_ or Filter(), gruppierung=Gruppierung.MH, nach_quartal=False)
-    tabelle = berechne(db, basis).indikatoren
+    tabelle = sicht.ergebnis(db, zugriff, basis).indikatoren
     return als_csv(tabelle[list(INDIKATOR_JSON)], deutsch=deutsch)

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
+    from indikatoren.engine import Ergebnis
     from indikatoren.filter import Filter
+    from monitor.benutzer import Zugriff
     from monitor.db import Datenbank
     from monitor.umfragen.zuordnung import Profil
 
@@ -36,6 +38,10 @@ DEBUG_VARIABLE = "MONITOR_DEBUG"
 
 class CliFehler(Exception):
     """A German message for the user (exit status 1); raised by the commands themselves."""
+
+
+class AufrufFehler(CliFehler):
+    """A call that the named user may not make (exit status 2, like any wrong usage)."""
 
 
 class DatenbankFehler(CliFehler):
@@ -471,6 +477,46 @@ def _filter_argumente(parser: argparse.ArgumentParser, *, zeitraum: bool = True)
         default="mh",
         help="Gruppen neben 'gesamt' (Standard: mh = mit/ohne Migrationsgeschichte)",
     )
+    _als_argument(parser)
+
+
+def _als_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--als",
+        metavar="BENUTZERNAME",
+        help="genau die Sicht dieses Benutzers im Dashboard (Rechte, freigegebene Quartale, "
+        "Schutz kleiner Zellen)",
+    )
+
+
+def _sicht_zugriff(args: argparse.Namespace, db: Datenbank) -> Zugriff | None:
+    """The access of ``--als NAME`` (None without it: the operator's full view)."""
+    if not getattr(args, "als", None):
+        return None
+    from monitor.benutzer import benutzer, zugriff_fuer
+
+    konto = benutzer(db, args.als)
+    if konto is None:
+        raise AufrufFehler(f"Einen Benutzer '{args.als}' gibt es nicht (siehe 'benutzer liste').")
+    if konto.gesperrt:
+        raise AufrufFehler(f"Der Benutzer '{args.als}' ist gesperrt und sieht nichts.")
+    return zugriff_fuer(konto.rolle, konto.standort)
+
+
+def _sicht(args: argparse.Namespace, db: Datenbank, filter_: Filter) -> Ergebnis:
+    """The released tables as ``--als`` sees them; a selection that user may not make exits 2."""
+    from indikatoren.schutzgitter import AuswahlFehler
+    from monitor import sicht
+
+    zugriff = _sicht_zugriff(args, db)
+    if zugriff is not None and zugriff.standorte is not None:
+        fremd = [s for s in filter_.standorte if s not in zugriff.standorte]
+        if fremd:
+            raise AufrufFehler(f"'{args.als}' darf die Standorte {', '.join(fremd)} nicht sehen.")
+    try:
+        return sicht.ergebnis(db, zugriff, filter_)
+    except AuswahlFehler as fehler:
+        raise AufrufFehler(f"Diese Auswahl ist für '{args.als}' nicht möglich. {fehler}") from None
 
 
 def _vorher_nachher_argumente(parser: argparse.ArgumentParser) -> None:
@@ -532,12 +578,11 @@ def _ausgeben(
     _filter_argumente,
 )
 def _indikatoren(args: argparse.Namespace) -> int:
-    from indikatoren.engine import berechne
     from monitor import ausgabe
 
     with datenbank(args, schreiben=False) as db:
         assert db is not None
-        tabelle = berechne(db, _engine_filter(args, db)).indikatoren
+        tabelle = _sicht(args, db, _engine_filter(args, db)).indikatoren
     _ausgeben(
         tabelle,
         args,
@@ -567,12 +612,11 @@ def _indikatoren(args: argparse.Namespace) -> int:
     _vorher_nachher_argumente,
 )
 def _vorher_nachher(args: argparse.Namespace) -> int:
-    from indikatoren.engine import berechne
     from monitor import ausgabe
 
     with datenbank(args, schreiben=False) as db:
         assert db is not None
-        tabelle = berechne(db, _engine_filter(args, db)).vorher_nachher
+        tabelle = _sicht(args, db, _engine_filter(args, db)).vorher_nachher
     if args.welle:
         tabelle = tabelle[tabelle["welle"] == args.welle]
     _ausgeben(
@@ -617,6 +661,7 @@ def _export_argumente(parser: argparse.ArgumentParser) -> None:
         metavar="DATEI.csv",
         help="zusätzlich die Indikatortabelle als CSV für deutsches Excel schreiben",
     )
+    _als_argument(parser)
 
 
 @befehl(
@@ -638,11 +683,16 @@ def _export(args: argparse.Namespace) -> int:
     with datenbank(args) as db:
         assert db is not None
         filter_ = _engine_filter(args, db)
+        zugriff = _sicht_zugriff(args, db)
+        if zugriff is not None:
+            _sicht(args, db, filter_)  # refuses a selection this user may not make (exit 2)
         try:
-            schreibe_bericht(db, ziel, filter_)
+            schreibe_bericht(db, ziel, filter_, zugriff=zugriff)
             protokolliere_export(db, KOMMANDOZEILE, "excel", filter_, str(ziel))
             if args.csv:
-                Path(args.csv).write_bytes(indikator_csv(db, filter_, deutsch=True))
+                Path(args.csv).write_bytes(
+                    indikator_csv(db, filter_, deutsch=True, zugriff=zugriff)
+                )
                 protokolliere_export(db, KOMMANDOZEILE, "csv", filter_, str(args.csv))
         except OSError as fehler:
             raise CliFehler(
@@ -691,6 +741,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return 130
+    except AufrufFehler as fehler:
+        print(f"Fehler: {fehler}", file=sys.stderr)
+        return 2
     except Exception as fehler:
         meldung = _meldung(fehler)
         if meldung is None:

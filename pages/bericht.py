@@ -7,7 +7,7 @@ choices and the preview come from :mod:`ui.berichtseite`.
 import streamlit as st
 
 from monitor.benutzer import Recht
-from ui import berichtseite, daten, zugang
+from ui import bausteine, berichtseite, daten, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
 
@@ -24,20 +24,23 @@ quartale = daten.quartale()
 namen = daten.standortnamen()
 seitenleiste = aktueller_filter()
 
-standorte = st.multiselect(
-    "Standorte",
-    list(namen),
-    default=[s for s in seitenleiste.standorte if s in namen],
-    format_func=lambda s: namen.get(s, s),
-    placeholder="alle Standorte",
-)
-zeitraum = None
-if len(quartale) > 1:
-    zeitraum = st.select_slider(
-        "Zeitraum (Quartale)",
-        options=quartale,
-        value=berichtseite.zeitraum_vorgabe(seitenleiste, quartale),
+if zugriff.geschuetzt:  # the protected view: exactly the sidebar's lattice selection
+    st.caption(f"Auswahl wie in der Seitenleiste: {bausteine.auswahl_text(seitenleiste, namen)}")
+else:
+    standorte = st.multiselect(
+        "Standorte",
+        list(namen),
+        default=[s for s in seitenleiste.standorte if s in namen],
+        format_func=lambda s: namen.get(s, s),
+        placeholder="alle Standorte",
     )
+    zeitraum = None
+    if len(quartale) > 1:
+        zeitraum = st.select_slider(
+            "Zeitraum (Quartale)",
+            options=quartale,
+            value=berichtseite.zeitraum_vorgabe(seitenleiste, quartale),
+        )
 ziele = st.multiselect(
     "Wirkungsziele (Vorschau und CSV-Tabelle)",
     list(berichtseite.ZIEL_AUSWAHL),
@@ -45,7 +48,11 @@ ziele = st.multiselect(
     format_func=berichtseite.ZIEL_AUSWAHL.get,
     help="Der Excel-Bericht enthält immer alle drei Wirkungsziele.",
 )
-filter_ = berichtseite.bericht_filter(standorte, zeitraum, quartale)
+filter_ = (
+    seitenleiste
+    if zugriff.geschuetzt
+    else berichtseite.bericht_filter(standorte, zeitraum, quartale)
+)
 
 knoepfe = st.container(horizontal=True)
 knoepfe.download_button(

@@ -11,7 +11,7 @@ import streamlit as st
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import ziel_zusammenfassung
 from ui import aufbereitung as auf
-from ui import bausteine, daten, diagramme, ueberblick
+from ui import bausteine, daten, diagramme, ueberblick, zugang
 from ui.format import tabelle
 from ui.seitenleiste import aktueller_filter
 from ui.zielseite import bezugsstandort
@@ -53,7 +53,7 @@ else:
             "Zielerreichung je Standort zeigt die Seite „Standortvergleich“."
         )
     uebersicht = auf.indikator_tabelle(ganz, richtungen, bezug)
-    projekt = daten.projektwerte(filter_) if bezug != GESAMT else None
+    projekt = daten.projektwerte() if bezug != GESAMT else None
     if projekt is not None:
         uebersicht = auf.mit_projektwert(uebersicht, projekt)
     erreichung = ganz[(ganz["standort"] == bezug) & (ganz["gruppe"] == "gesamt")]
@@ -85,6 +85,10 @@ else:
     bausteine.legende_unterdrueckung()
 
 st.header("Aktualität der Daten je Standort")
+if zugang.zugriff().geschuetzt:
+    st.caption("Bis zu welchem Quartal die Daten jedes Standorts freigegeben sind.")
+    tabelle(daten.freigabe_stand())
+    st.stop()
 ueberblick.aktualitaet_anzeigen(bestand.letzte_importe, filter_)
 
 st.header("Datenbestand")

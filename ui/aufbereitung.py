@@ -17,12 +17,15 @@ import numpy as np
 import pandas as pd
 
 from indikatoren.definitionen import Berechnung, Indikator, Ziel
+from indikatoren.engine import SEKUNDAER
 from indikatoren.filter import GRUPPEN_LABEL
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status, trend
 from ui.farben import STATUS_SYMBOL, mit_symbol
 from ui.format import (
+    KEIN_WERT,
+    MARKE_SEKUNDAER,
     UNTERDRUECKT,
     UNTERDRUECKT_PAARE,
     intervall,
@@ -106,12 +109,25 @@ def hat_werte(tabelle: pd.DataFrame) -> bool:
     return bool((tabelle["wert"].notna() & (tabelle["n"].fillna(0) > 0)).any())
 
 
-def wert_text(ind: Indikator, wert: float | None, *, unterdrueckt: bool = False) -> str:
-    """A value with unit and the indicator's decimals; changes signed; suppressed → mark."""
+def wert_text(
+    ind: Indikator, wert: float | None, *, unterdrueckt: bool = False, grund: str = ""
+) -> str:
+    """A value with unit and the indicator's decimals; changes signed. Suppressed: "< 5"
+    ("< 10" for changes) when the cell is small, "•" when it is hidden to protect another
+    cell; no value at all: "–"."""
     paare = ind.vorher_nachher
-    if unterdrueckt or wert is None or pd.isna(wert):
-        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+    if unterdrueckt:
+        return sperrmarke(grund, paare=paare)
+    if wert is None or pd.isna(wert):
+        return KEIN_WERT
     return mit_einheit(wert, ind.einheit, ind.dezimalstellen, vorzeichen=paare)
+
+
+def sperrmarke(grund: str, *, paare: bool = False) -> str:
+    """The mark of a suppressed cell by its reason (see :data:`indikatoren.engine.SEKUNDAER`)."""
+    if grund == SEKUNDAER:
+        return MARKE_SEKUNDAER
+    return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
 
 
 def trends(indikatoren: pd.DataFrame, standort: str = GESAMT) -> pd.DataFrame:
@@ -192,6 +208,7 @@ def indikator_tabelle(
     for ind in INDIKATOREN:
         z = teil.loc[ind.id] if ind.id in teil.index else None
         unterdrueckt = bool(z is not None and z["unterdrueckt"])
+        grund = "" if z is None else str(z.get("sperrgrund", ""))
         wert = None if z is None else z["wert"]
         n = None if z is None else z["n"]
         zeilen.append(
@@ -200,11 +217,11 @@ def indikator_tabelle(
                 "Indikator": ind.name,
                 "Ziel": ind.ziel.value,
                 "Stufe": ind.stufe,
-                "Wert": wert_text(ind, wert, unterdrueckt=unterdrueckt),
+                "Wert": wert_text(ind, wert, unterdrueckt=unterdrueckt, grund=grund),
                 "95-%-KI": "–"
                 if z is None
                 else intervall(z["ci_unten"], z["ci_oben"], ind.dezimalstellen),
-                "n": _n_text(n, unterdrueckt, ind.vorher_nachher),
+                "n": _n_text(n, unterdrueckt, ind.vorher_nachher, grund),
                 "Zielwert": "–"
                 if z is None or pd.isna(z["zielwert"])
                 else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen),
@@ -249,15 +266,17 @@ def mit_projektwert(tabelle: pd.DataFrame, projekt: pd.DataFrame) -> pd.DataFram
         ind = REGISTER[ind_id]
         z = zeilen.loc[ind_id] if ind_id in zeilen.index else None
         unterdrueckt = bool(z is not None and z["unterdrueckt"])
-        werte.append(wert_text(ind, None if z is None else z["wert"], unterdrueckt=unterdrueckt))
+        grund = "" if z is None else str(z.get("sperrgrund", ""))
+        wert = None if z is None else z["wert"]
+        werte.append(wert_text(ind, wert, unterdrueckt=unterdrueckt, grund=grund))
     neu = tabelle.copy()
     neu.insert(int(neu.columns.get_loc("Wert")) + 1, PROJEKT_SPALTE, werte)
     return neu
 
 
-def _n_text(n: float | None, unterdrueckt: bool, paare: bool) -> str:
+def _n_text(n: float | None, unterdrueckt: bool, paare: bool, grund: str = "") -> str:
     if unterdrueckt:
-        return UNTERDRUECKT_PAARE if paare else UNTERDRUECKT
+        return sperrmarke(grund, paare=paare)
     if n is None or pd.isna(n):
         return "0"
     return zahl(n)

@@ -13,6 +13,7 @@ different rights never share a cached result.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date
 from typing import NoReturn
@@ -23,8 +24,10 @@ import streamlit as st
 
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
+from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter
 from indikatoren.unterdrueckung import GESAMT
 from monitor import bestand as inventar
+from monitor import sicht
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
 from monitor.db import Datenbank, db_pfad
 from monitor.freigabe import freigegebene_quartale
@@ -92,6 +95,18 @@ def cache_leeren() -> None:
     st.cache_data.clear()
 
 
+def gitter_vorbereiten() -> None:
+    """After data or approvals changed: build the funder's protected lattice in the background
+    (it is kept beside the database), so the next funder's first view only reads it."""
+    pfad = aktueller_pfad()
+    db = _verbindung(pfad)
+    zellen = freigegebene_quartale(db)
+    if zellen:
+        threading.Thread(
+            target=sicht.gitter, args=(db, zellen), name="schutzgitter", daemon=True
+        ).start()
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _hat_demo(pfad: str, standorte: Standorte) -> bool:
     return inventar.hat_demo(_verbindung(pfad), standorte=standorte)
@@ -116,6 +131,24 @@ def demo_hinweis(sitzung: Sitzung) -> None:
             "„Echte Daten importieren“.",
             icon=":material/science:",
         )
+
+
+def freigabe_stand() -> pd.DataFrame:
+    """Per site the last approved quarter — what an aggregated view may know about how
+    current the data are (import times and unapproved quarters are not data it may see)."""
+    datenbank()
+    zugriff = zugang.zugriff()
+    namen = standortnamen()
+    letzte: dict[str, str] = {}
+    for standort, quartal in _freigegeben(aktueller_pfad()):
+        if zugriff.darf_standort(standort) and quartal > letzte.get(standort, ""):
+            letzte[standort] = quartal
+    return pd.DataFrame(
+        {
+            "Standort": [namen.get(s, s) for s in sorted(letzte)],
+            "Freigegeben bis": [f"{letzte[s][5:]} {letzte[s][:4]}" for s in sorted(letzte)],
+        }
+    )
 
 
 def nur_freigegeben() -> bool:
@@ -169,6 +202,24 @@ def _ergebnis(
     return auswerten(grundlage, filter_)
 
 
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner="Geschützte Tabellen werden berechnet …")
+def _gitter(pfad: str, zellen: frozenset[tuple[str, str]]) -> Schutzgitter:
+    """The funder's protected lattice over the approved cells (kept beside the database by
+    :func:`monitor.sicht.gitter`, so a restarted server does not compute it again)."""
+    return sicht.gitter(_verbindung(pfad), zellen)
+
+
+def _geschuetzt(filter_: Filter) -> Ergebnis:
+    """Aggregated access: the selection read from the protected lattice; a selection outside
+    it stops the page with the German reason (the sidebar offers none, a URL could)."""
+    pfad = aktueller_pfad()
+    try:
+        return aus_gitter(_gitter(pfad, _freigegeben(pfad)), filter_)
+    except AuswahlFehler as fehler:
+        st.warning(str(fehler), icon=":material/shield:")
+        st.stop()
+
+
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
 def _freigegeben(pfad: str) -> frozenset[tuple[str, str]]:
     return freigegebene_quartale(_verbindung(pfad))
@@ -185,20 +236,23 @@ def _eigener(filter_: Filter) -> tuple[Filter, bool]:
 MIN_STANDORTE_PROJEKTVERGLEICH = 3
 
 
-def projektwerte(filter_: Filter) -> pd.DataFrame | None:
-    """Whole-period project totals (all sites, approved quarters only) to set one site beside.
+def projektwerte() -> pd.DataFrame | None:
+    """Project totals (all sites, all approved quarters) to set one site beside.
 
-    For a site coordinator, who reads only the own site otherwise: approved aggregates over all
-    sites are what funders see too. None when fewer than
-    :data:`MIN_STANDORTE_PROJEKTVERGLEICH` sites have an approved quarter.
+    For a site coordinator, who reads only the own site otherwise. The values are read from
+    the funders' protected lattice (:func:`_gitter`) — exactly what a funder sees for the whole
+    project, with its suppression. None when fewer than :data:`MIN_STANDORTE_PROJEKTVERGLEICH`
+    sites have an approved quarter (the total minus the own site would show another site).
     """
     datenbank()
     pfad = aktueller_pfad()
-    if len({standort for standort, _ in _freigegeben(pfad)}) < MIN_STANDORTE_PROJEKTVERGLEICH:
+    zellen = _freigegeben(pfad)
+    if len({standort for standort, _ in zellen}) < MIN_STANDORTE_PROJEKTVERGLEICH:
         return None
-    alle = _ergebnis(
-        pfad, (), filter_.von, filter_.bis, filter_.formate, filter_.gruppierung.value, False, True
-    ).indikatoren
+    try:
+        alle = aus_gitter(_gitter(pfad, zellen), Filter()).indikatoren
+    except AuswahlFehler:
+        return None
     return alle[
         (alle["standort"] == GESAMT) & (alle["gruppe"] == GESAMT) & (alle["periode"] == GESAMT)
     ]
@@ -219,6 +273,8 @@ def ergebnis(filter_: Filter, *, nach_quartal: bool = False) -> Ergebnis:
     first narrowed to what the session may read.
     """
     datenbank()
+    if zugang.zugriff().geschuetzt:
+        return _geschuetzt(replace(filter_, nach_quartal=nach_quartal or filter_.nach_quartal))
     filter_, nur_freigegeben = _eigener(filter_)
     return _ergebnis(
         aktueller_pfad(),
@@ -240,7 +296,11 @@ def _quartale(pfad: str, standorte: Standorte) -> list[str]:
 def quartale() -> list[str]:
     """Quarters that hold data of the session's sites, oldest first (for the period filter)."""
     datenbank()
-    return _quartale(aktueller_pfad(), zugang.zugriff().standorte)
+    zugriff = zugang.zugriff()
+    if zugriff.nur_freigegeben:  # only what the view may see: approved quarters
+        freigegeben = _freigegeben(aktueller_pfad())
+        return sorted({q for s, q in freigegeben if zugriff.darf_standort(s)})
+    return _quartale(aktueller_pfad(), zugriff.standorte)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from indikatoren.katalog import MESSGROESSEN
-from monitor.ausgabe import markierung
+from monitor.ausgabe import SEKUNDAER_MARKE, markierung
 from monitor.schema import WELLEN, Feld, Typ, codebuch
 
 #: Shown instead of a suppressed value: "< 5" says why the cell is empty (fewer than five
@@ -20,11 +20,17 @@ from monitor.schema import WELLEN, Feld, Typ, codebuch
 UNTERDRUECKT = markierung()
 #: Shown instead of a suppressed pre/post effect (fewer than ten matched pairs).
 UNTERDRUECKT_PAARE = markierung(paare=True)
+#: Shown for a cell hidden to protect another one (secondary suppression): it is not small.
+MARKE_SEKUNDAER = SEKUNDAER_MARKE
+#: Shown where there is no value at all (no answers, nothing to compute).
+KEIN_WERT = "–"
 LEGENDE_UNTERDRUECKT = (
     f"„{UNTERDRUECKT}“ = aus Datenschutzgründen nicht ausgewiesen: weniger als "
     f"{UNTERDRUECKT[2:]} Personen (bei Vorher-Nachher-Veränderungen „{UNTERDRUECKT_PAARE}“: "
-    f"weniger als {UNTERDRUECKT_PAARE[2:]} Paare), oder der Wert ließe sich sonst aus einer "
-    "Summe zurückrechnen. Das ist nicht dasselbe wie 0."
+    f"weniger als {UNTERDRUECKT_PAARE[2:]} Paare) – in geschützten Ansichten auch, wenn "
+    f"niemand in der Gruppe ist. „{MARKE_SEKUNDAER}“ = ausgeblendet, damit sich ein kleiner "
+    f"Wert nicht aus Summen zurückrechnen lässt. „{KEIN_WERT}“ = kein Wert vorhanden. Keines "
+    "davon ist dasselbe wie 0."
 )
 #: Tooltip text for columns and charts that may hold suppressed cells.
 HILFE_UNTERDRUECKT = (

@@ -128,12 +128,38 @@ def unterdrueckung() -> None:
   Vorher-Nachher-Veränderungen brauchen mindestens **{schwellen.min_paare} Paare**, sonst
   steht dort „< {schwellen.min_paare}“. In Verlaufsdiagrammen bleibt ein solches Quartal eine
   Lücke.
-- **Zweite Unterdrückung:** Stehen eine Summe und ihre Teile nebeneinander (etwa alle
+- **Zweite Unterdrückung („•“):** Stehen eine Summe und ihre Teile nebeneinander (etwa alle
   Standorte und das Projekt, oder „mit“ und „ohne Migrationsgeschichte“ und gesamt) und wäre
-  nur ein Teil verborgen, ließe er sich durch Abziehen zurückrechnen. Dann wird ein zweiter Teil
-  mit verborgen – der kleinste, damit möglichst wenig Information verloren geht.
+  nur ein Teil verborgen, ließe er sich durch Abziehen zurückrechnen. Dann wird ein weiterer
+  Teil mit verborgen – der kleinste, damit möglichst wenig verloren geht – und zwar so viele,
+  bis die verborgenen Teile zusammen mindestens {schwellen.min_personen} Personen umfassen.
+  Solche Zellen sind nicht klein; sie tragen das Zeichen „•“. „–“ heißt: kein Wert vorhanden.
+- **Anteile** verraten auch, wie viele *nicht* zustimmen: Ein Anteil wird nur gezeigt, wenn
+  weder die Zustimmenden noch die anderen 1 bis {schwellen.min_personen - 1} Personen sind;
+  0 % und 100 % („alle haben gleich geantwortet“) erst ab {2 * schwellen.min_personen}
+  Personen. Die Match-Quote (wer von T0 auch T1 erreichte) ist ebenso geschützt und verschwindet
+  mit den Vorher-Nachher-Werten, deren Paarzahl sie sonst verriete.
 - Das gilt überall gleich: im Dashboard, auf der Kommandozeile und im Excel-Bericht, weil die
   Unterdrückung schon bei der Berechnung geschieht.
+- **Schutz gegen Kombinieren (Fördergeber):** Wer nur zusammengefasste Zahlen sieht,
+  könnte Auswertungen gegeneinander abziehen – alle Standorte minus alle außer einem ergäbe
+  den einen. Wir gehen davon aus, dass jemand *alles* kombiniert, was seine Ansicht hergibt:
+  jede Auswahl von Standorten und Zeiträumen, jede Gruppierung, jede Seite, jeden Download.
+  Deshalb rechnet die geschützte Ansicht nie für eine Auswahl neu. Sie liest aus **einer**
+  Tabelle, die alles umfasst, was gewählt werden kann – jeder Standort und das ganze
+  Projekt, alle Gruppen der vier Gruppierungen, der ganze freigegebene Zeitraum und jedes
+  Quartal – und die als Ganzes geschützt ist: entlang der Standorte, der Gruppen und der
+  Quartale; dieselbe Zählung (Personen, Paare, Personen mit T0) ist überall gleich verborgen.
+  Gewählt werden können deshalb nur ein Standort oder alle und der ganze Zeitraum oder ein
+  Quartal; andere Auswahlen (mehrere Standorte, eigene Zeiträume, Formatfilter) lehnt sie mit
+  Begründung ab. Jede Gruppe steht in jeder Ansicht, auch wenn niemand dazugehört – dann
+  heißt es „< {schwellen.min_personen}“ –, sodass schon das Fehlen einer Zeile nichts verrät.
+  Der Excel-Bericht für Fördergeber entsteht aus derselben Tabelle und enthält keine
+  Datenqualitätszählungen. Eine Prüfung im Programm (Red-Team-Tests) greift das mit Standorten
+  von 1 bis 12 Personen an. Was der Schutz nicht leisten kann: Wer ein Mitglied einer Gruppe
+  kennt und selbst befragt wurde, erfährt über seine eigenen Antworten nichts Neues; und
+  innerhalb des Projekts (Projektleitung, Evaluation, Standort) gelten freie Filter.
+  Administratoren prüfen mit `python -m monitor indikatoren --als NAME`, was jemand sieht.
 - **Wer was sieht**, regeln Rollen. Eine Standortkoordination sieht nur ihren Standort,
   Fördergeber nur freigegebene Quartale. Jede Anmeldung, jeder Import und jeder Export
   steht im Auditprotokoll.

@@ -29,6 +29,7 @@ def zeigen(seite: str) -> None:
 def neu_aufbauen(seite: str, text: str | None = None) -> None:
     """Clear cached results, park ``text`` and rerun, so everything shows the new data."""
     daten.cache_leeren()
+    daten.gitter_vorbereiten()
     if text:
         merken(seite, text)
     st.rerun()

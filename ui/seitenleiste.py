@@ -59,6 +59,8 @@ def filter_anzeigen(quartale: list[str], standorte: dict[str, str], zugriff: Zug
     funder) it is fixed and said so.
     """
     _anfangswerte(quartale, list(standorte))
+    if zugriff.geschuetzt:
+        return _geschuetzte_filter(quartale, standorte)
     with st.sidebar:
         st.header("Filter")
         von = bis = None
@@ -139,3 +141,45 @@ def _in_url(filter_: Filter, zeitraum: tuple[str, str] | None, alle: bool) -> No
 def aktueller_filter() -> Filter:
     """The filter the sidebar set on this run (all data when a page runs without sidebar)."""
     return st.session_state.get(_SCHLUESSEL, Filter())
+
+
+def _geschuetzte_filter(quartale: list[str], standorte: dict[str, str]) -> Filter:
+    """The filters of an aggregated view: only selections of the protected lattice — one site
+    or all, the whole period or one quarter, a grouping; no format filter (formats are a
+    grouping). Combining other selections could give small groups away."""
+    with st.sidebar:
+        st.header("Filter")
+        ganz = "gesamt"
+        zeit = st.selectbox(
+            "Zeitraum",
+            options=[ganz, *quartale],
+            format_func=lambda q: "ganzer freigegebener Zeitraum" if q == ganz else quartal_text(q),
+            key="f_quartal",
+        )
+        ort = st.selectbox(
+            "Standort",
+            options=["", *standorte],
+            format_func=lambda s: standorte.get(s, s) if s else "alle Standorte",
+            key="f_standort",
+        )
+        gruppe = st.selectbox(
+            "Gruppen vergleichen nach",
+            options=[g.value for g in Gruppierung],
+            format_func=lambda g: GRUPPIERUNG_LABEL[Gruppierung(g)],
+            key="f_gruppe",
+        )
+        st.caption(
+            "Es werden nur freigegebene Quartale gezeigt, geschützt wie im Bericht: ein Standort "
+            "oder alle, der ganze Zeitraum oder ein Quartal."
+        )
+    von, bis = quartal_grenzen(zeit) if zeit != ganz else (None, None)
+    filter_ = Filter(
+        standorte=(ort,) if ort else (), von=von, bis=bis, gruppierung=Gruppierung(gruppe)
+    )
+    st.session_state[_SCHLUESSEL] = filter_
+    return filter_
+
+
+def quartal_text(quartal: str) -> str:
+    """ "2025-Q1" → "Q1 2025" (how the dashboard writes quarters)."""
+    return f"{quartal[5:]} {quartal[:4]}"

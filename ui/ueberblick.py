@@ -170,8 +170,9 @@ def ziel_und_projekt_hinweise(
         return
     if projekt_da:
         st.caption(
-            f"Spalte „{auf.PROJEKT_SPALTE}“: derselbe Indikator über alle Standorte, nur "
-            f"freigegebene Quartale – zum Vergleich mit {standortname}."
+            f"Spalte „{auf.PROJEKT_SPALTE}“: derselbe Indikator über alle Standorte und alle "
+            "freigegebenen Quartale, so geschützt wie für Fördergeber – zum Vergleich mit "
+            f"{standortname}."
         )
     else:
         st.caption(

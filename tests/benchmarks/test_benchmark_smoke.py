@@ -43,6 +43,10 @@ FESTE_MESSUNGEN = {
     "bericht",
     "dashboard_speicher",
     "dashboard_speicher_spitze",
+    # the funder's Übersicht read from the protected lattice (issue 12)
+    "foerdergeber:erster_aufruf",
+    "foerdergeber:filter_standort",
+    "foerdergeber:filter_quartal",
 }
 SEITEN_MESSUNGEN = ("erster_aufruf", "filter_standort", "filter_gruppe")
 

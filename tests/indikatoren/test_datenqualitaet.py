@@ -299,3 +299,26 @@ def test_pruefen_buendelt_alles_und_texte_sind_deutsch(verbleib) -> None:
         "ausreisser",
     ]
     assert "Median" in dq.TEXT_AUSREISSER and "3,5" in dq.TEXT_AUSREISSER
+
+
+def test_vollstaendigkeit_zaehlt_personen_nicht_frageboegen(daten) -> None:
+    """Three persons with T0 and T1 fill six questionnaires: the site's all-waves row still
+    describes three persons and is hidden (issue: completeness counted questionnaires)."""
+    daten.standorte(["KLEIN", "MITTEL", "GROSS"])
+    zeilen = [_person(f"m{i}", "MITTEL", "T0", "2026-01-10") for i in range(10)]
+    for i in range(3):
+        zeilen += [
+            _person(f"k{i}", "KLEIN", "T0", "2026-01-10"),
+            _person(f"k{i}", "KLEIN", "T1", "2026-03-10"),
+        ]
+    for i in range(20):
+        zeilen.append(_person(f"g{i}", "GROSS", "T0", "2026-01-10"))
+    daten.befragungen(zeilen)
+    tabelle = dq.vollstaendigkeit(daten.db, schwellen=Schwellen())
+    klein = _zeile(tabelle, standort="KLEIN", welle="gesamt")
+    assert klein["unterdrueckt"]
+    assert math.isnan(klein["fragebogen"])
+    # the smallest other site goes with it (secondary), the largest stays visible
+    assert _zeile(tabelle, standort="MITTEL", welle="gesamt")["unterdrueckt"]
+    gross = _zeile(tabelle, standort="GROSS", welle="T0")
+    assert gross["fragebogen"] == 20 and not gross["unterdrueckt"]

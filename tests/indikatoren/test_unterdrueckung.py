@@ -18,7 +18,7 @@ import pytest
 from indikatoren.engine import Ergebnis, berechne
 from indikatoren.filter import Filter
 from indikatoren.katalog import REGISTER
-from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer
+from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer, sekundaer_codes
 
 DIMENSIONEN = ["standort", "gruppe", "periode"]
 
@@ -215,7 +215,12 @@ def test_effekte_brauchen_zehn_paare(daten: Any, paare: int, unterdrueckt: bool)
         assert _zelle(ergebnis, "A5", GESAMT, GESAMT)["wert"] == pytest.approx(2.0)
     # 9 or 10 persons are enough for a person count (threshold 5)
     assert _zelle(ergebnis, "A1", "EFF", GESAMT)["wert"] == paare
-    assert gesamt["match_quote"] == pytest.approx(100.0)
+    # The match rate goes with the pairs: 9 of 9 reached would tell the 9 pairs the row hides.
+    if unterdrueckt:
+        assert pd.isna(gesamt["match_quote"]) and pd.isna(gesamt["n_erreicht"])
+        assert gesamt["match_unterdrueckt"]
+    else:
+        assert gesamt["match_quote"] == pytest.approx(100.0)
 
 
 # -- secondary ------------------------------------------------------------------------------
@@ -430,3 +435,40 @@ def test_schwellen_aus_umgebung(monkeypatch: pytest.MonkeyPatch, daten: Any) -> 
     # S2 has 4 pairs: an effect with the environment's minimum of 3 pairs is released
     a5 = _zelle(ergebnis, "A5", "S2", "ohne_mh")
     assert not a5["unterdrueckt"] and a5["wert"] == pytest.approx(2.0) and a5["n"] == 4
+
+
+# -- hidden cells must hide enough together (issue 12) ---------------------------------------
+def _linie(groessen: list[float], flags: list[bool], schwelle: float = 5) -> list[bool]:
+    """One line: row 0 is the total, the others its parts."""
+    n = len(groessen)
+    return list(
+        sekundaer_codes(
+            np.array(flags),
+            np.array(groessen, dtype=float),
+            [np.arange(n)],
+            [np.arange(n) == 0],
+            schwelle=schwelle,
+        )
+    )
+
+
+def test_zwei_kleine_verdeckte_teile_reichen_nicht() -> None:
+    """Total 30 = 1 + 2 + 27: hiding 1 and 2 leaves 3 persons recoverable → 27 goes too."""
+    assert _linie([30, 1, 2, 27], [False, True, True, False]) == [False, True, True, True]
+
+
+def test_genug_verdeckte_masse_bleibt_wie_sie_ist() -> None:
+    """Total 30 = 3 + 6 + 21: hidden 3 and 6 = 9 ≥ 5 persons — nothing more to hide."""
+    assert _linie([30, 3, 6, 21], [False, True, True, False]) == [False, True, True, False]
+
+
+def test_rest_ohne_gruppe_zaehlt_als_verdeckt() -> None:
+    """Total 28 but parts 15 + 9: 4 persons in no group would be total − parts → hide 9."""
+    assert _linie([28, 15, 9], [False, False, False]) == [False, False, True]
+
+
+def test_ein_verdeckter_teil_mit_rest_ist_nicht_allein() -> None:
+    """Total 30 = 20 + 7 + 3 in no group: hiding 7 leaves 7 + 3 = 10 mixed — enough."""
+    assert _linie([30, 20, 7], [False, False, True]) == [False, False, True]
+    # without the rest the single hidden part is total minus the other: the other goes too
+    assert _linie([27, 20, 7], [False, False, True]) == [False, True, True]

@@ -401,17 +401,19 @@ def test_foerdergeber_ohne_freigabe_sieht_keine_werte(echt_db: Path) -> None:
 
     assert any("bisher ist keines freigegeben" in i.value for i in app.info)
     assert not [m for m in app.metric if re.search(r"\d", m.value)]
-    # Only the freshness table (last import per site) remains: no indicator, no count, and
-    # no file names of the imports (a funder sees aggregates only).
-    assert [list(d.value.columns) for d in app.dataframe] == [
-        [s for s in AKTUALITAET_SPALTEN if s != "Datei"]
-    ]
+    # Only the approval state per site remains (empty: nothing approved): no indicator, no
+    # count, no import times or file names (a funder sees approved aggregates only).
+    tabellen = [d.value for d in app.dataframe]
+    assert [list(t.columns) for t in tabellen] == [["Standort", "Freigegeben bis"]]
+    assert tabellen[0].empty
     assert not app.get("plotly_chart")
-    assert "Es werden nur freigegebene Quartale gezeigt." in [c.value for c in app.sidebar.caption]
+    assert any(
+        c.value.startswith("Es werden nur freigegebene Quartale gezeigt")
+        for c in app.sidebar.caption
+    )
     assert "f_freigegeben" not in {t.key for t in app.toggle}
 
 
-AKTUALITAET_SPALTEN = ["Standort", "Letzter Import", "Neueste Daten", "Datei", "Art", "Aktualität"]
 FREIGEGEBEN = ("BERLIN", "2025-Q2")  # the quarter with the most questionnaires of BERLIN
 
 
