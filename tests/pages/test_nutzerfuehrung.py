@@ -13,14 +13,11 @@ cells, not from the page's helpers.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import streamlit as st
 from hilfen_anmeldung import TEST_PASSWORT, anmelden, konto
-from hilfen_echte_daten import EchteDaten, echte_datenbank
 from streamlit.testing.v1 import AppTest
 
 from indikatoren.engine import berechne
@@ -36,19 +33,6 @@ WURZEL = Path(__file__).resolve().parents[2]
 DASHBOARD = WURZEL / "dashboard.py"
 EIGENER = "BERLIN"
 STANDORTE = ("BERLIN", "LEIPZIG", "DORTMUND")
-
-
-@pytest.fixture(scope="module")
-def echte_daten(tmp_path_factory: pytest.TempPathFactory) -> EchteDaten:
-    return echte_datenbank(tmp_path_factory.mktemp("nutzerfuehrung"))
-
-
-@pytest.fixture
-def echt_db(echte_daten: EchteDaten, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    pfad = tmp_path / "monitor.duckdb"
-    shutil.copy(echte_daten.pfad, pfad)
-    monkeypatch.setenv("MONITOR_DB", str(pfad))
-    return pfad
 
 
 def _als_standort(pfad: Path) -> AppTest:
