@@ -73,8 +73,11 @@ TEXT_KONSISTENZ = (
     "Widersprüche in den Befragungsdaten: Folgebefragungen (T1, T2) ohne Eingangsbefragung T0 "
     "zum selben Code, Folgebefragungen mit einem Datum vor der T0-Befragung, und Codes, die an "
     "mehr als einem Standort vorkommen (Tippfehler im Code, doppelt vergebener Code oder "
-    "Standortwechsel). Doppelte Fragebögen derselben Person in derselben Welle weist schon "
-    "der Import zurück."
+    "Standortwechsel). Ein Code an zwei Standorten gilt als zwei Personen: ihre Fragebögen "
+    "werden getrennt gespeichert und nie überschrieben, Vorher-Nachher-Paare entstehen nur "
+    "innerhalb eines Standorts; der Importbericht warnt schon beim Hochladen. Mehrere "
+    "Fragebögen desselben Codes in derselben Welle an einem Standort entscheidet der Import "
+    "(der zuletzt eingereichte gilt, die übrigen nennt der Importbericht)."
 )
 TEXT_AUSREISSER = (
     "Unplausible Teilnehmendenzahlen von Aktivitäten, je Standort mit dem modifizierten "

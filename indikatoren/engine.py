@@ -217,8 +217,8 @@ def _einzel_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]
     for ind in indikatoren:
         welle = f"welle = '{ind.welle}'"
         if ind.berechnung is Berechnung.PERSONEN:
-            # (code, welle) is the primary key: one row per code and wave, so counting rows
-            # counts distinct codes — and row counts add up across cells.
+            # (standort, code, welle) is the primary key: one row per code and wave at a site, so
+            # counting rows counts persons (a code per site) — and row counts add up across cells.
             spalten.append((f"{ind.id}__zaehler", f"count(*) FILTER (WHERE {welle})"))
         elif ind.berechnung is Berechnung.ANTEIL:
             x = ind.messgroesse

@@ -228,21 +228,21 @@ def teilnehmende_je_standort(
 
     Columns: Standort-ID, Standort, mit / ohne Migrationsgeschichte, keine Angabe, Gesamt. A code
     without a T0 questionnaire counts as "keine Angabe" (SPEC §3.1: T1/T2 take it from T0).
-    Restricted to ``standorte``, only their participants are counted; a person's T0 row may lie
-    at another site, but the import copies its answer into every row of the code anyway
-    (:func:`monitor.importieren.uebernimm_migrationshintergrund`), so this reveals nothing
-    beyond the own rows and keeps a site's numbers the same in every role's view.
+    Restricted to ``standorte``, only their participants are counted. A person is a code at one
+    site (the questionnaire key is (standort, code, welle)): the same code at another site is
+    another person, so the answer comes from the T0 row of the same site only – which also
+    keeps a site's numbers the same in every role's view.
     """
     bedingung, parameter = standort_bedingung(standorte)
     lang = db.query(
         f"""
         WITH herkunft AS (
-            SELECT code, any_value(migrationshintergrund) AS mh
-            FROM befragungen WHERE welle = ? GROUP BY code
+            SELECT standort, code, any_value(migrationshintergrund) AS mh
+            FROM befragungen WHERE welle = ? GROUP BY standort, code
         ),
         personen AS (SELECT DISTINCT standort, code FROM befragungen WHERE {bedingung})
         SELECT p.standort, coalesce(h.mh, ?) AS schluessel, count(*) AS n
-        FROM personen p LEFT JOIN herkunft h USING (code)
+        FROM personen p LEFT JOIN herkunft h USING (standort, code)
         GROUP BY ALL
         """,
         [WELLEN[0], *parameter, "keine_angabe"],
@@ -374,7 +374,8 @@ def kennzahlen(
 ) -> Kennzahlen:
     """Headline numbers: sites, participants, questionnaires, activities, real imports, demo.
 
-    Restricted to ``standorte``, participants are the distinct codes within those sites and
+    Restricted to ``standorte``, participants are the distinct codes per site (a code at two
+    sites is two persons, as in the questionnaire key) within those sites and
     imports are the real imports that wrote rows of them.
     """
     bedingung, parameter = standort_bedingung(standorte)
@@ -382,7 +383,7 @@ def kennzahlen(
     standortzahl, personen, fragebogen, aktivitaeten, importe = db.rows(
         f"""
         SELECT (SELECT count(*) FROM ({_ORTE_SQL}) WHERE {bedingung}),
-               (SELECT count(DISTINCT code) FROM befragungen WHERE {bedingung}),
+               (SELECT count(DISTINCT (standort, code)) FROM befragungen WHERE {bedingung}),
                (SELECT count(*) FROM befragungen WHERE {bedingung}),
                (SELECT count(*) FROM aktivitaeten WHERE {bedingung}),
                (SELECT count(*) FROM importe WHERE NOT demo AND {von_importen})

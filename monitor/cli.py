@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from indikatoren.filter import Filter
     from monitor.benutzer import Zugriff
     from monitor.db import Datenbank
+    from monitor.pruefung import Importoptionen
     from monitor.umfragen.zuordnung import Profil
 
 #: Set to 1 to see the traceback of an unexpected internal error (for developers).
@@ -202,6 +203,30 @@ def _art_argumente(parser: argparse.ArgumentParser) -> None:
         help="Zuordnungsprofil für Exporte aus Umfragewerkzeugen: Name eines gespeicherten "
         "Profils oder Pfad zu einer .json-Datei",
     )
+    parser.add_argument(
+        "--doppelte",
+        choices=["neueste", "ablehnen"],
+        default="neueste",
+        help="mehrere Fragebögen desselben Standorts, Codes und derselben Welle: den zuletzt "
+        "eingereichten übernehmen und die anderen nennen (neueste, Standard) oder die Datei "
+        "ablehnen",
+    )
+    parser.add_argument(
+        "--unvollstaendige",
+        choices=["ueberspringen", "aufnehmen"],
+        default="ueberspringen",
+        help="im Umfragewerkzeug nicht abgeschlossene Antworten überspringen und nennen "
+        "(Standard) oder aufnehmen",
+    )
+
+
+def _optionen(args: argparse.Namespace) -> Importoptionen:
+    """The import's decisions chosen on the command line."""
+    from monitor.pruefung import Importoptionen
+
+    return Importoptionen(
+        doppelte=args.doppelte, unvollstaendige_aufnehmen=args.unvollstaendige == "aufnehmen"
+    )
 
 
 def _profil(db: Datenbank | None, angabe: str | None) -> Profil | None:
@@ -283,7 +308,11 @@ def _pruefen(args: argparse.Namespace) -> int:
 
     with datenbank(args, schreiben=False, muss_existieren=False) as db:
         ergebnisse = pruefe_stapel(
-            db, _dateien(args.dateien), args.art, zuordnung=_profil(db, args.zuordnung)
+            db,
+            _dateien(args.dateien),
+            args.art,
+            zuordnung=_profil(db, args.zuordnung),
+            optionen=_optionen(args),
         )
     if db is None:
         print(
@@ -310,6 +339,7 @@ def _import(args: argparse.Namespace) -> int:
                 args.art,
                 zuordnung=_profil(db, args.zuordnung),
                 benutzer=KOMMANDOZEILE,
+                optionen=_optionen(args),
             )
         except ImportAbgelehnt as abgelehnt:
             print(abgelehnt, file=sys.stderr)
@@ -322,6 +352,25 @@ def _import(args: argparse.Namespace) -> int:
 
 def _vorlagen_argumente(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ordner", metavar="ORDNER", help="Zielordner (wird angelegt)")
+    parser.add_argument(
+        "--standort",
+        action="append",
+        metavar="ID",
+        help="Druckfassung und Links für diesen Standort (mehrfach möglich; ohne Angabe: die "
+        "Standorte der Datenbank, falls vorhanden)",
+    )
+    parser.add_argument(
+        "--kobo-link",
+        metavar="URL",
+        help="Enketo-Adresse des Kobo-Formulars: je Standort und Welle ein Link mit "
+        "vorausgefüllten versteckten Feldern und QR-Code",
+    )
+    parser.add_argument(
+        "--limesurvey-link",
+        metavar="URL",
+        help="Adresse der LimeSurvey-Umfrage: je Standort und Welle ein Link mit "
+        "URL-Parametern und QR-Code",
+    )
 
 
 @befehl(
@@ -331,12 +380,22 @@ def _vorlagen_argumente(parser: argparse.ArgumentParser) -> None:
     _vorlagen_argumente,
 )
 def _vorlagen(args: argparse.Namespace) -> int:
-    from monitor.umfragen.fragebogen_aus import schreibe_frageboegen
+    from monitor.umfragen.fragebogen_aus import LinkFehler, schreibe_frageboegen
     from monitor.vorlagen import schreibe_vorlagen
 
+    standorte = [s.strip().upper() for s in args.standort or []]
+    if not standorte:
+        from monitor.importieren import bekannte_standorte
+
+        with datenbank(args, schreiben=False, muss_existieren=False) as db:
+            standorte = sorted(bekannte_standorte(db))
     try:
         pfade = schreibe_vorlagen(args.ordner)
-        frageboegen = schreibe_frageboegen(args.ordner)
+        frageboegen = schreibe_frageboegen(
+            args.ordner, standorte, kobo=args.kobo_link, limesurvey=args.limesurvey_link
+        )
+    except LinkFehler as fehler:
+        raise CliFehler(str(fehler)) from None
     except OSError as fehler:
         raise CliFehler(
             f"Die Vorlagen können nicht nach '{args.ordner}' geschrieben werden: {fehler.strerror}."
@@ -387,7 +446,7 @@ def _zuordnung_argumente(parser: argparse.ArgumentParser) -> None:
 def _zuordnung(args: argparse.Namespace) -> int:
     from monitor.einlesen import lies_tabelle
     from monitor.umfragen.profile import speichere_profil
-    from monitor.umfragen.zuordnung import OFFEN, Profil, schlage_vor
+    from monitor.umfragen.zuordnung import OFFEN, Profil, schlage_vor, sosci_vorschlaege
 
     tabelle = lies_tabelle(args.datei)
     with datenbank(args, schreiben=args.speichern, muss_existieren=False) as db:
@@ -414,6 +473,18 @@ def _zuordnung(args: argparse.Namespace) -> int:
         if args.json:
             daten = profil.als_dict()
             daten["spalten"].update({s.spalte: OFFEN for s in vorschlag.probleme})
+            spalten_vorschlag, werte_vorschlag = sosci_vorschlaege(vorschlag, tabelle)
+            daten["spalten"].update(spalten_vorschlag)
+            for variable, zuordnung in werte_vorschlag.items():
+                daten["werte"].setdefault(variable, zuordnung)
+            if spalten_vorschlag or werte_vorschlag:
+                print(
+                    "Vorgeschlagen (bitte prüfen): "
+                    + ", ".join(f"{s} → {v}" for s, v in spalten_vorschlag.items())
+                    + (", " if spalten_vorschlag else "")
+                    + f"Antwortnummern 1 … n für {len(werte_vorschlag)} Variablen "
+                    "(in der Reihenfolge des Codebuchs)."
+                )
             try:
                 Path(args.json).write_text(
                     json.dumps(daten, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

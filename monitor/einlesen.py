@@ -10,6 +10,7 @@ German message – never a traceback in front of a site coordinator.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import datetime as dt
 import io
@@ -31,6 +32,10 @@ from defusedxml.ElementTree import DefusedXMLParser
 MAX_DATEIGROESSE = 200 * 1024 * 1024
 MAX_ENTPACKT = 200 * 1024 * 1024
 MAX_ZIP_MITGLIEDER = 10_000
+#: Most columns a table may have. The codebook has 45 variables and the tools add a few dozen
+#: bookkeeping columns; a file far beyond is no export of a questionnaire (or a wrong sheet),
+#: and one message says so instead of one per column.
+MAX_SPALTEN = 500
 
 Quelle = str | os.PathLike[str] | bytes
 
@@ -111,23 +116,76 @@ def _zu_gross(name: str, groesse: int) -> str:
 
 
 # -- CSV ----------------------------------------------------------------------------------------
+#: Byte order marks and their encodings; UTF-32 before UTF-16 (FF FE starts both).
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+#: A multi-byte UTF-8 character (what "ä" looks like as bytes in a UTF-8 file).
+_UTF8_ZEICHEN = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
 def _dekodiere(daten: bytes, dateiname: str) -> str:
-    """UTF-8 (with or without BOM) first, Windows-1252 as the fallback of German Excel."""
+    """The encoding a byte order mark names (UTF-8, UTF-16 LE/BE, UTF-32 – SoSci Survey and
+    Excel's "Unicode text" write UTF-16); without one UTF-8, then Windows-1252, the fallback
+    of German Excel. A file that mixes UTF-8 and Windows-1252 (rows appended by another
+    program) is refused with the rows of each kind, never turned into mojibake."""
+    for bom, kodierung, name in _BOMS:
+        if daten.startswith(bom):
+            try:
+                return daten[len(bom) :].decode(kodierung)
+            except UnicodeDecodeError as fehler:
+                zeile = daten[: len(bom) + fehler.start].decode(kodierung, "replace").count("\n")
+                raise EinleseFehler(
+                    f"Die Datei '{dateiname}' ist als {name} gekennzeichnet, enthält aber in "
+                    f"Zeile {zeile + 1} Zeichen einer anderen Kodierung; bitte die Datei neu "
+                    "exportieren oder in einem Editor einheitlich als UTF-8 speichern."
+                ) from None
     if b"\x00" in daten[:65536]:
         raise EinleseFehler(
             f"Die Datei '{dateiname}' ist keine Text-Tabelle (CSV) und keine Excel-Datei (.xlsx)."
         )
     try:
-        return daten.decode("utf-8-sig")
+        return daten.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    _pruefe_gemischt(daten, dateiname)
     try:
         return daten.decode("cp1252")
     except UnicodeDecodeError:
         raise EinleseFehler(
             f"Die Datei '{dateiname}' ist keine lesbare CSV-Datei: Zeichenkodierung nicht "
-            "erkannt (erwartet UTF-8 oder Windows-1252)."
+            "erkannt (erwartet UTF-8, UTF-16 oder Windows-1252)."
         ) from None
+
+
+def _pruefe_gemischt(daten: bytes, dateiname: str) -> None:
+    """Refuse a file whose lines are partly UTF-8 (with umlauts) and partly Windows-1252."""
+    utf8, andere = [], []
+    for nummer, zeile in enumerate(daten.split(b"\n"), start=1):
+        if zeile.isascii():
+            continue
+        try:
+            zeile.decode("utf-8")
+        except UnicodeDecodeError:
+            andere.append(nummer)
+            continue
+        if _UTF8_ZEICHEN.search(zeile):
+            utf8.append(nummer)
+    if utf8 and andere:
+
+        def liste(zeilen: list[int]) -> str:
+            return ", ".join(map(str, zeilen[:5])) + (" …" if len(zeilen) > 5 else "")
+
+        raise EinleseFehler(
+            f"Die Datei '{dateiname}' mischt zwei Zeichenkodierungen – UTF-8 (Zeilen "
+            f"{liste(utf8)}) und Windows-1252 (Zeilen {liste(andere)}), z. B. weil Zeilen aus "
+            "einem anderen Programm angehängt wurden; Umlaute würden verfälscht, deshalb bitte "
+            "die Datei in einem Editor einheitlich als UTF-8 speichern und erneut hochladen."
+        )
 
 
 def _trennzeichen(kopfzeile: str) -> str:
@@ -303,8 +361,12 @@ def _excel_zelle(wert: Any) -> str:
             return str(int(wert))
         text = repr(wert)  # shortest exact form; avoid the exponent notation of tiny values
         return text if "e" not in text else f"{wert:.15f}".rstrip("0")
-    if isinstance(wert, dt.datetime):  # includes pd.Timestamp; a date cell, time dropped
-        return wert.date().isoformat()
+    if isinstance(wert, dt.datetime):  # includes pd.Timestamp
+        # a date cell stays a date; a time of day (a tool's submission time) is kept, because
+        # it decides which of two submissions is the latest (monitor.pruefung)
+        if wert.time() == dt.time(0):
+            return wert.date().isoformat()
+        return wert.replace(microsecond=0).isoformat(sep=" ")
     if isinstance(wert, dt.date | dt.time):
         return wert.isoformat()
     return str(wert)
@@ -318,6 +380,12 @@ def _excel_zellen_als_text(werte: list[Any]) -> list[str]:
 # -- common -------------------------------------------------------------------------------------
 def _als_tabelle(roh: pd.DataFrame, dateiname: str) -> pd.DataFrame:
     """Header from the first non-blank row, cells trimmed, blank rows and columns dropped."""
+    if roh.shape[1] > MAX_SPALTEN:
+        raise EinleseFehler(
+            f"Die Datei '{dateiname}' hat {roh.shape[1]} Spalten, höchstens {MAX_SPALTEN} sind "
+            "möglich; ist es das richtige Tabellenblatt bzw. der Export des Fragebogens? Bitte "
+            "nur die Spalten des Fragebogens exportieren."
+        )
     zellen = pd.DataFrame(
         {i: _bereinige(roh[spalte]) for i, spalte in enumerate(roh.columns)}, index=roh.index
     )

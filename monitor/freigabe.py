@@ -315,7 +315,7 @@ def gesperrte_aenderungen(
             "JOIN freigaben g ON g.status = 'freigegeben' AND g.standort = f.standort "
             f"AND g.quartal = {quartal_sql('f.datum')} "
             "WHERE d.welle = 'T0' AND d.migrationshintergrund IS NOT NULL "
-            "AND f.code = d.code AND f.welle <> 'T0' "
+            "AND f.standort = d.standort AND f.code = d.code AND f.welle <> 'T0' "
             "AND f.migrationshintergrund IS DISTINCT FROM d.migrationshintergrund)"
         )
     sicht = "_freigabe_pruefung"

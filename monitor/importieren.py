@@ -26,6 +26,7 @@ from monitor.freigabe import gesperrte_aenderungen
 from monitor.pruefung import (
     STANDORT_GESAMT,
     Fehler,
+    Importoptionen,
     Pruefergebnis,
     art_aus_text,
     erkenne_art,
@@ -60,6 +61,10 @@ class ImportAbgelehnt(EingabeFehler):
 
 class ImportVerweigert(EingabeFehler):
     """The session may not import this kind of file at all; nothing was changed."""
+
+
+#: Codes listed in the cross-site Hinweis before it is shortened.
+MAX_CODES_HINWEIS = 5
 
 
 @dataclass
@@ -140,6 +145,7 @@ def _pruefe_alle(
     dateien: list[_Datei],
     art: Art | str | None,
     zuordnung: Zuordnung | None = None,
+    optionen: Importoptionen | None = None,
 ) -> None:
     """Check every file that still needs it; sites of the batch count as known.
 
@@ -174,6 +180,7 @@ def _pruefe_alle(
                 dateiname=datei.dateiname,
                 bekannte_standorte=bekannt,
                 standorte_im_stapel=im_stapel,
+                optionen=optionen,
             )
             datei.pruefung.hinweise[:0] = zuordnungshinweise[id(datei)]
             if datei_art is Art.STANDORTE and "standort" in datei.pruefung.daten:
@@ -186,17 +193,44 @@ def pruefe_stapel(
     art: Art | str | None = None,
     *,
     zuordnung: Zuordnung | None = None,
+    zugriff: Zugriff | None = None,
+    optionen: Importoptionen | None = None,
 ) -> list[Pruefergebnis]:
     """Check several files as one batch (a Standorte file may introduce the sites of the others).
 
-    Changes nothing. Unreadable files raise :class:`~monitor.einlesen.EinleseFehler`, survey
-    exports that cannot be mapped :class:`~monitor.umfragen.zuordnung.ZuordnungAbgelehnt`.
-    ``zuordnung`` is the confirmed mapping profile for survey-tool exports (one for all, or
-    file name → profile).
+    Changes nothing. Applies every rule the import applies – the session's site rights
+    (``zugriff``) and approved (locked) quarters – so "bereit zum Import" means the import will
+    go through (unless the database changes in between). Unreadable files raise
+    :class:`~monitor.einlesen.EinleseFehler`, survey exports that cannot be mapped
+    :class:`~monitor.umfragen.zuordnung.ZuordnungAbgelehnt`, a kind of file the role may not
+    import :class:`ImportVerweigert`. ``zuordnung`` is the confirmed mapping profile for
+    survey-tool exports (one for all, or file name → profile).
     """
     geladen = _lade(dateien)
-    _pruefe_alle(db, geladen, art, zuordnung)
+    _pruefe_alle(db, geladen, art, zuordnung, optionen)
+    _pruefe_rechte(geladen, zugriff)
+    if db is not None and _hat_tabelle(db, "freigaben"):
+        with db.transaction() as cur:  # reads only; the cursor registers the checked rows
+            for datei in geladen:
+                if datei.pruefung is not None and datei.pruefung.ok:
+                    datei.pruefung = _gesperrt(cur, datei.pruefung) or datei.pruefung
+                    _codes_anderer_standorte(cur, datei.pruefung, zugriff)
     return [datei.pruefung for datei in geladen if datei.pruefung is not None]
+
+
+def _hat_tabelle(db: Datenbank, name: str) -> bool:
+    return bool(
+        db.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
+    )
+
+
+def _pruefe_rechte(dateien: list[_Datei], zugriff: Zugriff | None) -> None:
+    """Rows of other sites make a file's check fail; a forbidden kind raises."""
+    if zugriff is None:
+        return
+    for datei in dateien:
+        if datei.pruefung is not None and datei.pruefung.ok:
+            datei.pruefung = _zugriffsfehler(datei.pruefung, zugriff) or datei.pruefung
 
 
 def pruefe_datei(
@@ -206,9 +240,13 @@ def pruefe_datei(
     art: Art | str | None = None,
     *,
     zuordnung: Zuordnung | None = None,
+    zugriff: Zugriff | None = None,
+    optionen: Importoptionen | None = None,
 ) -> Pruefergebnis:
-    """Check one file against the database's sites; changes nothing."""
-    return pruefe_stapel(db, [(quelle, dateiname)], art, zuordnung=zuordnung)[0]
+    """Check one file against the database (sites, rights, locks); changes nothing."""
+    return pruefe_stapel(
+        db, [(quelle, dateiname)], art, zuordnung=zuordnung, zugriff=zugriff, optionen=optionen
+    )[0]
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -222,6 +260,7 @@ def importiere(
     zuordnung: Zuordnung | None = None,
     benutzer: str = SYSTEM,
     zugriff: Zugriff | None = None,
+    optionen: Importoptionen | None = None,
 ) -> Importergebnis:
     """Check one file and import all its rows or none (raises :class:`ImportAbgelehnt`)."""
     return importiere_stapel(
@@ -232,6 +271,7 @@ def importiere(
         zuordnung=zuordnung,
         benutzer=benutzer,
         zugriff=zugriff,
+        optionen=optionen,
     )[0]
 
 
@@ -245,6 +285,7 @@ def importiere_stapel(
     benutzer: str = SYSTEM,
     zugriff: Zugriff | None = None,
     archivieren: bool = True,
+    optionen: Importoptionen | None = None,
 ) -> list[Importergebnis]:
     """Import several files in ONE transaction: if any file is rejected, nothing changes.
 
@@ -254,10 +295,13 @@ def importiere_stapel(
     what may be imported (a site coordinator: rows of the own site only; None = no
     restriction, e.g. the command line). Rows that would change an approved (locked) quarter
     reject the whole batch. Imported files are archived next to the database
-    (:mod:`monitor.archiv`) unless ``archivieren`` is False.
+    (:mod:`monitor.archiv`) unless ``archivieren`` is False. ``optionen``: the decisions on
+    duplicates and unfinished responses (default: keep the latest, skip unfinished ones).
     """
     try:
-        return _importiere_stapel(db, dateien, art, demo, zuordnung, benutzer, zugriff, archivieren)
+        return _importiere_stapel(
+            db, dateien, art, demo, zuordnung, benutzer, zugriff, archivieren, optionen
+        )
     except EingabeFehler as fehler:
         _protokolliere_ablehnung(db, dateien, benutzer, fehler)
         raise
@@ -322,15 +366,13 @@ def _importiere_stapel(
     benutzer: str,
     zugriff: Zugriff | None,
     archivieren: bool,
+    optionen: Importoptionen | None,
 ) -> list[Importergebnis]:
     geladen = _lade(dateien)
     for datei in geladen:
         datei.frueherer_import = _frueherer_import(db, datei.sha256)
-    _pruefe_alle(db, geladen, art, zuordnung)
-    if zugriff is not None:
-        for datei in geladen:
-            if datei.pruefung is not None and datei.pruefung.ok:
-                datei.pruefung = _zugriffsfehler(datei.pruefung, zugriff) or datei.pruefung
+    _pruefe_alle(db, geladen, art, zuordnung, optionen)
+    _pruefe_rechte(geladen, zugriff)
     abgelehnt = [d.pruefung for d in geladen if d.pruefung is not None and not d.pruefung.ok]
     if abgelehnt:
         raise ImportAbgelehnt(abgelehnt[0], abgelehnt)
@@ -357,8 +399,11 @@ def _importiere_stapel(
                     import_id=frueher if frueher is not None else datei.frueherer_import,
                 )
                 continue
-            _pruefe_freigaben(cur, datei.pruefung)
-            ergebnis = _schreibe(cur, datei, demo)
+            gesperrt = _gesperrt(cur, datei.pruefung)
+            if gesperrt is not None:
+                raise ImportAbgelehnt(gesperrt)
+            _codes_anderer_standorte(cur, datei.pruefung, zugriff)
+            ergebnis = _schreibe(cur, datei, demo, zugriff)
             gesehen[datei.sha256] = ergebnis.import_id or 0
             ergebnisse[id(datei)] = ergebnis
             geschrieben.append((datei, ergebnis))
@@ -380,6 +425,7 @@ def _importiere_stapel(
                             "zeilen": e.zeilen,
                             "neu": e.neu,
                             "aktualisiert": e.aktualisiert,
+                            "entscheidungen": d.pruefung.entscheidungen if d.pruefung else {},
                         }
                         for d, e in geschrieben
                     ],
@@ -394,12 +440,58 @@ def _importiere_stapel(
     return [ergebnisse[id(datei)] for datei in geladen]
 
 
-def _pruefe_freigaben(cur: duckdb.DuckDBPyConnection, pruefung: Pruefergebnis) -> None:
-    """Reject (inside the transaction: rollback) rows that would change an approved quarter."""
+def _gesperrt(cur: duckdb.DuckDBPyConnection, pruefung: Pruefergebnis) -> Pruefergebnis | None:
+    """Rows that would change an approved quarter, as a rejected check result (None = none).
+
+    The import calls it inside its transaction (an approval committed a moment earlier is
+    seen), the pre-check with the same rule, so both say the same.
+    """
     befunde = gesperrte_aenderungen(cur, pruefung.art, pruefung.daten)
-    if befunde:
-        fehler = [Fehler(*befund) for befund in befunde]
-        raise ImportAbgelehnt(replace(pruefung, fehler=fehler, fehler_gesamt=len(fehler)))
+    if not befunde:
+        return None
+    fehler = [Fehler(*befund) for befund in befunde]
+    return replace(pruefung, fehler=fehler, fehler_gesamt=len(fehler))
+
+
+def _codes_anderer_standorte(
+    cur: duckdb.DuckDBPyConnection, pruefung: Pruefergebnis, zugriff: Zugriff | None
+) -> None:
+    """Warn (Hinweis, count in ``entscheidungen``) when a code of the file also exists at
+    another site – in the database or in the file. Both are kept apart: the key is (standort,
+    code, welle). A site coordinator is not told which other site (that is not theirs to see).
+    """
+    daten = pruefung.daten
+    if pruefung.art is not Art.BEFRAGUNG or daten.empty or "code" not in daten:
+        return
+    eigene = daten[["standort", "code"]].dropna().drop_duplicates()
+    sicht = "_codes_pruefung"
+    cur.register(sicht, eigene)
+    try:
+        treffer = cur.execute(
+            f"SELECT DISTINCT d.code, b.standort FROM {sicht} d JOIN befragungen b "
+            "ON b.code = d.code AND b.standort <> d.standort "
+            f"UNION SELECT DISTINCT a.code, b.standort FROM {sicht} a JOIN {sicht} b "
+            "ON a.code = b.code AND a.standort <> b.standort ORDER BY 1, 2"
+        ).fetchall()
+    finally:
+        cur.unregister(sicht)
+    if not treffer:
+        return
+    codes = list(dict.fromkeys(code for code, _ in treffer))
+    pruefung.entscheidungen["codes_an_anderen_standorten"] = len(codes)
+    namen_zeigen = zugriff is None or zugriff.standorte is None
+    beispiele = [
+        f"{code} ({', '.join(s for c, s in treffer if c == code)})" if namen_zeigen else code
+        for code in codes[:MAX_CODES_HINWEIS]
+    ]
+    pruefung.hinweise.append(
+        f"{len(codes)} {'Code kommt' if len(codes) == 1 else 'Codes kommen'} auch an einem "
+        f"anderen Standort vor: {', '.join(beispiele)}"
+        f"{' …' if len(codes) > MAX_CODES_HINWEIS else ''}. Die Fragebögen werden je "
+        "Standort getrennt gespeichert und nicht überschrieben; "
+        "Vorher-Nachher-Paare bilden sich nur innerhalb eines Standorts. Ist es dieselbe "
+        "Person, bitte die Projektleitung informieren; sonst einen längeren Code verwenden."
+    )
 
 
 def _archiviere(
@@ -423,15 +515,28 @@ def _archiviere(
     return archiv.archiviere(db.pfad, eintraege)
 
 
-def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Importergebnis:
+def _schreibe(
+    cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool, zugriff: Zugriff | None = None
+) -> Importergebnis:
     """Bulk upsert of one checked file plus its row in ``importe``.
 
     Table and column names come from :mod:`monitor.schema` (never from the file), values are
-    bound or come from the registered DataFrame, so no user text is formatted into SQL.
+    bound or come from the registered DataFrame, so no user text is formatted into SQL. A
+    session restricted to sites writes rows of those sites only – checked here, where rows are
+    written, whatever the callers checked before; every key holds the site, so an upsert can
+    never reach another site's row either.
     """
     assert datei.pruefung is not None
     pruefung = datei.pruefung
     art = pruefung.art
+    if zugriff is not None and zugriff.standorte is not None and "standort" in pruefung.daten:
+        fremd = set(pruefung.daten["standort"].dropna()) - set(zugriff.standorte)
+        if fremd:
+            raise ImportVerweigert(
+                f"'{pruefung.dateiname}': Zeilen des Standorts {', '.join(sorted(fremd))} – "
+                "Ihre Rolle darf nur Daten des eigenen Standorts schreiben. Es wurde nichts "
+                "importiert."
+            )
     tabelle = schema.TABELLE[art]
     schluessel = schema.SCHLUESSEL[art]
     daten = pruefung.daten.reset_index(drop=True)
@@ -462,7 +567,7 @@ def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Impo
                 hinweise.append(
                     f"Migrationshintergrund für {uebernommen} "
                     f"{'Fragebogen' if uebernommen == 1 else 'Fragebögen'} (T1/T2) aus T0 "
-                    "desselben Codes übernommen."
+                    "desselben Codes am selben Standort übernommen."
                 )
     finally:
         cur.unregister(sicht)
@@ -498,19 +603,21 @@ def _schreibe(cur: duckdb.DuckDBPyConnection, datei: _Datei, demo: bool) -> Impo
 def uebernimm_migrationshintergrund(
     cur: duckdb.DuckDBPyConnection, sicht: str = "befragungen"
 ) -> int:
-    """T1/T2 rows take migrationshintergrund from the same code's T0 row (SPEC §3.1).
+    """T1/T2 rows take migrationshintergrund from the T0 row of the same code at the same site
+    (SPEC §3.1).
 
-    Runs for every code in ``sicht`` (the import's staging view; default: all codes), so a later
-    T0 file fills earlier T1/T2 rows as well. Every writer of questionnaires calls this, which
-    keeps the invariant the indicator engine relies on: each row carries its code's T0 answer.
+    Runs for every (standort, code) in ``sicht`` (the import's staging view; default: all), so
+    a later T0 file fills earlier T1/T2 rows as well. Every writer of questionnaires calls this,
+    which keeps the invariant the indicator engine relies on: each row carries its code's T0
+    answer. The same code at another site is another person and never touched.
     """
     zeile = cur.execute(
         "UPDATE befragungen AS b SET migrationshintergrund = t0.migrationshintergrund "
         "FROM befragungen AS t0 "
-        "WHERE t0.code = b.code AND t0.welle = ? AND b.welle <> ? "
-        "AND t0.migrationshintergrund IS NOT NULL "
+        "WHERE t0.standort = b.standort AND t0.code = b.code AND t0.welle = ? "
+        "AND b.welle <> ? AND t0.migrationshintergrund IS NOT NULL "
         "AND b.migrationshintergrund IS DISTINCT FROM t0.migrationshintergrund "
-        f"AND b.code IN (SELECT code FROM {sicht})",
+        f"AND (b.standort, b.code) IN (SELECT standort, code FROM {sicht})",
         ["T0", "T0"],
     ).fetchall()
     return int(zeile[0][0]) if zeile else 0

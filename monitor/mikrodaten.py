@@ -153,7 +153,11 @@ def mikrodaten(
     for feld in felder:
         spalte = feld.name
         if feld.typ is Typ.CODE:
-            tabelle[spalte] = _pseudonyme(tabelle[spalte].astype(str))
+            # a person is a code at one site (key standort, code, welle): the same code at two
+            # sites gets two pseudonyms, so nobody links two different people
+            tabelle[spalte] = _pseudonyme(
+                tabelle["standort"].astype(str) + "\x1f" + tabelle[spalte].astype(str)
+            )
         elif feld.typ is Typ.JA_NEIN:
             tabelle[spalte] = tabelle[spalte].map({True: "ja", False: "nein"}).astype(object)
         elif feld.typ in (Typ.GANZZAHL, Typ.ZAHL):

@@ -32,7 +32,10 @@ BERICHT_MAX_FEHLER = 50
 #: Rows listed in a Hinweis before it is shortened.
 HINWEIS_MAX_ZEILEN = 5
 
-CODE_MUSTER = r"[A-Za-z0-9_-]{4,32}"
+#: Participant codes: 4–32 characters. The generated questionnaires (XLSForm constraint,
+#: LimeSurvey validation, print version) state the same rule from these two numbers.
+CODE_MIN, CODE_MAX = 4, 32
+CODE_MUSTER = rf"[A-Za-z0-9_-]{{{CODE_MIN},{CODE_MAX}}}"
 #: A code already in its stored form (lower case, no umlauts); everything else is normalised.
 _CODE_KANONISCH = r"[a-z0-9_-]*"
 _UMLAUTE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -41,10 +44,39 @@ STANDORT_GESAMT = "gesamt"
 
 _ZAHL = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
 _TAUSENDER = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{3})+")
-_DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+#: An Excel date-time cell arrives as "2025-03-01 10:07:45"; the time of day is not kept.
+_DATUM_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?")
 _DATUM_DE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _JAHRE = (1990, 2100)
 _JA_NEIN = {"ja": True, "nein": False, "wahr": True, "falsch": False, "true": True, "false": False}
+
+#: Largest integer DuckDB's INTEGER columns hold; larger numbers are a check error, never an
+#: overflow deep in pandas or DuckDB. Decimal numbers: at most this magnitude.
+MAX_GANZZAHL = 2**31 - 1
+MAX_ZAHL = 1e15
+
+#: Columns the survey-tool mapping adds for the import's decisions (never stored): the tool's
+#: submission time (ISO text) and whether the tool marks the response as not finished.
+EINGANG = "_eingang_werkzeug"
+UNVOLLSTAENDIG = "_unvollstaendig_werkzeug"
+_STEUERSPALTEN = (EINGANG, UNVOLLSTAENDIG)
+
+#: What to do with several questionnaires of one site, code and wave in one file.
+DOPPELTE_NEUESTE = "neueste"  # keep the latest (submission time, else file order), list others
+DOPPELTE_ABLEHNEN = "ablehnen"  # the strict rule: reject the file
+
+
+@dataclass(frozen=True, slots=True)
+class Importoptionen:
+    """The user's choices for the import's decisions (CLI flags, import page)."""
+
+    doppelte: str = DOPPELTE_NEUESTE
+    unvollstaendige_aufnehmen: bool = False
+
+    def __post_init__(self) -> None:
+        if self.doppelte not in (DOPPELTE_NEUESTE, DOPPELTE_ABLEHNEN):
+            raise ValueError(f"doppelte: {self.doppelte!r}")
+
 
 #: Columns that identify the kind of a file; checked in this order, exactly one must match.
 ERKENNUNGSSPALTEN: tuple[tuple[Art, frozenset[str]], ...] = (
@@ -85,6 +117,9 @@ class Pruefergebnis:
     daten: pd.DataFrame
     zeilen: int
     fehler_gesamt: int = 0
+    #: The import's decisions on this file, counted (audit trail): e.g. ``doppelte_verworfen``,
+    #: ``unvollstaendig_uebersprungen``; the Hinweise name example rows.
+    entscheidungen: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fehler_gesamt = max(self.fehler_gesamt, len(self.fehler))
@@ -93,8 +128,13 @@ class Pruefergebnis:
     def ok(self) -> bool:
         return self.fehler_gesamt == 0
 
+    @property
+    def ursache(self) -> str:
+        """Cause and fix of a rejection in one German sentence ('' when the file is fine)."""
+        return ursache_und_abhilfe(self.fehler, self.fehler_gesamt) if not self.ok else ""
+
     def bericht(self, max_fehler: int = BERICHT_MAX_FEHLER) -> str:
-        """The German report: file, then one line per error (row, column, value, reason)."""
+        """The German report: file, cause and fix, then one line per error and the Hinweise."""
         kopf = (
             f"Prüfbericht für '{self.dateiname}' "
             f"({schema.ART_LABELS[self.art]}, {self.zeilen} Datenzeilen)"
@@ -103,6 +143,7 @@ class Pruefergebnis:
         if self.ok:
             zeilen.append("Keine Fehler gefunden – die Datei kann importiert werden.")
         else:
+            zeilen.append(self.ursache)
             anzahl = "1 Fehler" if self.fehler_gesamt == 1 else f"{self.fehler_gesamt} Fehler"
             zeilen.append(f"{anzahl} – die Datei wird nicht übernommen (keine Zeile).")
             zeilen.extend(f.als_text() for f in self.fehler[:max_fehler])
@@ -124,6 +165,106 @@ class Pruefergebnis:
                 "Grund": [f.grund for f in self.fehler],
             }
         )
+
+
+def _anzahl_zeilen(n: int, verb: tuple[str, str] | None = None) -> str:
+    """ "1 Zeile" / "3 Zeilen", with the verb agreeing ("1 Zeile gehört", "3 Zeilen gehören")."""
+    text = "1 Zeile" if n == 1 else f"{n} Zeilen"
+    return f"{text} {verb[0] if n == 1 else verb[1]}" if verb else text
+
+
+def _liste(werte: Iterable[str], hoechstens: int = 3) -> str:
+    eindeutig = list(dict.fromkeys(werte))
+    return ", ".join(eindeutig[:hoechstens]) + (" …" if len(eindeutig) > hoechstens else "")
+
+
+#: Kinds of errors, most specific first: (test on the reason, cause and fix as one sentence).
+#: The sentence gets the number of affected rows, the columns, values and reasons involved.
+_URSACHEN: tuple[tuple[Callable[[Fehler], bool], Callable[[list[Fehler]], str]], ...] = (
+    (
+        lambda f: f.grund.startswith("Sie dürfen nur Daten Ihres Standorts"),
+        lambda fs: (
+            f"{_anzahl_zeilen(len({f.zeile for f in fs}), ('gehört', 'gehören'))} zu einem "
+            "anderen Standort "
+            f"({_liste(f.wert for f in fs)}) als Ihrem; bitte nur die Zeilen Ihres Standorts "
+            "hochladen (Datei aufteilen) oder die Projektleitung importieren lassen."
+        ),
+    ),
+    (
+        lambda f: "ist freigegeben und gesperrt" in f.grund,
+        lambda fs: (
+            f"{_anzahl_zeilen(len({f.zeile for f in fs}), ('würde', 'würden'))} das "
+            "freigegebene Quartal "
+            f"{_liste(f.grund.split(' ist freigegeben')[0] for f in fs)} ändern; die "
+            "Projektleitung muss es erst mit Begründung wiedereröffnen, oder Sie nehmen diese "
+            "Zeilen aus der Datei."
+        ),
+    ),
+    (
+        lambda f: f.grund == "Pflichtspalte fehlt",
+        lambda fs: (
+            f"die Pflichtspalte(n) {_liste((f.spalte for f in fs), 5)} fehlen; bitte die "
+            "Kopfzeile mit der Importvorlage vergleichen (Tippfehler, andere Spaltennamen) oder "
+            "einen Export eines Umfragewerkzeugs mit einem Zuordnungsprofil importieren."
+        ),
+    ),
+    (
+        lambda f: f.grund.startswith("unbekannter Standort"),
+        lambda fs: (
+            f"die Standort-Kennung(en) {_liste(f.wert.upper() for f in fs)} sind nicht "
+            "angelegt; bitte die Kennung korrigieren oder zuerst die Standorte-Datei importieren."
+        ),
+    ),
+    (
+        lambda f: f.grund.startswith("doppelt"),
+        lambda fs: (
+            f"{_anzahl_zeilen(len(fs), ('wiederholt', 'wiederholen'))} einen Fragebogen "
+            "(derselbe Standort, Code und dieselbe Welle) und die strenge Regel „doppelte "
+            "ablehnen“ ist gewählt; bitte "
+            "die überzähligen Zeilen löschen oder ohne diese Regel importieren (dann gilt der "
+            "zuletzt eingereichte Fragebogen)."
+            if fs[0].spalte == "standort, code, welle"
+            else f"{_anzahl_zeilen(len(fs), ('wiederholt', 'wiederholen'))} den Schlüssel "
+            f"({fs[0].spalte}) einer früheren Zeile; bitte die doppelten Zeilen löschen oder "
+            "zusammenführen."
+        ),
+    ),
+    (
+        lambda f: "Pflichtangabe" in f.grund,
+        lambda fs: (
+            f"in {_anzahl_zeilen(len({f.zeile for f in fs}))} fehlt eine Pflichtangabe "
+            f"(Spalte {_liste(f.spalte for f in fs)}, zuerst Zeile {fs[0].zeile}); bitte in "
+            "der Datei ergänzen."
+        ),
+    ),
+)
+
+
+def ursache_und_abhilfe(fehler: list[Fehler], gesamt: int | None = None) -> str:
+    """One German sentence: why the file is refused and what to do, before the row list.
+
+    The most specific kind of error that occurs decides the sentence; other errors are counted
+    so nobody thinks fixing the named cause is enough.
+    """
+    gesamt = len(fehler) if gesamt is None else gesamt
+    for trifft, satz in _URSACHEN:
+        betroffen = [f for f in fehler if trifft(f)]
+        if betroffen:
+            text = satz(betroffen)
+            break
+    else:
+        spalten = _liste((f.spalte for f in fehler), 4)
+        text = (
+            f"{_anzahl_zeilen(len({f.zeile for f in fehler}), ('enthält', 'enthalten'))} Werte, "
+            "die nicht zum "
+            f"Codebuch bzw. zur Vorlage passen (Spalte {spalten}, z. B. Zeile {fehler[0].zeile}: "
+            f"{fehler[0].grund.split(' (')[0]}); bitte diese Werte in der Datei korrigieren "
+            "(Liste unten)."
+        )
+        betroffen = fehler
+    rest = gesamt - len(betroffen)
+    weitere = f" Dazu {rest} weitere Fehler anderer Art (Liste unten)." if rest > 0 else ""
+    return f"Nicht übernommen: {text}{weitere}"
 
 
 def art_aus_text(text: str | Art) -> Art:
@@ -300,6 +441,8 @@ def _zahl_parser(feld: Feld, ganzzahl: bool) -> Callable[[str], Ergebnis]:
             return None, "mehrdeutige Zahl – bitte ohne Tausendertrennzeichen schreiben"
         if ganzzahl and not wert.is_integer():
             return None, "keine ganze Zahl"
+        if abs(wert) > (MAX_GANZZAHL if ganzzahl else MAX_ZAHL):
+            return None, "Zahl zu groß (außerhalb des speicherbaren Bereichs)"
         if (feld.minimum is not None and wert < feld.minimum) or (
             feld.maximum is not None and wert > feld.maximum
         ):
@@ -442,23 +585,39 @@ def pruefe(
     dateiname: str = "",
     bekannte_standorte: Collection[str] = (),
     standorte_im_stapel: Collection[str] = (),
+    optionen: Importoptionen | None = None,
 ) -> Pruefergebnis:
     """Check a table from :mod:`monitor.einlesen` and type it; never raises for bad cells.
 
     ``bekannte_standorte`` are the site IDs in the database, ``standorte_im_stapel`` those of a
-    Standorte file imported together with this one.
+    Standorte file imported together with this one. For questionnaires the import decides
+    before the cells are checked: responses the tool marks as unfinished are skipped (unless
+    ``optionen.unvollstaendige_aufnehmen``), and of several questionnaires of one site, code
+    and wave only the latest is kept (unless ``optionen.doppelte`` is ``ablehnen``) – each
+    decision is counted in ``entscheidungen`` and named with example rows in the Hinweise.
     """
+    optionen = optionen or Importoptionen()
     tabelle = tabelle.rename(columns=lambda name: str(name).strip().lower())
+    if tabelle.index.name != "zeile":
+        tabelle = tabelle.set_axis(pd.RangeIndex(2, len(tabelle) + 2, name="zeile"))
+    steuer = {s: tabelle.pop(s) for s in _STEUERSPALTEN if s in tabelle.columns}
     art = erkenne_art(tabelle.columns, dateiname) if art is None else art_aus_text(art)
     felder = schema.felder(art)
     deklariert = {f.name: f for f in felder}
+    zeilen_in_datei = len(tabelle)
+    hinweise: list[str] = []
+    entscheidungen: dict[str, int] = {}
+    if art is Art.BEFRAGUNG and "code" in tabelle.columns:
+        tabelle, hinweis = vereinheitliche_codes(tabelle, _zeilennummern(tabelle))
+        hinweise.extend([hinweis] if hinweis else [])
+    if art is Art.BEFRAGUNG:
+        tabelle = _unvollstaendige(tabelle, steuer, optionen, hinweise, entscheidungen)
+        if optionen.doppelte == DOPPELTE_NEUESTE:
+            tabelle = _neueste_behalten(tabelle, steuer, hinweise, entscheidungen)
     zeilen = _zeilennummern(tabelle)
     sammler = _Sammler(reihenfolge={f.name: i for i, f in enumerate(felder)})
-    hinweise: list[str] = []
-    if art is Art.BEFRAGUNG and "code" in tabelle.columns:
-        tabelle, hinweis = vereinheitliche_codes(tabelle, zeilen)
-        hinweise.extend([hinweis] if hinweis else [])
 
+    unbekannt = []
     for spalte in tabelle.columns:
         if spalte in deklariert:
             continue
@@ -467,7 +626,14 @@ def pruefe(
                 f"Spalte '{spalte}' enthält personenbezogene Daten und wurde nicht übernommen."
             )
         else:
-            hinweise.append(f"Unbekannte Spalte '{spalte}' wurde ignoriert.")
+            unbekannt.append(spalte)
+    if len(unbekannt) > HINWEIS_MAX_ZEILEN:  # one message, not one per column
+        hinweise.append(
+            f"{len(unbekannt)} unbekannte Spalten wurden ignoriert "
+            f"({', '.join(repr(s) for s in unbekannt[:HINWEIS_MAX_ZEILEN])} …)."
+        )
+    else:
+        hinweise.extend(f"Unbekannte Spalte '{spalte}' wurde ignoriert." for spalte in unbekannt)
 
     welle = tabelle["welle"].str.upper() if "welle" in tabelle.columns else None
     for feld in felder:
@@ -512,9 +678,106 @@ def pruefe(
         fehler=fehler,
         hinweise=hinweise,
         daten=typisiert,
-        zeilen=len(tabelle),
+        zeilen=zeilen_in_datei,
         fehler_gesamt=gesamt,
+        entscheidungen=entscheidungen,
     )
+
+
+def _unvollstaendige(
+    tabelle: pd.DataFrame,
+    steuer: dict[str, pd.Series],
+    optionen: Importoptionen,
+    hinweise: list[str],
+    entscheidungen: dict[str, int],
+) -> pd.DataFrame:
+    """Skip responses the tool marks as not finished (LimeSurvey: no submitdate; SoSci:
+    FINISHED = 0), or keep them on request – named either way, never silently."""
+    if UNVOLLSTAENDIG not in steuer:
+        return tabelle
+    markiert = steuer[UNVOLLSTAENDIG].reindex(tabelle.index).eq("ja").fillna(False)
+    anzahl = int(markiert.sum())
+    if not anzahl:
+        return tabelle
+    beispiele = _zeilenliste(tabelle.index[markiert.to_numpy(bool)].to_numpy())
+    if optionen.unvollstaendige_aufnehmen:
+        entscheidungen["unvollstaendig_aufgenommen"] = anzahl
+        hinweise.append(
+            f"{anzahl} unvollständige {'Antwort' if anzahl == 1 else 'Antworten'} (im "
+            f"Werkzeug nicht abgeschlossen) auf Wunsch übernommen (Zeilen {beispiele})."
+        )
+        return tabelle
+    entscheidungen["unvollstaendig_uebersprungen"] = anzahl
+    hinweise.append(
+        f"{anzahl} unvollständige {'Antwort' if anzahl == 1 else 'Antworten'} übersprungen "
+        f"(im Werkzeug nicht abgeschlossen; Zeilen {beispiele}). Wer sie dennoch übernehmen "
+        "will: „Unvollständige Antworten übernehmen“ (Kommandozeile: --unvollstaendige "
+        "aufnehmen)."
+    )
+    return tabelle[~markiert.to_numpy(bool)]
+
+
+def _neueste_behalten(
+    tabelle: pd.DataFrame,
+    steuer: dict[str, pd.Series],
+    hinweise: list[str],
+    entscheidungen: dict[str, int],
+) -> pd.DataFrame:
+    """Of several questionnaires of one site, code and wave keep the latest submission.
+
+    "Latest" is the tool's submission time when the export has one, else the later row of
+    the file (tools append). Keys are compared as the check will store them (site and wave
+    upper case, code already normalised); rows with a missing key part are left to the check.
+    """
+    if not {"standort", "code", "welle"} <= set(tabelle.columns) or len(tabelle) < 2:
+        return tabelle
+    schluessel = pd.DataFrame(
+        {
+            "standort": tabelle["standort"].str.strip().str.upper(),
+            "code": tabelle["code"],
+            "welle": tabelle["welle"].str.strip().str.upper(),
+        }
+    )
+    vollstaendig = schluessel.notna().all(axis=1).to_numpy()
+    doppelt = schluessel.duplicated(keep=False).to_numpy() & vollstaendig
+    if not doppelt.any():
+        return tabelle
+    eingang = pd.Series(pd.NaT, index=tabelle.index, dtype="datetime64[ns]")
+    if EINGANG in steuer:
+        eingang = pd.to_datetime(
+            steuer[EINGANG].reindex(tabelle.index), errors="coerce", format="ISO8601"
+        )
+    teil = schluessel[doppelt].assign(
+        _eingang=eingang[doppelt].to_numpy(), _pos=np.flatnonzero(doppelt)
+    )
+    # latest submission last; without a time, file order decides (NaT sorts first)
+    teil = teil.sort_values(["_eingang", "_pos"], na_position="first", kind="stable")
+    behalten = teil.drop_duplicates(["standort", "code", "welle"], keep="last")
+    weg = teil.drop(index=behalten.index)
+    behalten_zeile = {
+        schluessel: zeile
+        for zeile, schluessel in zip(
+            behalten.index,
+            behalten[["standort", "code", "welle"]].itertuples(index=False, name=None),
+            strict=True,
+        )
+    }
+    beispiele = [
+        f"Zeile {z} ({c}, {s}, {w}) → Zeile {behalten_zeile[(s, c, w)]}"
+        for z, s, c, w in zip(weg.index, weg["standort"], weg["code"], weg["welle"], strict=True)
+    ]
+    anzahl = len(weg)
+    entscheidungen["doppelte_verworfen"] = anzahl
+    grundlage = "Eingangszeit des Werkzeugs" if teil["_eingang"].notna().any() else "Reihenfolge"
+    hinweise.append(
+        f"{anzahl} {'doppelter Fragebogen' if anzahl == 1 else 'doppelte Fragebögen'} (derselbe "
+        "Standort, "
+        f"Code und dieselbe Welle) nicht übernommen, jeweils der zuletzt eingereichte gilt "
+        f"({grundlage}): {'; '.join(beispiele[:HINWEIS_MAX_ZEILEN])}"
+        f"{' …' if anzahl > HINWEIS_MAX_ZEILEN else ''}. Strenge Regel: „Doppelte ablehnen“ "
+        "(Kommandozeile: --doppelte ablehnen)."
+    )
+    return tabelle.drop(index=weg.index)
 
 
 def _pruefe_spalte(

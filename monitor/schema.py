@@ -238,9 +238,11 @@ def felder(art: Art) -> tuple[Feld, ...]:
     ]
 
 
-#: The columns that identify a row; re-importing a row with the same key updates it.
+#: The columns that identify a row; re-importing a row with the same key updates it. A
+#: questionnaire belongs to its site: the same self-made code at two sites is two persons
+#: (migration 0006), so an import of one site can never overwrite another site's row.
 SCHLUESSEL: dict[Art, tuple[str, ...]] = {
-    Art.BEFRAGUNG: ("code", "welle"),
+    Art.BEFRAGUNG: ("standort", "code", "welle"),
     Art.AKTIVITAETEN: ("standort", "aktivitaet_id"),
     Art.STANDORTE: ("standort",),
     Art.ZIELWERTE: ("indikator", "standort"),

@@ -52,7 +52,10 @@ art = importseite.art_wahl(wahl)
 
 if uploads:
     zuordnung = zuordnungsseite.zuordnungen_zeigen(db, uploads, art, daten.standortnamen())
-    pruefung = importseite.gepruefte_uploads(db, uploads, art, zuordnung)
+    optionen = importseite.optionen_waehlen()
+    pruefung = importseite.gepruefte_uploads(
+        db, uploads, art, zuordnung, zugriff=zugriff, optionen=optionen
+    )
     if pruefung.lesefehler:
         st.error(pruefung.lesefehler, icon=":material/error:")
     for nummer, ergebnis in enumerate(pruefung.pruefungen):
@@ -60,10 +63,16 @@ if uploads:
     if st.button("Importieren", type="primary", disabled=not pruefung.ok, icon=":material/input:"):
         try:
             ergebnisse = importseite.importiere_uploads(
-                db, uploads, art, zuordnung, benutzer=zugang.akteur(), zugriff=zugriff
+                db,
+                uploads,
+                art,
+                zuordnung,
+                benutzer=zugang.akteur(),
+                zugriff=zugriff,
+                optionen=optionen,
             )
         except EingabeFehler as fehler:
-            st.error(f"Nicht importiert, nichts wurde geändert:\n\n{fehler}")
+            importseite.ablehnung_zeigen(fehler)
         else:
             importseite.vergessen()
             st.session_state["import_runde"] = runde + 1
@@ -83,6 +92,9 @@ st.caption(
     "– Fragen bitte wörtlich übernehmen, dann wird der Export ohne Nacharbeit zugeordnet."
 )
 importseite.fragebogen_knoepfe()
+importseite.links_knoepfe(
+    sorted(daten.standortnamen()) if zugriff.standorte is None else list(zugriff.standorte)
+)
 
 st.header("Bisherige Importe")
 protokoll = bestand.importprotokoll(db, standorte=zugriff.standorte)

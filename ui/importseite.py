@@ -10,7 +10,9 @@ not on every rerun.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,8 +25,15 @@ from monitor.ausgabe import als_csv
 from monitor.benutzer import Zugriff
 from monitor.db import Datenbank
 from monitor.einlesen import EingabeFehler, lies_bytes
-from monitor.importieren import Importergebnis, importiere_stapel, pruefe_stapel
-from monitor.pruefung import ArtNichtErkannt, Pruefergebnis, ist_personenbezogen
+from monitor.importieren import ImportAbgelehnt, Importergebnis, importiere_stapel, pruefe_stapel
+from monitor.pruefung import (
+    DOPPELTE_ABLEHNEN,
+    DOPPELTE_NEUESTE,
+    ArtNichtErkannt,
+    Importoptionen,
+    Pruefergebnis,
+    ist_personenbezogen,
+)
 from monitor.schema import ART_LABELS, Art
 from monitor.umfragen import fragebogen_aus
 from monitor.umfragen.zuordnung import Profil, ZuordnungAbgelehnt
@@ -152,14 +161,24 @@ def pruefe_uploads(
     uploads: Sequence[Upload],
     art: Art | None,
     zuordnung: Mapping[str, Profil] | None = None,
+    *,
+    zugriff: Zugriff | None = None,
+    optionen: Importoptionen | None = None,
 ) -> Stapelpruefung:
     """Check the files against the database (changes nothing) and read a preview of each.
 
-    ``zuordnung``: file name → the mapping profile confirmed for that survey-tool export.
+    ``zuordnung``: file name → the mapping profile confirmed for that survey-tool export. The
+    check applies every rule of the import – the session's site rights (``zugriff``), locked
+    quarters and the chosen ``optionen`` – so "bereit zum Import" holds.
     """
     try:
         pruefungen = pruefe_stapel(
-            db, [(u.inhalt, u.name) for u in uploads], art, zuordnung=zuordnung
+            db,
+            [(u.inhalt, u.name) for u in uploads],
+            art,
+            zuordnung=zuordnung,
+            zugriff=zugriff,
+            optionen=optionen,
         )
     except EingabeFehler as fehler:
         return Stapelpruefung(lesefehler=_meldung(fehler))
@@ -174,13 +193,20 @@ def gepruefte_uploads(
     uploads: Sequence[Upload],
     art: Art | None,
     zuordnung: Mapping[str, Profil] | None = None,
+    *,
+    zugriff: Zugriff | None = None,
+    optionen: Importoptionen | None = None,
 ) -> Stapelpruefung:
-    """:func:`pruefe_uploads`, remembered in the session while files and mappings stay the same."""
+    """:func:`pruefe_uploads`, remembered in the session while files, mappings, options and
+    access stay the same."""
     profile = tuple(sorted((name, p.als_json()) for name, p in (zuordnung or {}).items()))
-    schluessel = (tuple((u.name, u.sha256) for u in uploads), art, profile)
+    schluessel = (tuple((u.name, u.sha256) for u in uploads), art, profile, zugriff, optionen)
     gemerkt = st.session_state.get(_SITZUNG)
     if gemerkt is None or gemerkt[0] != schluessel:
-        gemerkt = (schluessel, pruefe_uploads(db, uploads, art, zuordnung))
+        gemerkt = (
+            schluessel,
+            pruefe_uploads(db, uploads, art, zuordnung, zugriff=zugriff, optionen=optionen),
+        )
         st.session_state[_SITZUNG] = gemerkt
     return gemerkt[1]
 
@@ -198,6 +224,7 @@ def importiere_uploads(
     *,
     benutzer: str,
     zugriff: Zugriff,
+    optionen: Importoptionen | None = None,
 ) -> list[Importergebnis]:
     """Import all files in one transaction — all rows of all files, or nothing — as
     ``benutzer`` (audit trail) within ``zugriff`` (a site coordinator: own site only).
@@ -213,7 +240,45 @@ def importiere_uploads(
         zuordnung=zuordnung,
         benutzer=benutzer,
         zugriff=zugriff,
+        optionen=optionen,
     )
+
+
+def optionen_waehlen() -> Importoptionen:
+    """The import's decisions as two switches (the CLI's --doppelte / --unvollstaendige)."""
+    with st.expander("Entscheidungen beim Import"):
+        streng = st.checkbox(
+            "Doppelte Fragebögen ablehnen",
+            help="Ohne Haken gilt bei mehreren Fragebögen desselben Standorts, Codes und "
+            "derselben Welle der zuletzt eingereichte; die anderen nennt der Prüfbericht. Mit "
+            "Haken wird die Datei dann abgelehnt.",
+            key="import_doppelte_ablehnen",
+        )
+        unvollstaendig = st.checkbox(
+            "Unvollständige Antworten übernehmen",
+            help="Antworten, die im Umfragewerkzeug nicht abgeschlossen wurden (LimeSurvey "
+            "ohne Absendedatum, SoSci FINISHED = 0), werden sonst übersprungen und im "
+            "Prüfbericht genannt.",
+            key="import_unvollstaendige",
+        )
+    return Importoptionen(
+        doppelte=DOPPELTE_ABLEHNEN if streng else DOPPELTE_NEUESTE,
+        unvollstaendige_aufnehmen=unvollstaendig,
+    )
+
+
+def ablehnung_zeigen(fehler: EingabeFehler) -> None:
+    """A refused import: per file first cause and fix in one sentence, then the rows."""
+    if not isinstance(fehler, ImportAbgelehnt):
+        st.error(f"Nicht importiert, nichts wurde geändert. {_meldung(fehler)}")
+        return
+    for pruefung in fehler.abgelehnt:
+        st.error(
+            f"**{pruefung.dateiname}** – nicht importiert, nichts wurde geändert. "
+            f"{pruefung.ursache}",
+            icon=":material/error:",
+        )
+        tabelle(pruefung.fehler_tabelle())
 
 
 def zusammenfassung(ergebnisse: Sequence[Importergebnis]) -> str:
@@ -265,8 +330,8 @@ def pruefbericht_zeigen(ergebnis: Pruefergebnis, vorschau: pd.DataFrame, nummer:
         )
     else:
         st.error(
-            f"{ergebnis.fehler_gesamt} Fehler in {zeilen_text(ergebnis.zeilen)} – so wird die "
-            "Datei nicht übernommen. Bitte in der Datei korrigieren und erneut hochladen.",
+            f"{ergebnis.ursache}\n\n{ergebnis.fehler_gesamt} Fehler in "
+            f"{zeilen_text(ergebnis.zeilen)} – so wird die Datei nicht übernommen.",
             icon=":material/error:",
         )
         tabelle(ergebnis.fehler_tabelle())
@@ -285,6 +350,61 @@ def pruefbericht_zeigen(ergebnis: Pruefergebnis, vorschau: pd.DataFrame, nummer:
         st.warning(hinweis, icon=":material/info:")
     with st.expander(f"Vorschau: die ersten {VORSCHAU_ZEILEN} Zeilen der Datei"):
         st.dataframe(vorschau.rename_axis("Zeile"))
+
+
+def links_zip(standorte: Sequence[str], kobo: str | None, limesurvey: str | None) -> bytes:
+    """Links, QR codes (PNG, SVG), A4 sheets and print versions per site and wave as a ZIP.
+
+    Raises :class:`monitor.umfragen.fragebogen_aus.LinkFehler` for an address that is no
+    http(s) address.
+    """
+    dateien = fragebogen_aus.frageboegen(standorte, kobo=kobo, limesurvey=limesurvey)
+    allgemein = set(fragebogen_aus.DATEINAMEN.values())
+    puffer = io.BytesIO()
+    with zipfile.ZipFile(puffer, "w", zipfile.ZIP_DEFLATED) as archiv:
+        for name, inhalt in dateien.items():
+            if name not in allgemein:
+                archiv.writestr(name, inhalt)
+    return puffer.getvalue()
+
+
+def links_knoepfe(standorte: Sequence[str]) -> None:
+    """Survey links with site and wave in them, and their QR codes, for the given sites."""
+    if not standorte:
+        return
+    st.markdown("**Links und QR-Codes je Standort und Welle**")
+    spalte_kobo, spalte_ls = st.columns(2)
+    kobo = spalte_kobo.text_input(
+        "Enketo-Adresse des Kobo-Formulars",
+        placeholder="https://ee.kobotoolbox.org/x/…",
+        key="link_kobo",
+    )
+    limesurvey = spalte_ls.text_input(
+        "Adresse der LimeSurvey-Umfrage",
+        placeholder="https://…/index.php/123456",
+        key="link_limesurvey",
+    )
+    if not (kobo.strip() or limesurvey.strip()):
+        st.caption(
+            "Mit der Adresse des Formulars entsteht je Standort und Welle ein Link, der Standort "
+            "und Befragungszeitpunkt selbst einträgt, dazu ein QR-Code und ein A4-Blatt zum "
+            "Ausdrucken."
+        )
+        return
+    try:
+        inhalt = links_zip(standorte, kobo.strip() or None, limesurvey.strip() or None)
+    except fragebogen_aus.LinkFehler as fehler:
+        st.error(str(fehler), icon=":material/error:")
+        return
+    st.download_button(
+        "Links, QR-Codes und Druckfassungen (ZIP)",
+        inhalt,
+        file_name="befragungslinks.zip",
+        mime="application/zip",
+        icon=":material/qr_code_2:",
+        on_click="ignore",
+        key="links_zip",
+    )
 
 
 def vorlagen_knoepfe() -> None:

@@ -42,6 +42,7 @@ from monitor.umfragen.zuordnung import (
     schlage_vor,
     textschluessel,
     variablen,
+    zeitstempel_anonymisiert,
 )
 from ui import rueckmeldung
 from ui.format import NBSP
@@ -435,8 +436,10 @@ def zuordnung_zeigen(db: Datenbank, export: Export, standorte: Mapping[str, str]
     # 2. fixed values where no column holds site, wave, format (date: without any timestamp)
     nur_spalten = schlage_vor(tabelle, profil=profil, dateiname=name)
     offen = [v for v in KONSTANTEN if v not in nur_spalten.zuordnung]
-    if "datum" not in nur_spalten.zuordnung and not nur_spalten.datum_aus:
-        offen.append("datum")
+    if "datum" not in nur_spalten.zuordnung and (
+        not nur_spalten.datum_aus or zeitstempel_anonymisiert(nur_spalten, tabelle)
+    ):
+        offen.append("datum")  # also when LimeSurvey wrote 01.01.1980 (anonymised survey)
     konstanten = _konstanten(
         schluessel, offen, basis_profil.konstanten if basis_profil else {}, standorte
     )

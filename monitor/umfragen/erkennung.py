@@ -158,6 +158,26 @@ ZEITSTEMPEL: dict[Werkzeug, tuple[str, ...]] = {
     Werkzeug.SOSCI: ("started", "lastdata"),
 }
 
+#: Columns with the time the tool received a response, in order of preference: which of two
+#: submissions of one person and wave is the latest (:mod:`monitor.pruefung`).
+EINGANGSZEIT: dict[Werkzeug, tuple[str, ...]] = {
+    Werkzeug.KOBO: ("_submission_time", "submissiondate", "end"),
+    Werkzeug.LIMESURVEY: ("submitdate", "datum abgeschickt", "datestamp"),
+    Werkzeug.MSFORMS: ("fertigstellungszeit", "completion time"),
+    Werkzeug.GOOGLEFORMS: ("zeitstempel", "timestamp"),
+    Werkzeug.SOSCI: ("lastdata", "started"),
+}
+
+#: Columns that say a response is not finished: LimeSurvey leaves ``submitdate`` empty, SoSci
+#: writes FINISHED = 0. (Column, values meaning "not finished"; None = an empty cell.)
+UNFERTIG: dict[Werkzeug, tuple[tuple[str, frozenset[str | None]], ...]] = {
+    Werkzeug.LIMESURVEY: (
+        ("submitdate", frozenset({None})),
+        ("datum abgeschickt", frozenset({None})),
+    ),
+    Werkzeug.SOSCI: (("finished", frozenset({"0", "FALSE", "false"})),),
+}
+
 _KOBO_MARKER = frozenset(
     {
         "_id",
@@ -212,8 +232,14 @@ def ist_metadaten(spalte: str, werkzeug: Werkzeug) -> bool:
 
 def zeitstempel_spalte(spalten: Iterable[str], werkzeug: Werkzeug) -> str | None:
     """The export's submission-time column (source of ``datum`` without a date question)."""
+    return next(iter(zeitstempel_spalten(spalten, werkzeug)), None)
+
+
+def zeitstempel_spalten(
+    spalten: Iterable[str],
+    werkzeug: Werkzeug,
+    reihenfolge: dict[Werkzeug, tuple[str, ...]] = ZEITSTEMPEL,
+) -> list[str]:
+    """Every timestamp column of the export, in order of preference (row-wise fallbacks)."""
     namen = {str(spalte).strip().lower(): str(spalte) for spalte in spalten}
-    for kandidat in ZEITSTEMPEL.get(werkzeug, ()):
-        if kandidat in namen:
-            return namen[kandidat]
-    return None
+    return [namen[k] for k in reihenfolge.get(werkzeug, ()) if k in namen]

@@ -22,15 +22,19 @@ import hashlib
 import html
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
+import segno
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indikatoren.definitionen import ZIEL_NAMEN, Ziel
 from monitor import schema
+from monitor.pruefung import CODE_MAX, CODE_MIN
 from monitor.schema import CODEBUCH_PFAD, Feld, Typ
 from monitor.umfragen.limesurvey import LsFrage, ls_fragen, unterfrage_code
 from monitor.vorlagen import textzelle
@@ -58,14 +62,24 @@ _ABSCHNITTE: dict[str, str] = {
     "": "Angaben zur Befragung",
     **{ziel.value: f"Teil {ziel.value.upper()} – {ZIEL_NAMEN[ziel]}" for ziel in Ziel},
 }
-_CODE_REGEX = "^[A-Za-zÄÖÜäöüß0-9 _-]{4,40}$"
+#: The code rule of every generated form: the import's length (monitor.pruefung.CODE_MIN …
+#: CODE_MAX); umlauts and spaces are allowed because the import normalises them.
+_CODE_REGEX = f"^[A-Za-zÄÖÜäöüß0-9 _-]{{{CODE_MIN},{CODE_MAX}}}$"
 _STANDORT_REGEX = "^[A-Z0-9_]{2,12}$"
+#: Site and wave come from the survey link, never from the participant (typos and wrong waves
+#: would end up in the data): hidden fields in the XLSForm (Enketo ``d[...]`` parameters),
+#: hidden questions in LimeSurvey (URL parameters), pre-printed on paper.
+AUS_DEM_LINK: tuple[str, ...] = ("standort", "welle")
+LINK_FEHLT = (
+    "Dieser Link ist unvollständig (Standort oder Befragungszeitpunkt fehlt). Bitte den Link "
+    "oder QR-Code Ihres Standorts verwenden."
+)
 #: The two free-text questions: (hint, regular expression, message when it does not match).
 _TEXTFRAGEN: dict[Typ, tuple[str, str, str]] = {
     Typ.CODE: (
         CODE_HINWEIS,
         _CODE_REGEX,
-        "Bitte den Code aus 4 bis 32 Buchstaben oder Ziffern eingeben.",
+        f"Bitte den Code aus {CODE_MIN} bis {CODE_MAX} Buchstaben oder Ziffern eingeben.",
     ),
     Typ.STANDORT: (
         STANDORT_HINWEIS,
@@ -120,6 +134,8 @@ def _listenname(feld: Feld, listen: dict[tuple[tuple[str, str], ...], str]) -> s
 
 
 def _xls_zeile(feld: Feld, listen: dict[tuple[tuple[str, str], ...], str]) -> dict[str, str]:
+    if feld.name in AUS_DEM_LINK:  # filled from the link: d[/form/allgemein/standort]=KOELN
+        return {"type": "hidden", "name": feld.name}
     zeile = {"name": feld.name, "label": feld.frage}
     if wellen := _nur_wellen(feld):
         zeile["relevant"] = " or ".join(f"${{welle}} = '{w}'" for w in wellen)
@@ -127,10 +143,14 @@ def _xls_zeile(feld: Feld, listen: dict[tuple[tuple[str, str], ...], str]) -> di
         zeile["required"] = "yes"
     if feld.typ in _TEXTFRAGEN:
         hinweis, muster, meldung = _TEXTFRAGEN[feld.typ]
+        bedingung = f"regex(., '{muster}')"
+        if feld.typ is Typ.CODE:  # a hidden field cannot stop a submission; the code can
+            bedingung += "".join(f" and ${{{name}}} != ''" for name in AUS_DEM_LINK)
+            meldung = f"{meldung} {LINK_FEHLT}"
         zeile |= {
             "type": "text",
             "hint": hinweis,
-            "constraint": f"regex(., '{muster}')",
+            "constraint": bedingung,
             "constraint_message": meldung,
         }
     elif feld.typ is Typ.DATUM:
@@ -217,8 +237,12 @@ _LS_SPALTEN = (
     "min_num_value_n",
     "max_num_value_n",
     "num_value_int_only",
+    "hidden",
 )
 _LS_SPRACHE = "de"
+#: An equation question stores the survey date: a survey with anonymised responses gets
+#: 1980-01-01 as submitdate from LimeSurvey, so the date must be an answer of its own.
+_LS_DATUM_GLEICHUNG = "{date('Y-m-d')}"
 _ARRAY_TEXT = {
     Typ.GANZZAHL: "Wie sehr treffen die folgenden Aussagen auf Sie zu?",
     Typ.JA_NEIN: "Bitte wählen Sie jeweils Ja oder Nein.",
@@ -266,6 +290,8 @@ def _ls_frage(frage: LsFrage) -> list[list[str]]:
             "max_num_value_n": f"{feld.maximum:g}",
             "num_value_int_only": "1",
         }
+    if feld.name in AUS_DEM_LINK:  # prefilled from the link (?standort=KOELN&welle=T0)
+        frage_zeile |= {"hidden": "1", "mandatory": "N"}
     zeilen = [_ls_zeile(**frage_zeile), *unterfragen]
     zeilen += [
         _ls_zeile(klasse="A", typ="0", name=code, text=label, language=_LS_SPRACHE)
@@ -307,6 +333,19 @@ def limesurvey_txt() -> bytes:
         for feld in felder:
             if feld.name in fragen_je_feld:
                 zeilen += _ls_frage(fragen_je_feld[feld.name])
+            elif feld.name == "datum":
+                zeilen.append(
+                    _ls_zeile(
+                        klasse="Q",
+                        typ="*",
+                        name="datum",
+                        relevance="1",
+                        text=_LS_DATUM_GLEICHUNG,
+                        language=_LS_SPRACHE,
+                        mandatory="N",
+                        hidden="1",
+                    )
+                )
     puffer = io.StringIO()
     csv.writer(puffer, delimiter="\t", lineterminator="\n").writerows(zeilen)
     return ("\ufeff" + puffer.getvalue()).encode("utf-8")
@@ -321,7 +360,8 @@ def limesurvey_zuordnung_csv() -> bytes:
         codes = "|".join(f"{code}={wert}" for code, wert, _ in frage.antworten)
         for spalte, feld in frage.spalten().items():
             schreiber.writerow([spalte, feld.name, feld.frage, codes])
-    schreiber.writerow(["submitdate", "datum", "Abschlusszeitpunkt (Datum der Befragung)", ""])
+    schreiber.writerow(["datum", "datum", "Datum der Befragung (Gleichungsfrage)", ""])
+    schreiber.writerow(["submitdate", "datum", "Abschlusszeitpunkt (wenn datum fehlt)", ""])
     return puffer.getvalue().encode("utf-8-sig")
 
 
@@ -331,11 +371,19 @@ _CSS = """
 body { font-family: "Segoe UI", Arial, sans-serif; font-size: 11pt; color: #000; max-width: 180mm;
        margin: 0 auto; line-height: 1.35; }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
-h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #444; }
+h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #444; break-after: avoid;
+     page-break-after: avoid; }
+.abschnitt-anfang { break-inside: avoid; page-break-inside: avoid; }
+.text { break-after: avoid; page-break-after: avoid; }
+.vorgabe { font-size: 12pt; margin: 2mm 0 4mm; }
+.codekaesten { display: inline-flex; gap: 1.5mm; align-items: flex-end; margin: 1mm 0; }
+.codekaesten .box { display: inline-block; width: 8mm; height: 9mm; border: 1px solid #000; }
+.codekaesten .gruppe { display: inline-flex; gap: 1mm; flex-direction: column;
+                       align-items: center; font-size: 8pt; margin-right: 3mm; }
+.codekaesten .boxen { display: inline-flex; gap: 1mm; }
 .einleitung { border: 1px solid #999; padding: 3mm; margin: 3mm 0; }
 .frage { margin: 0 0 4mm; break-inside: avoid; page-break-inside: avoid; }
 .text { font-weight: 600; }
-.variable { font-size: 8pt; color: #666; font-weight: normal; }
 .hinweis { font-size: 9.5pt; color: #333; margin: 1mm 0; }
 .optionen { margin: 1mm 0 0; padding: 0; list-style: none; }
 .optionen li { display: inline-block; margin: 0 6mm 1mm 0; }
@@ -377,12 +425,28 @@ def _blockweise(felder: list[Feld]) -> Iterator[list[Feld]]:
         i += len(block)
 
 
-def _html_feld(feld: Feld, nummer: int, welle: str) -> str:
-    kopf = (
-        f'<p class="text">{nummer}. {_e(feld.frage)} '
-        f'<span class="variable">[{_e(feld.name)}]</span></p>'
+#: The boxes of the printed code: (caption, number of boxes), as :data:`CODE_HINWEIS` explains.
+_CODE_KAESTEN: tuple[tuple[str, int], ...] = (
+    ("Vorname der Mutter", 2),
+    ("Geburtstag", 2),
+    ("Geburtsort", 2),
+)
+
+
+def _code_kaesten() -> str:
+    box = '<span class="box"></span>'
+    gruppen = "".join(
+        f'<span class="gruppe"><span class="boxen">{box * anzahl}</span>{_e(beschriftung)}</span>'
+        for beschriftung, anzahl in _CODE_KAESTEN
     )
-    if feld.typ in _TEXTFRAGEN:
+    return f'<div class="codekaesten">{gruppen}</div>'
+
+
+def _html_feld(feld: Feld, nummer: int, welle: str) -> str:
+    kopf = f'<p class="text">{nummer}. {_e(feld.frage)}</p>'
+    if feld.typ is Typ.CODE:
+        inhalt = f'<p class="hinweis">{_e(CODE_HINWEIS)}</p>{_code_kaesten()}'
+    elif feld.typ in _TEXTFRAGEN:
         hinweis = _TEXTFRAGEN[feld.typ][0]
         inhalt = f'<p class="hinweis">{_e(hinweis)}</p><span class="feld"></span>'
     elif feld.typ is Typ.DATUM:
@@ -405,8 +469,7 @@ def _html_matrix(block: list[Feld], start: int) -> str:
     antworten = _antworten(block[0])
     kopf = "".join(f"<th>{_e(label)}</th>" for _, label in antworten)
     zeilen = "".join(
-        f"<tr><td>{start + i}. {_e(feld.frage)} "
-        f'<span class="variable">[{_e(feld.name)}]</span></td>'
+        f"<tr><td>{start + i}. {_e(feld.frage)}</td>"
         + "".join(f'<td class="kreuz">{_kasten()}</td>' for _ in antworten)
         + "</tr>"
         for i, feld in enumerate(block)
@@ -418,44 +481,164 @@ def _html_matrix(block: list[Feld], start: int) -> str:
     )
 
 
-def fragebogen_html(welle: str) -> str:
-    """The printable German questionnaire of one wave (only the questions asked then)."""
+def fragebogen_html(welle: str, standort: str | None = None) -> str:
+    """The printable German questionnaire of one wave (only the questions asked then).
+
+    Site and wave are pre-printed, never asked (``standort`` None: a line the project fills
+    in before copying). Participants see no variable names and no codebook hash (the version
+    is a ``meta`` element for staff); a heading never stands alone at the end of a page.
+    """
     if welle not in schema.WELLEN:
         raise ValueError(f"Unbekannte Welle '{welle}'.")
     welle_feld = next(f for f in schema.codebuch() if f.name == "welle")
     welle_label = dict(_antworten(welle_feld))[welle]
+    ort = _e(standort) if standort else '<span class="feld kurz"></span>'
     teile = [
         "<!DOCTYPE html>",
         '<html lang="de"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="codebuch-stand" content="{_codebuch_version()}">',
         f"<title>Fragebogen {_e(welle_label)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Fragebogen – {_e(welle_label)}</h1>",
+        f'<p class="vorgabe">Standort: <strong>{ort}</strong> · Befragungszeitpunkt: '
+        f"<strong>{_e(welle_label)}</strong></p>",
         '<div class="einleitung"><p>Vielen Dank, dass Sie mitmachen! Ihre Angaben sind '
         "freiwillig. Wir fragen nicht nach Ihrem Namen; der persönliche Code verbindet Ihre "
         "Antworten zu Beginn und am Ende des Angebots, ohne dass jemand erfährt, wer Sie sind. "
-        "Bitte kreuzen Sie bei jeder Frage eine Antwort an.</p>"
-        f'<p class="hinweis">Codebuch-Stand {_codebuch_version()} · Die Zeichen in eckigen '
-        "Klammern sind die Variablennamen für die Dateneingabe.</p></div>",
+        "Bitte kreuzen Sie bei jeder Frage eine Antwort an.</p></div>",
     ]
     nummer = 1
     for ziel, felder in _abschnitte():
-        gefragt = [f for f in felder if welle in f.wellen]
+        gefragt = [f for f in felder if welle in f.wellen and f.name not in AUS_DEM_LINK]
         if not gefragt:
             continue
-        teile.append(f"<h2>{_e(_ABSCHNITTE[ziel])}</h2>")
+        bloecke = []
         for block in _blockweise(gefragt):
             if len(block) > 1:
-                teile.append(_html_matrix(block, nummer))
+                bloecke.append(_html_matrix(block, nummer))
             else:
-                teile.append(_html_feld(block[0], nummer, welle))
+                bloecke.append(_html_feld(block[0], nummer, welle))
             nummer += len(block)
+        # the heading and the first question stay on one page
+        teile.append(
+            f'<div class="abschnitt-anfang"><h2>{_e(_ABSCHNITTE[ziel])}</h2>{bloecke[0]}</div>'
+        )
+        teile.extend(bloecke[1:])
     teile.append("<p>Vielen Dank für Ihre Antworten!</p></body></html>")
     return "\n".join(teile)
 
 
+# -- links and QR codes per site and wave -------------------------------------------------------
+WERKZEUG_NAMEN = {"kobo": "KoboToolbox / Enketo", "limesurvey": "LimeSurvey"}
+#: The root element of the XForm pyxform builds from our XLSForm (no "name" setting): the
+#: start of every Enketo ``d[...]`` path.
+XFORM_WURZEL = "data"
+
+
+class LinkFehler(ValueError):
+    """A survey base address that is no http(s) address (German message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Umfragelink:
+    """The survey link of one site and wave: site and wave are filled in by the link."""
+
+    standort: str
+    welle: str
+    werkzeug: str  # key of WERKZEUG_NAMEN
+    url: str
+
+
+def _basis(url: str) -> str:
+    teile = urlsplit(url.strip())
+    if teile.scheme not in ("http", "https") or not teile.netloc:
+        raise LinkFehler(f"'{url}' ist keine Internetadresse (erwartet https://…).")
+    return url.strip()
+
+
+def umfrage_links(
+    standorte: Iterable[str], *, kobo: str | None = None, limesurvey: str | None = None
+) -> list[Umfragelink]:
+    """One link per site, wave and tool given.
+
+    ``kobo``: the form's Enketo address (e.g. ``https://ee.kobotoolbox.org/x/AbCd1234``); the
+    hidden fields are prefilled with Enketo's ``d[/form/group/field]=value`` parameters.
+    ``limesurvey``: the survey address (``https://…/index.php/123456``); LimeSurvey prefills
+    a question from a URL parameter named by its question code (``standort``, ``welle``).
+    """
+    links = []
+    for standort in sorted({s.strip().upper() for s in standorte}):
+        for welle in schema.WELLEN:
+            werte = {"standort": standort, "welle": welle}
+            if kobo:
+                parameter = "&".join(
+                    f"d[/{XFORM_WURZEL}/allgemein/{name}]={quote(wert)}"
+                    for name, wert in werte.items()
+                )
+                links.append(Umfragelink(standort, welle, "kobo", f"{_basis(kobo)}?{parameter}"))
+            if limesurvey:
+                basis = _basis(limesurvey)
+                trenner = "&" if "?" in basis else "?"
+                parameter = "&".join(f"{name}={quote(wert)}" for name, wert in werte.items())
+                links.append(
+                    Umfragelink(
+                        standort, welle, "limesurvey", f"{basis}{trenner}lang=de&{parameter}"
+                    )
+                )
+    return links
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of a link as SVG (segno; error correction M survives a smudged print)."""
+    return segno.make(url, error="m").svg_inline(scale=3)
+
+
+def qr_png(url: str) -> bytes:
+    puffer = io.BytesIO()
+    segno.make(url, error="m").save(puffer, kind="png", scale=8, border=4)
+    return puffer.getvalue()
+
+
+def linkblatt_html(standort: str, links: Iterable[Umfragelink]) -> str:
+    """An A4 sheet per site: for each wave and tool the QR code and the link to hand out."""
+    eigene = [link for link in links if link.standort == standort]
+    karten = "".join(
+        f'<div class="karte"><h2>{_e(link.welle)} – {_e(WERKZEUG_NAMEN[link.werkzeug])}</h2>'
+        f'{qr_svg(link.url)}<p class="link">{_e(link.url)}</p></div>'
+        for link in eigene
+    )
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+        f"<title>Befragungslinks {_e(standort)}</title><style>"
+        "@page { size: A4; margin: 15mm; } body { font-family: Arial, sans-serif; }"
+        ".karte { display: inline-block; width: 85mm; margin: 0 4mm 6mm 0; "
+        "vertical-align: top; break-inside: avoid; page-break-inside: avoid; }"
+        ".karte h2 { font-size: 12pt; margin: 0 0 2mm; } .link { font-size: 7pt; "
+        "word-break: break-all; }</style></head><body>"
+        f"<h1>Befragung – Standort {_e(standort)}</h1><p>Standort und Befragungszeitpunkt "
+        "stehen im Link; bitte für jeden Zeitpunkt den passenden Code scannen lassen.</p>"
+        f"{karten}</body></html>"
+    )
+
+
+def links_csv(links: Iterable[Umfragelink]) -> bytes:
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
+    schreiber.writerow(["standort", "welle", "werkzeug", "link"])
+    schreiber.writerows([[k.standort, k.welle, k.werkzeug, k.url] for k in links])
+    return puffer.getvalue().encode("utf-8-sig")
+
+
 # -- all of them --------------------------------------------------------------------------------
-def frageboegen() -> dict[str, bytes]:
-    """File name → content of every generated questionnaire (CLI and import page)."""
+def frageboegen(
+    standorte: Iterable[str] = (), *, kobo: str | None = None, limesurvey: str | None = None
+) -> dict[str, bytes]:
+    """File name → content of every generated questionnaire (CLI and import page).
+
+    With ``standorte``: also the print version per site and wave (site pre-printed) and, with
+    a Kobo or LimeSurvey address, ``links.csv``, a QR code per link (PNG and SVG) and an A4
+    sheet per site to print.
+    """
     inhalte = {
         DATEINAMEN["xlsform"]: xlsform_bytes(),
         DATEINAMEN["limesurvey"]: limesurvey_txt(),
@@ -463,15 +646,36 @@ def frageboegen() -> dict[str, bytes]:
     }
     for welle in schema.WELLEN:
         inhalte[DATEINAMEN[welle]] = fragebogen_html(welle).encode("utf-8")
+    orte = sorted({s.strip().upper() for s in standorte})
+    for standort in orte:
+        for welle in schema.WELLEN:
+            inhalte[f"fragebogen_{standort}_{welle}.html"] = fragebogen_html(
+                welle, standort
+            ).encode("utf-8")
+    links = umfrage_links(orte, kobo=kobo, limesurvey=limesurvey)
+    if links:
+        inhalte["links.csv"] = links_csv(links)
+        for link in links:
+            stamm = f"qr_{link.standort}_{link.welle}_{link.werkzeug}"
+            inhalte[f"{stamm}.png"] = qr_png(link.url)
+            inhalte[f"{stamm}.svg"] = qr_svg(link.url).encode("utf-8")
+        for standort in orte:
+            inhalte[f"links_{standort}.html"] = linkblatt_html(standort, links).encode("utf-8")
     return inhalte
 
 
-def schreibe_frageboegen(ordner: str | os.PathLike[str]) -> list[Path]:
+def schreibe_frageboegen(
+    ordner: str | os.PathLike[str],
+    standorte: Iterable[str] = (),
+    *,
+    kobo: str | None = None,
+    limesurvey: str | None = None,
+) -> list[Path]:
     """Write every questionnaire into ``ordner`` (created if missing); returns the paths."""
     ziel = Path(ordner)
     ziel.mkdir(parents=True, exist_ok=True)
     pfade = []
-    for name, inhalt in frageboegen().items():
+    for name, inhalt in frageboegen(standorte, kobo=kobo, limesurvey=limesurvey).items():
         pfad = ziel / name
         pfad.write_bytes(inhalt)
         pfade.append(pfad)

@@ -30,7 +30,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -40,15 +40,25 @@ import pandas as pd
 
 from monitor import schema
 from monitor.einlesen import EingabeFehler, Quelle, lade_bytes, lies_bytes
-from monitor.pruefung import ArtNichtErkannt, art_aus_text, erkenne_art, ist_personenbezogen
+from monitor.pruefung import (
+    EINGANG,
+    UNVOLLSTAENDIG,
+    ArtNichtErkannt,
+    art_aus_text,
+    erkenne_art,
+    ist_personenbezogen,
+)
 from monitor.pruefung import vereinheitliche_codes as _vereinheitliche_codes
 from monitor.schema import Art, Feld, Typ
 from monitor.umfragen.erkennung import (
+    EINGANGSZEIT,
+    UNFERTIG,
     WERKZEUG_LABELS,
     Werkzeug,
     erkenne_werkzeug,
     ist_metadaten,
     zeitstempel_spalte,
+    zeitstempel_spalten,
 )
 from monitor.umfragen.limesurvey import ls_spalten
 
@@ -63,6 +73,8 @@ PII_FRAGE_AEHNLICHKEIT = 0.75
 KONSTANTEN_ERLAUBT: tuple[str, ...] = ("standort", "welle", "format", "datum")
 #: Placeholder for a column still to be decided in a profile written by the CLI.
 OFFEN = "?"
+#: Examples a Hinweis names before "…".
+HINWEIS_BEISPIELE = 5
 #: Minimum codebook matches for a file of unknown origin to be treated as a survey export.
 MIN_TREFFER_ANDERES = 3
 
@@ -78,6 +90,12 @@ _WERT_PRAEFIX = re.compile(r"^\s*(\S+?)\s*[-–=:.)(]\s*(.+?)\)?\s*$")
 _DATUM_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _DATUM_DE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:[ ,].*)?$")
 _DATUM_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ ,].*)?$")
+#: Google Sheets in some locales: "2024/03/05 10:19:30 AM GMT+1" (year first).
+_DATUM_JMT = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:[ ,T].*)?$")
+#: The time of day after a date: "10:19:30", "10:19", "9:58:01 PM", "T10:09:31.412+01:00".
+_UHRZEIT = re.compile(r"[ T,]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*([AaPp]\.?[Mm]\.?)?")
+#: LimeSurvey writes this for every timestamp of a survey with anonymised responses.
+LS_ANONYM_DATUM = "1980-01-01"
 _JA_NEIN_EXTRA = {"y": "ja", "yes": "ja", "true": "ja", "wahr": "ja"} | {
     "n": "nein",
     "no": "nein",
@@ -445,9 +463,26 @@ def _uebersetzer(feld: Feld, werkzeug: Werkzeug, profilwerte: Mapping[str, str])
             werkzeug is Werkzeug.SOSCI and _SOSCI_FEHLWERT.fullmatch(roh)
         ):
             return None, True
-        return None, False
+        return entstellt(roh), False
 
+    entstellt = _entstellte_codes(codes)
     return uebersetze
+
+
+def _entstellte_codes(codes: Iterable[str]) -> Callable[[str], str | None]:
+    """Answer names a spreadsheet turned into numbers: "18_26" becomes 1826 when Excel (or
+    Kobo's XLS export) types the cell as a number. Taken back only when exactly one code of
+    the question gives that number without its "_" – never a guess between two."""
+    je_zahl: dict[str, list[str]] = {}
+    for code in codes:
+        if "_" in code and code.replace("_", "").isdigit():
+            je_zahl.setdefault(code.replace("_", ""), []).append(code)
+
+    def zurueck(text: str) -> str | None:
+        kandidaten = je_zahl.get(text, [])
+        return kandidaten[0] if len(kandidaten) == 1 else None
+
+    return zurueck
 
 
 def _wert_kandidaten(feld: Feld, wert: str) -> tuple[tuple[str, str], ...]:
@@ -599,19 +634,18 @@ def schlage_vor(
     automatic ones).
     """
     spalten = [str(s) for s in tabelle.columns]
-    if werkzeug is not None:
-        werkzeug = Werkzeug(werkzeug)
-    elif profil is not None and profil.werkzeug is not Werkzeug.ANDERES:
-        werkzeug = profil.werkzeug
-    else:
-        werkzeug = erkenne_werkzeug(spalten)
+    werkzeug = _werkzeug(spalten, werkzeug, profil)
+    tabelle, beschriftungen = ohne_beschriftungszeile(tabelle, werkzeug)
     profil_spalten = {textschluessel(k): v for k, v in profil.spalten.items()} if profil else {}
     datum_aus = profil.datum_aus if profil else None
     konstanten = dict(profil.konstanten) if profil else {}
     werte = {v: dict(z) for v, z in profil.werte.items()} if profil else {}
 
     entscheidungen = [
-        _entscheide(spalte, werkzeug, profil_spalten, datum_aus) for spalte in spalten
+        _entscheide_mit_beschriftung(
+            spalte, beschriftungen.get(spalte), werkzeug, profil_spalten, datum_aus
+        )
+        for spalte in spalten
     ]
     entscheidungen = _doppelte_variablen(entscheidungen)
     vorschlag = Vorschlag(
@@ -627,6 +661,96 @@ def schlage_vor(
     _fehlende(vorschlag)
     _wertprobleme(vorschlag, tabelle)
     return vorschlag
+
+
+def _werkzeug(
+    spalten: list[str], werkzeug: Werkzeug | str | None, profil: Profil | None
+) -> Werkzeug:
+    if werkzeug is not None:
+        return Werkzeug(werkzeug)
+    if profil is not None and profil.werkzeug is not Werkzeug.ANDERES:
+        return profil.werkzeug
+    return erkenne_werkzeug(spalten)
+
+
+def ohne_beschriftungszeile(
+    tabelle: pd.DataFrame, werkzeug: Werkzeug
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """SoSci Survey can write the variable labels (question title, ": item") as a second
+    header row. Recognised by text in the CASE column, which holds numbers in every response;
+    returns the table without that row and column → label."""
+    namen = {str(s).strip().lower(): s for s in tabelle.columns}
+    if werkzeug is not Werkzeug.SOSCI or "case" not in namen or tabelle.empty:
+        return tabelle, {}
+    erste = tabelle.iloc[0]
+    fall = erste[namen["case"]]
+    if pd.isna(fall) or str(fall).strip().isdigit():
+        return tabelle, {}
+    beschriftungen = {str(s): str(erste[s]) for s in tabelle.columns if pd.notna(erste[s])}
+    return tabelle.iloc[1:], beschriftungen
+
+
+def _entscheide_mit_beschriftung(
+    spalte: str,
+    beschriftung: str | None,
+    werkzeug: Werkzeug,
+    profil_spalten: Mapping[str, str],
+    datum_aus: str | None,
+) -> Spaltenzuordnung:
+    """Decide by the header; a SoSci variable name (A104_01) says nothing, so an unknown
+    column is decided by its label when the export carries labels."""
+    nach_name = _entscheide(spalte, werkzeug, profil_spalten, datum_aus)
+    if beschriftung is None or nach_name.status is not Status.UNBEKANNT:
+        return nach_name
+    nach_label = _entscheide(beschriftung, werkzeug, {}, None)
+    if nach_label.status in (Status.ZUGEORDNET, Status.MEHRDEUTIG):
+        grund = f"über die Variablenbeschriftung „{_kurz(beschriftung)}“"
+        return replace(nach_label, spalte=spalte, grund=nach_label.grund or grund)
+    return replace(nach_name, kandidaten=nach_label.kandidaten or nach_name.kandidaten)
+
+
+def sosci_vorschlaege(
+    vorschlag: Vorschlag, tabelle: pd.DataFrame
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What a profile skeleton for a SoSci export proposes, to be confirmed by the user.
+
+    Columns: ``REF`` (the reference in the survey link, e.g. ``?r=KOELN``) → standort and
+    ``QUESTNNR`` (one questionnaire per wave) → welle, when the export has no other column and
+    no fixed value for them. Answers: SoSci numbers the options of a question 1 … n in the
+    order they were entered, so every categorical variable gets 1 → first codebook answer,
+    2 → second …; REF values are proposed as site IDs and questionnaire IDs containing t0/t1/t2
+    as that wave. Never applied without the confirmed profile: a form whose options were
+    entered in another order would otherwise be mapped wrongly.
+    """
+    if vorschlag.werkzeug is not Werkzeug.SOSCI:
+        return {}, {}
+    namen = {str(s).strip().lower(): str(s) for s in tabelle.columns}
+    tabelle, _ = ohne_beschriftungszeile(tabelle, vorschlag.werkzeug)
+    belegt = set(vorschlag.zuordnung) | set(vorschlag.konstanten)
+    spalten: dict[str, str] = {}
+    werte: dict[str, dict[str, str]] = {}
+    for meta, variable in (("ref", "standort"), ("questnnr", "welle")):
+        if meta in namen and variable not in belegt:
+            spalten[namen[meta]] = variable
+            vorkommen = sorted(tabelle[namen[meta]].dropna().astype(str).unique())
+            if variable == "standort":
+                werte[variable] = {v: v.strip().upper() for v in vorkommen}
+            else:
+                werte[variable] = {
+                    v: next((w for w in schema.WELLEN if w.lower() in v.lower()), OFFEN)
+                    for v in vorkommen
+                }
+    felder = _index().felder
+    for variable in [
+        *vorschlag.zuordnung,
+        *(s.kandidaten[0].variable for s in vorschlag.probleme if s.kandidaten),
+    ]:
+        antworten = _antworten(felder[variable])
+        codes = [code for code, _ in antworten]
+        if variable in werte or not codes or all(c.isdigit() for c in codes):
+            continue
+        werte[variable] = {str(i): code for i, code in enumerate(codes, start=1)}
+    return spalten, werte
 
 
 def schlage_vor_datei(
@@ -799,7 +923,7 @@ def _datumsspalte(roh: pd.Series) -> tuple[pd.Series, str | None]:
     """
     werte = roh.dropna().astype(str).unique()
     us = [t for w in werte if (t := _DATUM_US.match(w.strip()))]
-    tag_zuerst = any(int(t.group(1)) > 12 for t in us)
+    tag_zuerst = _tag_zuerst(roh)
     hinweis = None
     if us and not tag_zuerst and not all(int(t.group(1)) == int(t.group(2)) for t in us):
         hinweis = (
@@ -807,23 +931,55 @@ def _datumsspalte(roh: pd.Series) -> tuple[pd.Series, str | None]:
             "als Monat/Tag/Jahr gelesen (englisches Format)."
         )
 
-    def jahr(text: str) -> int:
-        return int(text) + 2000 if len(text) == 2 else int(text)
-
     def umwandeln(text: str) -> str:
-        text = text.strip()
-        if treffer := _DATUM_ISO.match(text):
-            j, m, t = treffer.groups()
-        elif treffer := _DATUM_DE.match(text):
-            t, m, j = treffer.groups()
-        elif treffer := _DATUM_US.match(text):
-            a, b, j = treffer.groups()
-            t, m = (a, b) if tag_zuerst else (b, a)
-        else:
-            return text
-        return f"{jahr(j):04d}-{int(m):02d}-{int(t):02d}"
+        teile = _zerlege_datum(text, tag_zuerst)
+        return text.strip() if teile is None else f"{teile[0]:04d}-{teile[1]:02d}-{teile[2]:02d}"
 
     return _je_wert(roh, umwandeln), hinweis
+
+
+def _tag_zuerst(roh: pd.Series) -> bool:
+    """Whether "3/1/2025" in this column means day/month (a first part above 12 shows it)."""
+    werte = roh.dropna().astype(str).unique()
+    return any(int(t.group(1)) > 12 for w in werte if (t := _DATUM_US.match(w.strip())))
+
+
+def _zerlege_datum(text: str, tag_zuerst: bool) -> tuple[int, int, int] | None:
+    """(year, month, day) of the tools' date and timestamp forms; None when unknown."""
+    text = text.strip()
+    if treffer := _DATUM_ISO.match(text) or _DATUM_JMT.match(text):
+        j, m, t = treffer.groups()
+    elif treffer := _DATUM_DE.match(text):
+        t, m, j = treffer.groups()
+    elif treffer := _DATUM_US.match(text):
+        a, b, j = treffer.groups()
+        t, m = (a, b) if tag_zuerst else (b, a)
+    else:
+        return None
+    return (int(j) + 2000 if len(j) == 2 else int(j)), int(m), int(t)
+
+
+def _eingangszeiten(roh: pd.Series) -> pd.Series:
+    """Submission times of the tools as sortable ISO text ("2024-03-05T10:19:30"); None when
+    unreadable. Only their order matters (which of two submissions is the latest)."""
+    tag_zuerst = _tag_zuerst(roh)
+
+    def umwandeln(text: str) -> str | None:
+        datum = _zerlege_datum(text, tag_zuerst)
+        if datum is None:
+            return None
+        stunde = minute = sekunde = 0
+        if zeit := _UHRZEIT.search(text.strip(), 6):
+            stunde, minute = int(zeit.group(1)), int(zeit.group(2))
+            sekunde = int(zeit.group(3) or 0)
+            mittag = (zeit.group(4) or "").lower().replace(".", "")
+            if mittag in ("am", "pm"):
+                stunde = stunde % 12 + (12 if mittag == "pm" else 0)
+        return (
+            f"{datum[0]:04d}-{datum[1]:02d}-{datum[2]:02d}T{stunde:02d}:{minute:02d}:{sekunde:02d}"
+        )
+
+    return _je_wert(roh, umwandeln)
 
 
 def _zahl(text: str, sosci_fehlend: bool) -> str | None:
@@ -845,6 +1001,7 @@ def wende_an(
     vorschlag = schlage_vor(tabelle, werkzeug=werkzeug, profil=profil, dateiname=dateiname)
     if not vorschlag.ok:
         raise ZuordnungAbgelehnt(vorschlag)
+    tabelle, _ = ohne_beschriftungszeile(tabelle, vorschlag.werkzeug)
     felder = _index().felder
     hinweise = [
         f"'{dateiname or 'Datei'}' als Export aus {WERKZEUG_LABELS[vorschlag.werkzeug]} erkannt"
@@ -853,6 +1010,7 @@ def wende_an(
     ]
     daten: dict[str, pd.Series] = {}
     fehlend_gezaehlt = 0
+    entstellt: dict[str, int] = {}
     for variable, spalte in vorschlag.zuordnung.items():
         feld = felder[variable]
         roh = tabelle[spalte]
@@ -862,6 +1020,10 @@ def wende_an(
             fehlend_gezaehlt += sum(
                 int(n) for wert, n in haeufigkeit.items() if uebersetze(str(wert))[1]
             )
+            zurueck = _entstellte_codes(code for code, _ in _antworten(feld))
+            for wert, n in haeufigkeit.items():
+                if (code := zurueck(str(wert).strip())) and uebersetze(str(wert))[0] == code:
+                    entstellt[f"{str(wert).strip()} → {code}"] = int(n)
             werte = _je_wert(roh, lambda text, u=uebersetze: u(text)[0])
         elif feld.typ is Typ.DATUM:
             werte, hinweis = _datumsspalte(roh)
@@ -875,10 +1037,7 @@ def wende_an(
             werte = roh.astype(object)
         daten[variable] = werte.where(werte.notna(), None)
     if vorschlag.datum_aus and "datum" not in daten:
-        quelle = next(s for s in tabelle.columns if str(s).strip().lower() == vorschlag.datum_aus)
-        daten["datum"], hinweis = _datumsspalte(tabelle[quelle])
-        hinweise.append(f"Datum der Befragung aus der Spalte '{quelle}' übernommen.")
-        hinweise.extend([hinweis] if hinweis else [])
+        daten["datum"] = _datum_aus_zeitstempeln(tabelle, vorschlag, dateiname, hinweise)
     for variable, wert in vorschlag.konstanten.items():
         feld = felder[variable]
         if _antworten(feld):
@@ -899,6 +1058,14 @@ def wende_an(
     reihenfolge = [f.name for f in schema.codebuch() if f.name in daten]
     ergebnis = pd.DataFrame({name: daten[name] for name in reihenfolge}, index=tabelle.index)
     ergebnis.index.name = tabelle.index.name
+    for name, werte in _steuerspalten(tabelle, vorschlag.werkzeug).items():
+        ergebnis[name] = werte
+    if entstellt:
+        beispiele = ", ".join(list(entstellt)[:HINWEIS_BEISPIELE])
+        hinweise.append(
+            f"{sum(entstellt.values())} Antworten, die die Tabellenkalkulation zu Zahlen gemacht "
+            f"hatte, zurückgeführt ({beispiele}) – eindeutig, weil nur diese Antwort passt."
+        )
     if "code" in ergebnis.columns:
         ergebnis, hinweis = _vereinheitliche_codes(
             ergebnis, _zeilen(ergebnis), leerzeichen_entfernen=True
@@ -911,6 +1078,84 @@ def wende_an(
         )
     hinweise.extend(_weggelassen(vorschlag))
     return Zuordnungsergebnis(ergebnis, hinweise, vorschlag)
+
+
+def _datum_aus_zeitstempeln(
+    tabelle: pd.DataFrame, vorschlag: Vorschlag, dateiname: str, hinweise: list[str]
+) -> pd.Series:
+    """``datum`` from the tool's timestamps: the preferred column, and where a row has none
+    there (an unfinished LimeSurvey response has no submitdate) the next one.
+
+    Raises :class:`ZuordnungsFehler` when LimeSurvey wrote 1980-01-01 everywhere: that is how
+    it exports a survey with anonymised responses, and the real date is not in the file.
+    """
+    namen = {str(s).strip().lower(): s for s in tabelle.columns}
+    quelle = namen[vorschlag.datum_aus or ""]
+    datum, hinweis = _datumsspalte(tabelle[quelle])
+    hinweise.append(f"Datum der Befragung aus der Spalte '{quelle}' übernommen.")
+    hinweise.extend([hinweis] if hinweis else [])
+    for weitere in zeitstempel_spalten(tabelle.columns, vorschlag.werkzeug):
+        leer = datum.isna()
+        if weitere == quelle or not leer.any():
+            continue
+        ersatz, _ = _datumsspalte(tabelle[weitere])
+        gefuellt = leer & ersatz.notna()
+        if gefuellt.any():
+            datum = datum.where(~gefuellt, ersatz)
+            hinweise.append(
+                f"{int(gefuellt.sum())} Zeilen ohne Angabe in '{quelle}': Datum aus "
+                f"'{weitere}' übernommen (Zeilen {_zeilenliste(tabelle.index[gefuellt])})."
+            )
+    if zeitstempel_anonymisiert(vorschlag, tabelle):
+        raise ZuordnungsFehler(
+            f"'{dateiname or 'Datei'}': Alle Zeitstempel stehen auf dem 01.01.1980 – so "
+            "exportiert LimeSurvey Umfragen mit anonymisierten Antworten, das Befragungsdatum "
+            "steht also nicht in der Datei; bitte das Datum als festen Wert angeben "
+            "(Importseite: Zuordnung bestätigen, fester Wert für „datum“; Kommandozeile: "
+            'Zuordnungsprofil mit "konstanten": {"datum": "TT.MM.JJJJ"}) und die Datei erneut '
+            "importieren."
+        )
+    return datum
+
+
+def zeitstempel_anonymisiert(vorschlag: Vorschlag, tabelle: pd.DataFrame) -> bool:
+    """Whether the date would come from LimeSurvey timestamps that all read 01.01.1980 (a
+    survey with anonymised responses): then the date must be given as a fixed value."""
+    if vorschlag.werkzeug is not Werkzeug.LIMESURVEY or not vorschlag.datum_aus:
+        return False
+    namen = {str(s).strip().lower(): s for s in tabelle.columns}
+    if vorschlag.datum_aus not in namen:
+        return False
+    werte = tabelle[namen[vorschlag.datum_aus]].dropna().astype(str)
+    return bool(len(werte)) and bool(werte.str.startswith(LS_ANONYM_DATUM).all())
+
+
+def _steuerspalten(tabelle: pd.DataFrame, werkzeug: Werkzeug) -> dict[str, pd.Series]:
+    """The tool's submission time and "not finished" flag, for the import's decisions."""
+    namen = {str(s).strip().lower(): s for s in tabelle.columns}
+    steuer: dict[str, pd.Series] = {}
+    zeiten = zeitstempel_spalten(tabelle.columns, werkzeug, EINGANGSZEIT)
+    if zeiten:
+        eingang = _eingangszeiten(tabelle[zeiten[0]])
+        for weitere in zeiten[1:]:
+            eingang = eingang.where(eingang.notna(), _eingangszeiten(tabelle[weitere]))
+        steuer[EINGANG] = eingang
+    for spalte, werte in UNFERTIG.get(werkzeug, ()):
+        if spalte in namen:
+            roh = tabelle[namen[spalte]]
+            unfertig = roh.isin([w for w in werte if w is not None])
+            if None in werte:
+                unfertig |= roh.isna()
+            steuer[UNVOLLSTAENDIG] = pd.Series(
+                np.where(unfertig.to_numpy(bool), "ja", None), index=tabelle.index, dtype=object
+            )
+            break
+    return steuer
+
+
+def _zeilenliste(zeilen: Iterable[Any]) -> str:
+    liste = [str(z) for z in zeilen]
+    return ", ".join(liste[:HINWEIS_BEISPIELE]) + (" …" if len(liste) > HINWEIS_BEISPIELE else "")
 
 
 def _zeilen(tabelle: pd.DataFrame) -> np.ndarray:

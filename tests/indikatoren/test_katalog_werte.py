@@ -9,7 +9,9 @@ and paper; the arithmetic is written next to it. Three sites:
   migrationshintergrund = keine_angabe (counts in totals, in no group); ham_x1 only T1 (no T0,
   no migration background known) — counts in T1 shares, never in a pair.
 * MUC: muc_m1..m2 ohne_mh (T0 and T1); muc_x2 ohne_mh has T0 at MUC but T1 at BER — it must NOT
-  pair (SPEC §5: same site), its T1 counts at BER, in group ohne_mh taken over from its T0.
+  pair (SPEC §5: same site), its T1 counts at BER. A questionnaire is keyed by (standort, code,
+  welle) (migration 0006): muc_x2 at BER is another person than muc_x2 at MUC, so its BER T1 has
+  no migration background (no T0 at BER) and counts only in totals, like ham_x1.
 
 T1/T2 questionnaires carry no migrationshintergrund (the codebook asks it at T0 only; SPEC §3.1:
 "at T1/T2 taken over from the same code's T0"). T0 questionnaires carry decoy answers for the
@@ -243,8 +245,8 @@ T1_ANTWORTEN: dict[str, tuple[Any, Any, tuple[Any, Any], Any, Any]] = {
 # A3 zufriedenheit ≥ 4: answered by all but b4 → n = 12; yes: b1, b2, h1, h2, h4, m1, x2 = 7
 #    → 7/12 = 58.333 %. BER (b1 b2 b3 b5 x2): 3/5 = 60 %; HAM (h1 h2 h3 h4 x1): 3/5 = 60 %;
 #    MUC (m1 m2): 1/2 = 50 %. The mean of the site shares (60+60+50)/3 = 56.667 % is wrong:
-#    rates are pooled. mit_mh (b1 b2 b3 h1 h2): 4/5 = 80 %; ohne_mh (b5 x2 h3 h4 m1 m2): 3/6 =
-#    50 % (x1 has no known group, counts only in totals); (BER, ohne_mh) b5, x2: 1/2 = 50 %.
+#    rates are pooled. mit_mh (b1 b2 b3 h1 h2): 4/5 = 80 %; ohne_mh (b5 h3 h4 m1 m2): 2/5 =
+#    40 % (x1 and x2 at BER have no known group, count only in totals); (BER, ohne_mh) b5: 0/1.
 # A4 a_neue_kontakte ≥ 1: answered by all but b4, h3 → n = 11; yes: b1 b3 b5 h2 h4 m2 x1 x2 = 8
 #    → 8/11 = 72.727 %.
 # A9 mean(a_werte_1, a_werte_2) ≥ 4, both needed: b3 has 1 of 2 → n = 12; yes: b1 (4), b2 (4),
@@ -333,8 +335,8 @@ ERWARTET_ZELLEN: dict[tuple[str, str, str], float] = {
     ("A3", "HAM", "gesamt"): 60.0,
     ("A3", "MUC", "gesamt"): 50.0,
     ("A3", "gesamt", "mit_mh"): 80.0,
-    ("A3", "gesamt", "ohne_mh"): 50.0,
-    ("A3", "BER", "ohne_mh"): 50.0,  # b5 (2) and x2 (4, group from its T0 at MUC)
+    ("A3", "gesamt", "ohne_mh"): 40.0,
+    ("A3", "BER", "ohne_mh"): 0.0,  # b5 (2); x2's T0 is at MUC: no group at BER
     ("A5", "BER", "gesamt"): 0.8,
     ("A5", "HAM", "gesamt"): 0.75,
     ("A5", "MUC", "gesamt"): 1.5,

@@ -146,3 +146,50 @@ def test_zip_bombe_wird_vor_dem_entpacken_abgelehnt(tmp_path: Path) -> None:
     assert pfad.stat().st_size < 5 * 1024 * 1024
     with pytest.raises(EinleseFehler, match=r"entpackt .* MB groß"):
         lies_tabelle(pfad)
+
+
+@pytest.mark.parametrize("kodierung", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-8"])
+def test_jede_kodierung_mit_bom_und_tabulator(schreibe, kodierung: str) -> None:
+    """Excel's "Unicode-Text" and SoSci's download are UTF-16 with BOM and tab-separated."""
+    text = "\ufeffcode\tort\ttitel\nabcd1\tKöln\t" + TITEL + "\n"
+    pfad = schreibe("a.txt", text.encode(kodierung))
+    tabelle = lies_tabelle(pfad)
+    assert list(tabelle.columns) == ["code", "ort", "titel"]
+    assert tabelle.loc[2].tolist() == ["abcd1", "Köln", TITEL]
+
+
+def test_utf16_ohne_passende_zeichen_nennt_die_zeile(schreibe) -> None:
+    kaputt = "\ufeffcode;ort\nabcd1;Köln\n".encode("utf-16-le") + b"\x00\xd8x\x00\n\x00"
+    with pytest.raises(EinleseFehler, match=r"als UTF-16 gekennzeichnet.*Zeile 3"):
+        lies_tabelle(schreibe("a.csv", kaputt))
+
+
+def test_gemischte_kodierung_wird_erkannt_statt_verfaelscht(schreibe) -> None:
+    """Rows appended by a Windows program to a UTF-8 file: no silent mojibake."""
+    utf8 = "code;ort\nabcd1;Köln\nabcd2;Düsseldorf\n".encode()
+    cp1252 = "abcd3;Görlitz\n".encode("cp1252")
+    with pytest.raises(EinleseFehler) as fehler:
+        lies_tabelle(schreibe("a.csv", utf8 + cp1252))
+    assert "mischt zwei Zeichenkodierungen – UTF-8 (Zeilen 2, 3) und Windows-1252 (Zeilen 4)" in (
+        str(fehler.value)
+    )
+    # plain Windows-1252 (no UTF-8 umlaut anywhere) is still read
+    assert lies_tabelle(schreibe("b.csv", "code;ort\nx;Görlitz\n".encode("cp1252"))).loc[2, "ort"]
+
+
+def test_zu_viele_spalten_eine_meldung(schreibe) -> None:
+    kopf = ";".join(f"frage_{i}" for i in range(600))
+    with pytest.raises(EinleseFehler) as fehler:
+        lies_tabelle(schreibe("breit.csv", f"{kopf}\n{';' * 599}x\n"))
+    assert str(fehler.value).count("\n") == 0
+    assert "600 Spalten, höchstens 500" in str(fehler.value)
+
+
+def test_xlsx_zeitpunkt_behaelt_die_uhrzeit(tmp_path: Path) -> None:
+    mappe = openpyxl.Workbook()
+    blatt = mappe.active
+    blatt.append(["code", "datum", "fertig"])
+    blatt.append(["abcd1", dt.datetime(2025, 3, 2), dt.datetime(2025, 3, 2, 10, 7, 45)])
+    mappe.save(tmp_path / "a.xlsx")
+    tabelle = lies_tabelle(tmp_path / "a.xlsx")
+    assert tabelle.loc[2].tolist() == ["abcd1", "2025-03-02", "2025-03-02 10:07:45"]

@@ -8,8 +8,10 @@ import pytest
 from monitor import schema
 from monitor.einlesen import lies_tabelle
 from monitor.pruefung import (
+    DOPPELTE_ABLEHNEN,
     ArtNichtErkannt,
     Fehler,
+    Importoptionen,
     Pruefergebnis,
     erkenne_art,
     ist_personenbezogen,
@@ -24,9 +26,16 @@ STANDORTE = {"KOELN", "BERLIN"}
 def pruefe_text(schreibe):
     """Write the text as a real CSV file, read it and check it against the two known sites."""
 
-    def pruefen(text: str, art: Art | None = None, encoding: str = "utf-8") -> Pruefergebnis:
+    def pruefen(
+        text: str,
+        art: Art | None = None,
+        encoding: str = "utf-8",
+        optionen: Importoptionen | None = None,
+    ) -> Pruefergebnis:
         tabelle = lies_tabelle(schreibe("datei.csv", text, encoding=encoding))
-        return pruefe(tabelle, art, dateiname="datei.csv", bekannte_standorte=STANDORTE)
+        return pruefe(
+            tabelle, art, dateiname="datei.csv", bekannte_standorte=STANDORTE, optionen=optionen
+        )
 
     return pruefen
 
@@ -115,12 +124,12 @@ def test_alle_fehler_werden_gesammelt_und_zeilen_stimmen(pruefe_text, befragung_
         "abcd2;XX_1;T9;32.01.2025;;;\n"
         "abcd1;KOELN;T0;02.03.2025;nein;;\n"
     )
-    ergebnis = pruefe_text(text)
+    ergebnis = pruefe_text(text, optionen=Importoptionen(doppelte=DOPPELTE_ABLEHNEN))
     assert {("4", "standort"), ("4", "welle"), ("4", "datum")} <= {
         (str(f.zeile), f.spalte) for f in ergebnis.fehler
     }
-    doppelt = _fehler(ergebnis, 5, "code, welle")
-    assert doppelt.wert == "abcd1 / T0"
+    doppelt = _fehler(ergebnis, 5, "standort, code, welle")
+    assert doppelt.wert == "KOELN / abcd1 / T0"
     assert "Zeile 2" in doppelt.grund
     assert ergebnis.fehler_gesamt == len(ergebnis.fehler) == 4
     tabelle = ergebnis.fehler_tabelle()
@@ -325,3 +334,41 @@ def test_antwortlabels_und_dezimalpunkt_werden_verstanden(pruefe_text, standorte
     assert ergebnis.daten.loc[2, "geschlecht"] == "maennlich"
     punkt = pruefe_text(standorte_text.replace("50,94;6,96", "50.940;6.960"))
     assert punkt.ok and punkt.daten.loc[2, "lat"] == pytest.approx(50.94)
+
+
+@pytest.mark.parametrize("zahl", ["9223372036854775808", "99999999999999999999999", "2147483648"])
+def test_riesige_zahl_ist_eine_fehlerzeile_kein_absturz(pruefe_text, zahl: str) -> None:
+    """≥ 2^63 (or beyond DuckDB's INTEGER) used to crash deep in pandas; now a report row."""
+    text = (
+        "aktivitaet_id;standort;datum;titel;typ;format;teilnehmende_gesamt\n"
+        f"a1;KOELN;2025-03-01;Fest;begegnung;digital;{zahl}\n"
+        "a2;KOELN;2025-03-02;Fest;begegnung;digital;12\n"
+    )
+    ergebnis = pruefe_text(text)
+    fehler = _fehler(ergebnis, 2, "teilnehmende_gesamt")
+    assert fehler.wert == zahl and "Zahl zu groß" in fehler.grund
+    assert ergebnis.fehler_gesamt == 1
+
+
+def test_viele_unbekannte_spalten_ein_hinweis(pruefe_text, befragung_kopf) -> None:
+    extra = ";".join(f"notiz_{i}" for i in range(40))
+    text = f"{befragung_kopf};{extra}\nabcd1;KOELN;T0;01.03.2025;ja;;{';' * 40}\n"
+    ergebnis = pruefe_text(text)
+    assert ergebnis.ok, ergebnis.bericht()
+    assert [h for h in ergebnis.hinweise if "unbekannt" in h.lower()] == [
+        "40 unbekannte Spalten wurden ignoriert ('notiz_0', 'notiz_1', 'notiz_2', 'notiz_3', "
+        "'notiz_4' …)."
+    ]
+
+
+def test_jede_ablehnung_beginnt_mit_ursache_und_abhilfe(pruefe_text, befragung_kopf) -> None:
+    fehlt = pruefe_text("code;standort;datum\nabcd1;KOELN;01.03.2025\n", Art.BEFRAGUNG)
+    assert fehlt.bericht().splitlines()[1] == (
+        "Nicht übernommen: die Pflichtspalte(n) welle fehlen; bitte die Kopfzeile mit der "
+        "Importvorlage vergleichen (Tippfehler, andere Spaltennamen) oder einen Export eines "
+        "Umfragewerkzeugs mit einem Zuordnungsprofil importieren."
+    )
+    werte = pruefe_text(f"{befragung_kopf}\nabcd1;KOELN;T7;01.03.2025;ja;;\n")
+    zeile = werte.bericht().splitlines()[1]
+    assert zeile.startswith("Nicht übernommen: 1 Zeile enthält Werte, die nicht zum Codebuch")
+    assert "Spalte welle" in zeile and "Zeile 2" in zeile

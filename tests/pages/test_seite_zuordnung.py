@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -28,6 +29,7 @@ from umfrage_exporte import (
     antworten,
     google_forms_csv,
     google_koepfe,
+    limesurvey_csv,
     ms_forms_xlsx,
     vorlage_csv,
 )
@@ -309,3 +311,20 @@ def test_aehnliche_codes_auf_der_qualitaetsseite(db_datei: Path) -> None:
     assert paare[["Code 1", "Code 2"]].values.tolist() == [["mue07be", "mue07bf"]]
     with _datenbank(db_datei) as db:  # reported, never merged
         assert db.scalar("SELECT count(DISTINCT code) FROM befragungen") == 4
+
+
+def test_anonymisierte_limesurvey_umfrage_mit_festem_datum(db_datei: Path) -> None:
+    """LimeSurvey writes 01.01.1980 into every timestamp of an anonymised survey: the page
+    asks for the date as a fixed value, and the import then goes through."""
+    koeln_t0 = [z for z in antworten() if (z["standort"], z["welle"]) == ("KOELN", "T0")]
+    app = _starten_mit_standorten(db_datei)
+    _hochladen(app, "results-survey123456.csv", limesurvey_csv(koeln_t0, anonymisiert=True))
+    datum = next(d for d in app.date_input if d.label.startswith("Datum"))
+    assert _knopf(app, "Importieren").disabled
+    assert any("01.01.1980" in e for e in _texte(app.error))
+    datum.set_value(date(2025, 3, 4)).run()
+    assert not app.exception
+    _knopf(app, "Importieren").click().run()  # type: ignore[attr-defined]
+    assert f"{len(koeln_t0)} Zeilen importiert" in " ".join(_texte(app.success))
+    with _datenbank(db_datei) as db:
+        assert db.rows("SELECT DISTINCT datum FROM befragungen") == [(date(2025, 3, 4),)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -184,7 +185,13 @@ def test_fehlerhafte_datei_zeigt_fehlertabelle_und_aendert_nichts(db_datei: Path
     app.file_uploader[0].set_value(("befragung.csv", BEFRAGUNG_FEHLERHAFT, "text/csv")).run()
     _ohne_fehler(app)
 
-    assert any(e.startswith("3 Fehler in 3 Datenzeilen") for e in _texte(app.error))
+    # cause and fix first (the unknown site decides the sentence), then the count
+    meldung = next(e for e in _texte(app.error) if "3 Fehler in 3 Datenzeilen" in e)
+    assert meldung.startswith(
+        "Nicht übernommen: die Standort-Kennung(en) D_NIRGENDS sind nicht angelegt; bitte die "
+        "Kennung korrigieren oder zuerst die Standorte-Datei importieren. Dazu 2 weitere Fehler "
+        "anderer Art (Liste unten)."
+    )
     fehler = app.dataframe[0].value
     assert list(fehler.columns) == ["Zeile", "Spalte", "Wert", "Grund"]
     zeilen = {(str(z.Zeile), z.Spalte, z.Wert) for z in fehler.itertuples()}
@@ -449,3 +456,48 @@ def test_datenqualitaet_unterscheidet_unterdrueckt_und_leer() -> None:
     ]
     assert list(anzeige["Anzahl"]) == ["12", UNTERDRUECKT, "–"]  # hidden ≠ empty ≠ 0
     assert list(anzeige["Ziel a beantwortet (%)"]) == ["96,0", UNTERDRUECKT, "50,0"]
+
+
+def test_doppelte_fragebogen_entscheidung_auf_der_importseite(db_datei: Path) -> None:
+    """Default: the later questionnaire wins and the report names the other; the switch
+    "Doppelte Fragebögen ablehnen" makes the pre-check refuse with cause and fix."""
+    doppelt = (
+        b"code;standort;welle;datum;migrationshintergrund\n"
+        b"abcd01;D_BERLIN;T0;2026-03-01;ja\n"
+        b"abcd01;D_BERLIN;T0;2026-03-02;nein\n"
+    )
+    app = _seite(_starten(), "datenimport")
+    app.file_uploader[0].set_value(("doppelt.csv", doppelt, "text/csv")).run()
+    _ohne_fehler(app)
+    assert not _texte(app.error)
+    assert any("1 doppelter Fragebogen" in w and "Zeile 2" in w for w in _texte(app.warning))
+    assert not _knopf(app, "Importieren").disabled
+
+    app.checkbox(key="import_doppelte_ablehnen").check().run()
+    _ohne_fehler(app)
+    (meldung,) = _texte(app.error)
+    assert meldung.startswith("Nicht übernommen: 1 Zeile wiederholt einen Fragebogen")
+    assert _knopf(app, "Importieren").disabled
+
+
+def test_links_und_qr_codes_auf_der_importseite(db_datei: Path) -> None:
+    app = _seite(_starten(), "datenimport")
+    assert "Links, QR-Codes und Druckfassungen (ZIP)" not in [
+        k.label for k in app.get("download_button")
+    ]
+    app.text_input(key="link_kobo").input("keine adresse").run()
+    _ohne_fehler(app)
+    assert any("keine Internetadresse" in e for e in _texte(app.error))
+    app.text_input(key="link_kobo").input("https://ee.kobotoolbox.org/x/AbCd1234").run()
+    _ohne_fehler(app)
+    assert "Links, QR-Codes und Druckfassungen (ZIP)" in [
+        k.label for k in app.get("download_button")
+    ]
+    with _datenbank(db_datei) as db:
+        standorte = sorted(zeile[0] for zeile in db.rows("SELECT standort FROM standorte"))
+    inhalt = importseite.links_zip(standorte, "https://ee.kobotoolbox.org/x/AbCd1234", None)
+    with zipfile.ZipFile(io.BytesIO(inhalt)) as archiv:
+        namen = set(archiv.namelist())
+        links = archiv.read("links.csv").decode("utf-8-sig").splitlines()
+    assert len(links) == 1 + 3 * len(standorte)
+    assert {f"qr_{standorte[0]}_T0_kobo.png", f"links_{standorte[0]}.html"} <= namen

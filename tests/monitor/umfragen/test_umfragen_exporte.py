@@ -11,7 +11,6 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 from umfrage_exporte import (
-    FELD,
     FELDER,
     PII_MARKE,
     Zeile,
@@ -21,9 +20,8 @@ from umfrage_exporte import (
     limesurvey_csv,
     limesurvey_xlsx_volltext,
     ms_forms_xlsx,
-    sosci_codes,
     sosci_csv,
-    sosci_variablen,
+    sosci_profil,
     vorlage_csv,
 )
 
@@ -149,26 +147,6 @@ def test_limesurvey_xlsx_volltext(neue_db: Oeffnen, zeilen: list[Zeile], referen
     ergebnis = importiere(db, limesurvey_xlsx_volltext(zeilen), "results-survey123456.xlsx")
     assert any("„keine Antwort“" in h for h in ergebnis.hinweise)
     _gleich(db, referenz)
-
-
-def sosci_profil() -> Profil:
-    """The mapping a site confirms once for its SoSci questionnaire."""
-    variablen = sosci_variablen()
-    werte = {
-        name: {soSci: code for code, soSci in sosci_codes(FELD[name]).items()}
-        for name in variablen
-        if (FELD[name].werte and not FELD[name].skala) or name == "standort"
-    }
-    werte["welle"] = {"t0": "T0", "t1": "T1", "t2": "T2"}
-    for name in variablen:  # yes/no scale items (c_kennt_…) are numbered 1 = ja, 2 = nein
-        if FELD[name].werte == ("ja", "nein"):
-            werte[name] = {"1": "ja", "2": "nein"}
-    return Profil(
-        name="BERLIN_sosci",
-        werkzeug=Werkzeug.SOSCI,
-        spalten={"questnnr": "welle", **{sosci.lower(): name for name, sosci in variablen.items()}},
-        werte=werte,
-    )
 
 
 def test_sosci_mit_variablenzuordnung(neue_db: Oeffnen, zeilen: list[Zeile], referenz) -> None:

@@ -17,7 +17,9 @@ import openpyxl
 
 from monitor import schema
 from monitor.schema import Feld, Typ
+from monitor.umfragen.erkennung import Werkzeug
 from monitor.umfragen.limesurvey import ls_fragen
+from monitor.umfragen.zuordnung import Profil
 
 STANDORTE = ("KOELN", "BERLIN")
 FELDER: tuple[Feld, ...] = schema.codebuch()
@@ -122,14 +124,25 @@ def google_koepfe() -> dict[str, str]:
     return {f.name: google_kopf(f, n) for n, f in enumerate(fragen, start=1)}
 
 
-def google_forms_csv(zeilen: list[Zeile]) -> bytes:
-    """Google Forms → Google Sheets → CSV (UTF-8, ','), German locale; date from Zeitstempel."""
+def google_forms_csv(zeilen: list[Zeile], *, aus_forms: bool = False) -> bytes:
+    """Google Forms → Google Sheets → CSV (UTF-8, ','), German locale; date from Zeitstempel.
+
+    ``aus_forms``: "Download responses (.csv)" straight from Google Forms instead: the header
+    is "Timestamp"/"Email Address" and the time reads "2024/03/05 10:19:30 AM GMT+1".
+    """
     fragen = [f for f in FELDER if f.name != "datum"]
-    kopf = ["Zeitstempel", "E-Mail-Adresse", *google_koepfe().values()]
+    stempel_kopf = (
+        ["Timestamp", "Email Address"] if aus_forms else ["Zeitstempel", "E-Mail-Adresse"]
+    )
+    kopf = [*stempel_kopf, *google_koepfe().values()]
     daten = []
     for i, z in enumerate(zeilen):
         d = datum(z)
         stempel = f"{d.day:02d}.{d.month:02d}.{d.year} 10:{i % 60:02d}:07"
+        if aus_forms:
+            stunde = 1 + i % 12
+            mittag = "AM" if i % 2 else "PM"
+            stempel = f"{d.year}/{d.month:02d}/{d.day:02d} {stunde}:{i % 60:02d}:07 {mittag} GMT+1"
         werte = []
         for feld in fragen:
             if feld.name == "code":
@@ -155,8 +168,12 @@ def ms_kopf(feld: Feld) -> str:
     return text + " "
 
 
-def ms_forms_xlsx(zeilen: list[Zeile], welle: str) -> bytes:
-    """One Microsoft Forms form per wave (no wave question): XLSX as Forms writes it."""
+def ms_forms_xlsx(
+    zeilen: list[Zeile], welle: str, fertig: list[dt.datetime] | None = None
+) -> bytes:
+    """One Microsoft Forms form per wave (no wave question): XLSX as Forms writes it.
+
+    ``fertig``: the "Fertigstellungszeit" of each row of that wave (date-time cells)."""
     fragen = [f for f in FELDER if f.name not in ("welle", "datum") and welle in f.wellen]
     kopf = [
         "ID",
@@ -182,7 +199,7 @@ def ms_forms_xlsx(zeilen: list[Zeile], welle: str) -> bytes:
             [
                 i + 1,
                 dt.datetime(d.year, d.month, d.day, 9, 58, 1),
-                dt.datetime(d.year, d.month, d.day, 10, 7, 45),
+                fertig[i] if fertig else dt.datetime(d.year, d.month, d.day, 10, 7, 45),
                 f"anna{i}.{PII_MARKE}@beispiel.de",
                 f"Anna {PII_MARKE.capitalize()} {i}",
                 None,
@@ -214,13 +231,16 @@ def kobo_gruppe(feld: Feld) -> str:
     return f"ziel_{feld.ziel}" if feld.ziel else "allgemein"
 
 
-def _kobo_zeilen(zeilen: list[Zeile], labels: bool) -> Iterator[list[str]]:
+def _kobo_zeilen(
+    zeilen: list[Zeile], labels: bool, eingaenge: list[str] | None = None
+) -> Iterator[list[str]]:
     for i, z in enumerate(zeilen):
         d = datum(z)
         werte = [
             (als_label(f.name, z.get(f.name)) if labels and f.werte else z.get(f.name, ""))
             for f in FELDER
         ]
+        eingang = eingaenge[i] if eingaenge else f"{d.isoformat()}T09:10:02"
         yield [
             f"{d.isoformat()}T10:00:00.000+01:00",
             f"{d.isoformat()}T10:09:31.412+01:00",
@@ -229,7 +249,7 @@ def _kobo_zeilen(zeilen: list[Zeile], labels: bool) -> Iterator[list[str]]:
             f"uuid:7f3c2a9e-0000-4000-8000-{i:012d}",
             str(1000 + i),
             f"7f3c2a9e-0000-4000-8000-{i:012d}",
-            f"{d.isoformat()}T09:10:02",
+            eingang,
             "",
             "",
             "submitted_via_web",
@@ -239,14 +259,45 @@ def _kobo_zeilen(zeilen: list[Zeile], labels: bool) -> Iterator[list[str]]:
         ]
 
 
-def kobo_xlsx(zeilen: list[Zeile]) -> bytes:
-    """KoboToolbox XLS export: XML names, group prefixes 'gruppe/variable', values as names."""
+def kobo_xlsx(
+    zeilen: list[Zeile], eingaenge: list[str] | None = None, *, typisiert: bool = False
+) -> bytes:
+    """KoboToolbox XLS export: XML names, group prefixes 'gruppe/variable', values as names.
+
+    ``eingaenge``: the ``_submission_time`` of each row (ISO, as Kobo stores it). ``typisiert``:
+    the export option "Store date and number responses as text" switched off. formpack then
+    turns every value Python's ``int()``/``float()`` accepts into a number – including choice
+    names, and Python reads "18_26" as 1826 – and ``_submission_time`` into a date-time cell
+    (formpack ``FormField.try_get_number``, ``SubmissionTimeCopyField.format``).
+    """
     kopf = [
         *KOBO_METADATEN_VORN,
         *(f"{kobo_gruppe(f)}/{f.name}" for f in FELDER),
         *KOBO_METADATEN_HINTEN,
     ]
-    return _xlsx(kopf, list(_kobo_zeilen(zeilen, labels=False)), blatt="Wirkungsmonitor")
+    zeilen_roh: list[list[object]] = list(_kobo_zeilen(zeilen, False, eingaenge))
+    if typisiert:
+        eingang = (
+            len(KOBO_METADATEN_VORN) + len(FELDER) + KOBO_METADATEN_HINTEN.index("_submission_time")
+        )
+        for zeile in zeilen_roh:
+            for i, wert in enumerate(zeile):
+                if i == eingang:
+                    zeile[i] = dt.datetime.fromisoformat(str(wert))
+                elif len(KOBO_METADATEN_VORN) <= i < len(KOBO_METADATEN_VORN) + len(FELDER):
+                    zeile[i] = als_zahl_wie_python(str(wert))
+    return _xlsx(kopf, zeilen_roh, blatt="Wirkungsmonitor")
+
+
+def als_zahl_wie_python(text: str) -> object:
+    """A text as a number when Python's int() or float() accepts it (finite), else the text."""
+    for umwandeln in (int, float):
+        try:
+            zahl = umwandeln(text)
+        except ValueError:
+            continue
+        return zahl if zahl == zahl and abs(zahl) != float("inf") else text
+    return text
 
 
 def kobo_csv_labels(zeilen: list[Zeile]) -> bytes:
@@ -263,7 +314,19 @@ def kobo_csv_labels(zeilen: list[Zeile]) -> bytes:
 LS_METADATEN = ["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp"]
 
 
-def _ls_tabelle(zeilen: list[Zeile], volltext: bool) -> tuple[list[str], list[list[str]]]:
+#: What LimeSurvey stores as every date of a survey with anonymised responses.
+LS_ANONYM = "1980-01-01 00:00:00"
+
+
+def _ls_tabelle(
+    zeilen: list[Zeile],
+    volltext: bool,
+    anonymisiert: bool = False,
+    unfertig: frozenset[int] = frozenset(),
+) -> tuple[list[str], list[list[str]]]:
+    """``anonymisiert``: LimeSurvey writes 1980-01-01 00:00:00 into every date column.
+    ``unfertig``: rows (positions) not submitted – empty submitdate, lastpage short of the
+    end; datestamp (last action) and startdate are still there."""
     fragen = ls_fragen()
     kopf = list(LS_METADATEN)
     for frage in fragen:
@@ -271,14 +334,15 @@ def _ls_tabelle(zeilen: list[Zeile], volltext: bool) -> tuple[list[str], list[li
     daten = []
     for i, z in enumerate(zeilen):
         d = datum(z)
-        stempel = f"{d.isoformat()} 10:07:45"
+        stempel = LS_ANONYM if anonymisiert else f"{d.isoformat()} 10:07:45"
+        start = LS_ANONYM if anonymisiert else f"{d.isoformat()} 09:58:01"
         werte = [
             str(i + 1),
-            stempel,
-            "5",
+            "" if i in unfertig else stempel,
+            "3" if i in unfertig else "5",
             "de",
             str(48213 + i),
-            f"{d.isoformat()} 09:58:01",
+            start,
             stempel,
         ]
         for frage in fragen:
@@ -297,9 +361,11 @@ def _ls_tabelle(zeilen: list[Zeile], volltext: bool) -> tuple[list[str], list[li
     return kopf, daten
 
 
-def limesurvey_csv(zeilen: list[Zeile]) -> bytes:
+def limesurvey_csv(
+    zeilen: list[Zeile], *, anonymisiert: bool = False, unfertig: frozenset[int] = frozenset()
+) -> bytes:
     """LimeSurvey response export: question codes, CODE[SQ], answer codes, all quoted."""
-    kopf, daten = _ls_tabelle(zeilen, volltext=False)
+    kopf, daten = _ls_tabelle(zeilen, False, anonymisiert, unfertig)
     return _csv(kopf, daten, quoting=csv.QUOTE_ALL).encode("utf-8")
 
 
@@ -353,11 +419,53 @@ def sosci_codes(feld: Feld) -> dict[str, str]:
     return {w: str(i) for i, w in enumerate(feld.werte, start=1)}
 
 
-def sosci_csv(zeilen: list[Zeile]) -> bytes:
-    """SoSci Survey CSV (tab, UTF-8 with BOM): numeric codes, -9 for 'nicht beantwortet'."""
+#: SoSci's German labels of its bookkeeping variables (second header row, if chosen).
+SOSCI_META_LABELS = {
+    "CASE": "Interview-Nummer (fortlaufend)",
+    "SERIAL": "Seriennummer (sofern verwendet)",
+    "REF": "Referenz (sofern im Link angegeben)",
+    "QUESTNNR": "Fragebogen, der im Interview verwendet wurde",
+    "MODE": "Interview-Modus",
+    "STARTED": "Zeitpunkt zu dem das Interview begonnen hat (Europe/Berlin)",
+    "FINISHED": "Wurde die letzte Seite erreicht?",
+    "LASTDATA": "Zeitpunkt als der Datensatz das letzte mal geändert wurde",
+}
+
+
+def sosci_label(feld: Feld) -> str:
+    """SoSci's variable label: the question title, for a scale item "Skala: Item"."""
+    if feld.skala:
+        return f"{feld.skala.replace('_', ' ').capitalize()}: {feld.frage}"
+    return feld.frage
+
+
+def sosci_csv(
+    zeilen: list[Zeile],
+    *,
+    kodierung: str = "utf-8",
+    unfertig: frozenset[int] = frozenset(),
+    beschriftungen: bool = False,
+    standort_aus_ref: bool = False,
+) -> bytes:
+    """SoSci Survey CSV (tab, with BOM): numeric codes, -9 for 'nicht beantwortet'.
+
+    ``kodierung`` "utf-16" gives SoSci's UTF-16 download (little endian with BOM);
+    ``unfertig``: rows (positions) with FINISHED = 0 (the respondent left before the end);
+    ``beschriftungen``: the download option with variable labels as a second header row;
+    ``standort_aus_ref``: no site question – the site comes from the survey link's reference
+    (``?r=KOELN``, stored in REF) and the wave from the questionnaire ID ("wirkung_t1").
+    """
     variablen = sosci_variablen()
+    if standort_aus_ref:
+        variablen.pop("standort")
     kopf = [*SOSCI_VORN, *variablen.values(), *SOSCI_HINTEN]
     daten = []
+    if beschriftungen:
+        daten.append(
+            [SOSCI_META_LABELS.get(s, s) for s in SOSCI_VORN]
+            + [sosci_label(FELD[name]) for name in variablen]
+            + [SOSCI_META_LABELS.get(s, s) for s in SOSCI_HINTEN]
+        )
     for i, z in enumerate(zeilen):
         d = datum(z)
         werte = []
@@ -369,10 +477,35 @@ def sosci_csv(zeilen: list[Zeile]) -> bytes:
                 werte.append(sosci_codes(feld)[wert])
             else:
                 werte.append(wert)
-        vorn = [str(200 + i), "", "", z["welle"].lower(), "interview", f"{d.isoformat()} 09:58:01"]
-        hinten = ["120", "95", "44", "259", "", f"{d.isoformat()} 10:02:20", "1", "0", "3", "3"]
+        ref, fragebogen = "", z["welle"].lower()
+        if standort_aus_ref:
+            ref, fragebogen = z["standort"], f"wirkung_{z['welle'].lower()}"
+        vorn = [str(200 + i), "", ref, fragebogen, "interview", f"{d.isoformat()} 09:58:01"]
+        fertig = "0" if i in unfertig else "1"
+        hinten = ["120", "95", "44", "259", "", f"{d.isoformat()} 10:02:20", fertig, "0", "3", "3"]
         daten.append([*vorn, *werte, *hinten, "0", "0", "12", "4"])
-    return ("\ufeff" + _csv(kopf, daten, trenner="\t")).encode("utf-8")
+    text = "\ufeff" + _csv(kopf, daten, trenner="\t")
+    return text.encode("utf-16-le" if kodierung == "utf-16" else kodierung)
+
+
+def sosci_profil() -> Profil:
+    """The mapping a site confirms once for its SoSci questionnaire."""
+    variablen = sosci_variablen()
+    werte = {
+        name: {soSci: code for code, soSci in sosci_codes(FELD[name]).items()}
+        for name in variablen
+        if (FELD[name].werte and not FELD[name].skala) or name == "standort"
+    }
+    werte["welle"] = {"t0": "T0", "t1": "T1", "t2": "T2"}
+    for name in variablen:  # yes/no scale items (c_kennt_…) are numbered 1 = ja, 2 = nein
+        if FELD[name].werte == ("ja", "nein"):
+            werte[name] = {"1": "ja", "2": "nein"}
+    return Profil(
+        name="BERLIN_sosci",
+        werkzeug=Werkzeug.SOSCI,
+        spalten={"questnnr": "welle", **{sosci.lower(): name for name, sosci in variablen.items()}},
+        werte=werte,
+    )
 
 
 STANDORTE_CSV = (
