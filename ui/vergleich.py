@@ -124,13 +124,18 @@ def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
         ort = teil[teil["standort"] == standort]
         if ort.empty:
             continue
-        texte = ort["status"].astype(str)
+        # As the tables say it: a value without a target is "kein Zielwert", not "keine Daten".
+        texte = pd.Series([auf.status_text(z) for _, z in ort.iterrows()], index=ort.index)
+        folge = [f"{STATUS_SYMBOL[s]} {s.value}" for s in Status if s is not Status.KEINE_DATEN]
+        folge += [f"{STATUS_SYMBOL[Status.KEINE_DATEN]} {auf.KEIN_ZIELWERT}"]
+        folge += [f"{STATUS_SYMBOL[Status.KEINE_DATEN]} {Status.KEINE_DATEN.value}"]
         zaehlung = " · ".join(
-            f"{STATUS_SYMBOL[s]} {int((texte == s.value).sum())} {s.value}"
-            for s in Status
-            if (texte == s.value).any()
+            f"{text.split(' ', 1)[0]} {int((texte == text).sum())} {text.split(' ', 1)[1]}"
+            for text in folge
+            if (texte == text).any()
         )
-        kritisch = ", ".join(sorted(ort.loc[texte == Status.KRITISCH.value, "indikator"]))
+        kritisch_maske = ort["status"].astype(str) == Status.KRITISCH.value
+        kritisch = ", ".join(sorted(ort.loc[kritisch_maske, "indikator"]))
         zeile = f"- **{auf.standort_label(namen, standort)}**: {zaehlung}"
         zeilen.append(zeile + (f" — kritisch: {kritisch}" if kritisch else ""))
     return zeilen

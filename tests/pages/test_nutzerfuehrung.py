@@ -129,3 +129,16 @@ def test_ruecklauf_ueber_hundert_prozent_wird_gewarnt(echt_db: Path) -> None:
     nachher = next(m.value for m in app.metric if m.label == "Rücklauf Eingangsbefragung")
     assert int(nachher.split("\u00a0")[0].replace(".", "")) > 100
     assert any("Plausibilität" in w.value for w in app.warning)
+
+
+def test_statusliste_fuer_das_telefon_sagt_kein_zielwert(echt_db: Path) -> None:
+    """The phone list of the site comparison counts values without target as such."""
+    with verbinden(echt_db) as db:
+        db.execute("DELETE FROM zielwerte WHERE standort = ?", [EIGENER])
+    app = _als_standort(echt_db)
+    app.switch_page("pages/standortvergleich.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    liste = next(m.value for m in app.markdown if m.value.startswith("- **"))
+    berlin = next(z for z in liste.splitlines() if "Berlin" in z)
+    assert "kein Zielwert" in berlin and "keine Daten" not in berlin
+    assert "✓" not in berlin and "✕" not in berlin  # no target: no attainment status
