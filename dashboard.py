@@ -8,17 +8,18 @@ run (:mod:`ui.zugang`); only the pages of the session's role are registered.
 
 import streamlit as st
 
-from ui import daten, deutsch, navigation, seitenleiste, zugang
+from ui import daten, deutsch, fehler, navigation, seitenleiste, zugang
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
 deutsch.einrichten()  # lang="de", Streamlit's own texts in German, print stylesheet
 
-db = daten.datenbank()
-sitzung = zugang.sitzung_sichern(db)
-if sitzung is not None:
-    seite = navigation.navigation(sitzung.zugriff)
-    zugang.seitenleiste(db, sitzung)
-    seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen(), sitzung.zugriff)
-    daten.demo_hinweis(sitzung)
-    daten.freigabe_hinweis()
-    seite.run()
+with fehler.abgesichert():  # no traceback on a page: German message + reference number
+    db = daten.datenbank()
+    sitzung = zugang.sitzung_sichern(db)
+    if sitzung is not None:
+        seite = navigation.navigation(sitzung.zugriff)
+        zugang.seitenleiste(db, sitzung)
+        seitenleiste.filter_anzeigen(daten.quartale(), daten.standortnamen(), sitzung.zugriff)
+        daten.demo_hinweis(sitzung)
+        daten.freigabe_hinweis()
+        seite.run()

@@ -24,8 +24,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from indikatoren.engine import _Abfrage, _standort_filter, _zeit_format
+from indikatoren.definitionen import Berechnung
+from indikatoren.engine import _Abfrage, _score_sql, _standort_filter, _zeit_format
 from indikatoren.filter import Filter
+from indikatoren.katalog import INDIKATOREN, MESSGROESSEN_NACH_NAME
 from indikatoren.statistik import fisher_p
 from indikatoren.unterdrueckung import GESAMT, Schwellen, primaer, sekundaer
 from monitor import bestand
@@ -69,6 +71,17 @@ TEXT_ATTRITION = (
     "exakten Tests nach Fisher (zweiseitig). Ein kleiner p-Wert weist auf einen "
     "gruppenabhängigen Ausfall hin, der Vorher-Nachher-Ergebnisse verzerren kann."
 )
+#: Above this absolute standardised difference the baselines of stayers and leavers differ.
+GRENZE_STD_DIFFERENZ = 0.2
+TEXT_AUSGANGSWERTE = (
+    "Ausgangswerte (T0) der Gebliebenen und der Ausgefallenen: für jede Vorher-Nachher-"
+    "Messgröße der Mittelwert zu T0 bei Personen mit und ohne Folgebefragung (T1 bzw. T2) am "
+    "selben Standort (Ja/Nein-Fragen: Anteil „ja“ in %) und die standardisierte Differenz "
+    "d = (Mittel mit − Mittel ohne) / √((s²mit + s²ohne) / 2) (Austin 2009). Ab |d| > 0,2 "
+    "unterschieden sich die Gruppen schon vor dem Projekt merklich (Warnung): Die "
+    "Vorher-Nachher-Veränderung beschreibt dann eine besondere Teilgruppe, nicht alle "
+    "Teilnehmenden."
+)
 TEXT_KONSISTENZ = (
     "Widersprüche in den Befragungsdaten: Folgebefragungen (T1, T2) ohne Eingangsbefragung T0 "
     "zum selben Code, Folgebefragungen mit einem Datum vor der T0-Befragung, und Codes, die an "
@@ -99,6 +112,7 @@ PRUEFUNGEN: dict[str, tuple[str, str]] = {
     "vollstaendigkeit": ("Vollständigkeit der Fragebögen", TEXT_VOLLSTAENDIGKEIT),
     "trichter": ("Verbleib T0 → T1 → T2 (Match-Quoten)", TEXT_TRICHTER),
     "attrition": ("Ausfall nach Migrationsgeschichte", TEXT_ATTRITION),
+    "ausgangswerte": ("Ausgangswerte der Gebliebenen und Ausgefallenen", TEXT_AUSGANGSWERTE),
     "konsistenz": ("Widersprüche und Doppelungen", TEXT_KONSISTENZ),
     "ausreisser": ("Unplausible Teilnehmendenzahlen", TEXT_AUSREISSER),
 }
@@ -133,6 +147,13 @@ SPALTEN: dict[str, str] = {
     "ausfall_ohne": "Ausfall ohne Migrationsgeschichte (%)",
     "differenz_pp": "Differenz (Prozentpunkte)",
     "p_wert": "p (Fisher)",
+    "indikator": "Indikator",
+    "n_mit": "T0 mit Folgebefragung",
+    "mittel_mit": "Mittel T0 mit Folgebefragung",
+    "n_ohne": "T0 ohne Folgebefragung",
+    "mittel_ohne": "Mittel T0 ohne Folgebefragung",
+    "std_differenz": "standardisierte Differenz",
+    "warnung": "Warnung (|d| > 0,2)",
     "befund": "Prüfung",
     "anzahl": "Anzahl",
     "aktivitaet_id": "Aktivität-ID",
@@ -162,6 +183,7 @@ class Datenqualitaet:
     vollstaendigkeit: pd.DataFrame
     trichter: pd.DataFrame
     attrition: pd.DataFrame
+    ausgangswerte: pd.DataFrame
     konsistenz: pd.DataFrame
     ausreisser: pd.DataFrame
 
@@ -543,6 +565,86 @@ def meldestand(
     return tabelle[spalten].sort_values(["gemeldet", "standort"]).reset_index(drop=True)
 
 
+def ausgangswerte(
+    db: Datenbank, filter_: Filter | None = None, schwellen: Schwellen | None = None
+) -> pd.DataFrame:
+    """T0 baselines of persons with and without a follow-up, per pre/post indicator and site.
+
+    Columns: indikator, standort, welle, n_mit, mittel_mit, n_ohne, mittel_ohne, std_differenz,
+    warnung, unterdrueckt. Person counts below the threshold are hidden (with secondary
+    suppression along the sites), and with them the means and the difference they rest on.
+    The T0 questionnaire must lie in the filter's period and formats (as the match rates).
+    """
+    filter_ = filter_ or Filter()
+    schwellen = schwellen or Schwellen.aus_umgebung()
+    spalten = [
+        "indikator", "standort", "welle", "n_mit", "mittel_mit", "n_ohne", "mittel_ohne",
+        "std_differenz", "warnung", "unterdrueckt",
+    ]  # fmt: skip
+    indikatoren = [i for i in INDIKATOREN if i.vorher_nachher]
+    namen = sorted({i.messgroesse for i in indikatoren})
+    scores = "".join(f", ({_score_sql(MESSGROESSEN_NACH_NAME[m])})::DOUBLE AS {m}" for m in namen)
+    abfrage = _befragungsfilter(filter_)
+    abfrage.wo("welle = $t0", t0=WELLEN[0])
+    # one scan for both follow-up waves: a flag per wave, aggregates per wave and measure
+    aggregate = ", ".join(
+        f"count({m}) FILTER (WHERE {wo}) AS {m}__{w}__n_{k}, "
+        f"avg({m}) FILTER (WHERE {wo}) AS {m}__{w}__m_{k}, "
+        f"var_samp({m}) FILTER (WHERE {wo}) AS {m}__{w}__v_{k}"
+        for m in namen
+        for w in FOLGEWELLEN
+        for k, wo in (("mit", f"g_{w}"), ("ohne", f"NOT g_{w}"))
+    )
+    folgen = " ".join(
+        f"LEFT JOIN (SELECT DISTINCT code, standort FROM befragungen WHERE welle = '{w}') {w} "
+        f"ON {w}.code = t0.code AND {w}.standort = t0.standort"
+        for w in FOLGEWELLEN
+    )
+    flaggen = ", ".join(f"{w}.code IS NOT NULL AS g_{w}" for w in FOLGEWELLEN)
+    roh = db.query(
+        f"WITH t0 AS (SELECT code, standort{scores} FROM befragungen WHERE {abfrage.sql}), "
+        f"basis AS (SELECT t0.*, {flaggen} FROM t0 {folgen}) "
+        "SELECT standort AS _standort, grouping(standort) AS _g_standort, "
+        f"{aggregate} FROM basis GROUP BY ROLLUP(standort)",
+        abfrage.parameter,
+    )
+    breit = _gesamt_beschriften(roh, ["standort"])
+    teile = []
+    for welle in FOLGEWELLEN:
+        for ind in indikatoren:
+            m = ind.messgroesse
+            faktor = 100.0 if ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN else 1.0
+            teil = pd.DataFrame(
+                {
+                    "indikator": ind.id,
+                    "standort": breit["standort"],
+                    "welle": welle,
+                    "n_mit": breit[f"{m}__{welle}__n_mit"],
+                    "n_ohne": breit[f"{m}__{welle}__n_ohne"],
+                }
+            )
+            teil, _ = _schuetzen(teil, ["n_mit", "n_ohne"], ["standort"], schwellen)
+            v_mit, v_ohne = (breit[f"{m}__{welle}__v_{k}"].astype(float) for k in ("mit", "ohne"))
+            m_mit, m_ohne = (breit[f"{m}__{welle}__m_{k}"].astype(float) for k in ("mit", "ohne"))
+            streuung = np.sqrt((v_mit + v_ohne) / 2)
+            d = (m_mit - m_ohne) / streuung.where(streuung > 0)
+            frei = ~teil["unterdrueckt"].to_numpy()
+            teil["mittel_mit"] = np.where(frei, faktor * m_mit, np.nan)
+            teil["mittel_ohne"] = np.where(frei, faktor * m_ohne, np.nan)
+            teil["std_differenz"] = np.where(frei, d, np.nan)
+            teil["warnung"] = frei & (np.abs(d.fillna(0)) > GRENZE_STD_DIFFERENZ).to_numpy()
+            teile.append(teil)
+    if not teile:
+        return pd.DataFrame(columns=spalten)
+    tabelle = pd.concat(teile, ignore_index=True)
+    reihenfolge = {i.id: k for k, i in enumerate(indikatoren)}
+    tabelle = _sortieren(tabelle, ["standort"])
+    tabelle = tabelle.assign(_i=tabelle["indikator"].map(reihenfolge)).sort_values(
+        ["_i", "welle"], kind="stable"
+    )
+    return tabelle[spalten].reset_index(drop=True)
+
+
 def pruefen(
     db: Datenbank,
     filter_: Filter | None = None,
@@ -564,6 +666,7 @@ def pruefen(
         vollstaendigkeit=vollstaendigkeit(db, filter_, schwellen),
         trichter=_trichter_aus(verbleib),
         attrition=_attrition_aus(verbleib),
+        ausgangswerte=ausgangswerte(db, filter_, schwellen),
         konsistenz=konsistenz(db, filter_, schwellen),
         ausreisser=ausreisser(db, filter_),
     )

@@ -13,7 +13,7 @@ every value that comes from a user — sites, dates, formats, wave — is bound 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import combinations
@@ -108,6 +108,9 @@ VORHER_NACHHER_SPALTEN: tuple[str, ...] = (
     "match_quote",
     "match_unterdrueckt",
     "sperrgrund",
+    "d_av",
+    "d_av_unten",
+    "d_av_oben",
 )
 #: Why a cell shows no value: fewer persons (pairs) than the threshold, hidden to protect
 #: another cell, or nothing to show. Pages and reports label the three differently.
@@ -250,6 +253,11 @@ def _paar_aggregate(indikatoren: Sequence[Indikator]) -> list[tuple[str, str]]:
             (f"{ind.id}__s_d", f"sum({d})"),
             (f"{ind.id}__s_d2", f"sum({d} * {d})"),
         ]
+        if ind.berechnung is Berechnung.VORHER_NACHHER:  # spread of each wave, for d_av
+            spalten += [
+                (f"{ind.id}__s_vor2", f"sum({v} * {v}) FILTER (WHERE {n} IS NOT NULL)"),
+                (f"{ind.id}__s_nach2", f"sum({n} * {n}) FILTER (WHERE {v} IS NOT NULL)"),
+            ]
     return spalten
 
 
@@ -827,7 +835,8 @@ def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.nda
     mittel_nachher = _verhaeltnis(w.werte(f"{ind.id}__s_nach"), n)
     if ind.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN:
         b, c = w.werte(f"{ind.id}__b"), w.werte(f"{ind.id}__c")
-        unten, oben = statistik.gepaarte_anteile_intervall(b, c, n)
+        vorher_ja = w.werte(f"{ind.id}__s_vor")
+        unten, oben = statistik.gepaarte_anteile_intervall(b, c, n, vorher_ja)
         leer = np.full(len(n), np.nan)
         return {
             "n_paare": n,
@@ -839,6 +848,7 @@ def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.nda
             "d_z": leer,
             "g_z": leer,
             "p_wert": statistik.mcnemar_p(b, c),
+            **{name: leer for name in _D_AV},
         }
     s_d, s_d2 = w.werte(f"{ind.id}__s_d"), w.werte(f"{ind.id}__s_d2")
     mittel = _verhaeltnis(s_d, n)
@@ -862,7 +872,28 @@ def _paar_block(w: _Wuerfel, ind: Indikator, min_paare: int) -> dict[str, np.nda
         "d_z": d_z,
         "g_z": d_z * statistik.hedges_j(n),
         "p_wert": p_wert,
+        **_d_av_spalten(w, ind, n, mittel, sd),
     }
+
+
+#: d_av with its interval: computed with the pair statistics, suppressed with them.
+_D_AV = ("d_av", "d_av_unten", "d_av_oben")
+
+
+def _d_av_spalten(
+    w: _Wuerfel, ind: Indikator, n: np.ndarray, mittel: np.ndarray, sd: np.ndarray
+) -> dict[str, np.ndarray]:
+    """d_av (change / spread of the single measurements) and its CI per cell (issue 15)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nenner = np.where(n > 1, n - 1, np.nan)
+        n_sicher = np.where(n > 0, n, np.nan)
+        varianzen = [
+            np.maximum(w.werte(f"{ind.id}__{s}2") - w.werte(f"{ind.id}__{s}") ** 2 / n_sicher, 0)
+            / nenner
+            for s in ("s_vor", "s_nach")
+        ]
+    d, unten, oben = statistik.d_av(mittel, *varianzen, sd**2, n)
+    return dict(zip(_D_AV, (d, unten, oben), strict=True))
 
 
 def _zell_schluessel(w: _Wuerfel, achsen: _Achsen) -> np.ndarray:
@@ -961,7 +992,7 @@ def _vorher_nachher_zeilen(
         **{dim: achsen.labels[dim].take(codes[dim]) for dim in _ZELLE},
         "welle": pd.array([welle], dtype="str").take(np.zeros(len(n), dtype=np.int64)),
     }
-    for name in _ZAHLEN_VN:
+    for name in (*_ZAHLEN_VN, *_D_AV):
         tabelle[name] = lang.spalte(name)
     tabelle["unterdrueckt"] = gesperrt
     # Match rates belong to the cell, not to the indicator: looked up by the cell's key.
@@ -1098,6 +1129,8 @@ class Ergebnis:
 
     indikatoren: pd.DataFrame
     vorher_nachher: pd.DataFrame
+    #: The day the targets were judged at (:func:`bewertungstag`), for views to state it.
+    bewertet_am: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1194,6 +1227,50 @@ def sql_zeitraum(filter_: Filter) -> tuple[date | None, date | None]:
     return von, bis
 
 
+# -- statistics added to the released pre/post table (issue 15) --------------------------------
+#: Cells of a view: the pre/post indicators of one goal in one of them form a test family.
+_FAMILIE = ("ziel", "standort", "gruppe", "welle", "periode")
+_ZIEL_VON = {i.id: str(i.ziel) for i in INDIKATOREN}
+
+
+def zusatzstatistik(vorher_nachher: pd.DataFrame) -> pd.DataFrame:
+    """Add the statistics computed on released rows only: ``p_holm``.
+
+    ``p_holm``: Holm-adjusted p across the pre/post indicators of one goal in one cell (site ×
+    group × wave × period) — the tests a reader sees side by side on a goal page. Suppressed
+    rows have no p value and take no part.
+    """
+    if vorher_nachher.empty:
+        return vorher_nachher.assign(p_holm=pd.Series(dtype=float))
+    teil = vorher_nachher.assign(ziel=vorher_nachher["indikator"].map(_ZIEL_VON))
+    familie = teil.groupby(list(_FAMILIE), sort=False, dropna=False).ngroup().to_numpy()
+    return vorher_nachher.assign(p_holm=statistik.holm(teil["p_wert"], familie))
+
+
+def bewertungstag(perioden: Iterable[str], filter_: Filter, heute: date | None = None) -> date:
+    """The day targets are judged at: the end of the view's data, never later than ``heute``.
+
+    The earliest of today (or ``heute``), the end of the filter period, and the last day of the
+    latest quarter with data (``perioden``: the quarters "2026-Q1" the view's data come from).
+    A funder's data hold approved quarters only, so a funder is judged at the end of the last
+    approved quarter — not against the progress one may expect today from data that stop
+    months earlier.
+    """
+    tag = min(heute or date.today(), filter_.bis or date.max)
+    quartale = [p for p in perioden if p != GESAMT]
+    if quartale:
+        jahr, quartal = max(quartale).split("-Q")
+        ende = date(int(jahr), 3 * int(quartal), 1) + pd.offsets.MonthEnd(0)
+        tag = min(tag, ende.date())
+    return tag
+
+
+def _perioden(grundlage: Basis) -> list[str]:
+    """The latest quarter of each base table with data."""
+    tabellen = (grundlage.einzel, grundlage.paare, grundlage.aktivitaeten)
+    return [str(t["periode"].max()) for t in tabellen if len(t)]
+
+
 def auswerten(
     grundlage: Basis,
     filter_: Filter,
@@ -1201,7 +1278,7 @@ def auswerten(
     heute: date | None = None,
 ) -> Ergebnis:
     """Totals, statistics, suppression and targets for a filter, from a base of that grouping."""
-    heute = heute or filter_.bis or date.today()
+    heute = bewertungstag(_perioden(grundlage), filter_, heute)
     roh = auswerten_roh(grundlage, filter_, schwellen or Schwellen.aus_umgebung())
     return mit_zielen(ausblenden(roh), grundlage.ziele, filter_, heute)
 
@@ -1236,11 +1313,13 @@ def auswerten_roh(grundlage: Basis, filter_: Filter, schwellen: Schwellen) -> Er
 
 
 def mit_zielen(ergebnis: Ergebnis, ziele: pd.DataFrame, filter_: Filter, heute: date) -> Ergebnis:
+    """Targets judged at ``heute`` (see :func:`bewertungstag`), which the result then states."""
     if filter_.standorte or filter_.formate:
         # A project-wide target describes the whole project; the total of a selection of
         # sites or formats is not that, so it is not judged against it.
         ziele = ziele[ziele["standort"] != GESAMT]
-    return replace(ergebnis, indikatoren=ziele_anhaengen(ergebnis.indikatoren, ziele, heute))
+    indikatoren = ziele_anhaengen(ergebnis.indikatoren, ziele, heute, filter_.von, filter_.bis)
+    return replace(ergebnis, indikatoren=indikatoren, bewertet_am=heute)
 
 
 def ausblenden(roh: Ergebnis) -> Ergebnis:
@@ -1260,12 +1339,12 @@ def ausblenden(roh: Ergebnis) -> Ergebnis:
         gesperrt = vn["unterdrueckt"].to_numpy(dtype=bool)
         vn["unterdrueckt"] = gesperrt
         vn["match_unterdrueckt"] = vn["match_unterdrueckt"].to_numpy(dtype=bool)
-        for name in _ZAHLEN_VN:
+        for name in (*_ZAHLEN_VN, *_D_AV):
             vn[name] = np.where(gesperrt, np.nan, vn[name].to_numpy(dtype=float))
         match = vn["match_unterdrueckt"].to_numpy(dtype=bool)
         for name in ("n_t0", "n_erreicht", "match_quote"):
             vn[name] = np.where(match, np.nan, vn[name].to_numpy(dtype=float))
-    return Ergebnis(indikatoren=ind, vorher_nachher=vn)
+    return Ergebnis(indikatoren=ind, vorher_nachher=zusatzstatistik(vn))
 
 
 def berechne(

@@ -36,6 +36,7 @@ from indikatoren.engine import (
     Ergebnis,
     ausblenden,
     auswerten_roh,
+    bewertungstag,
     mit_zielen,
 )
 from indikatoren.filter import Filter, Gruppierung
@@ -414,7 +415,8 @@ def aus_gitter(gitter: Schutzgitter, filter_: Filter, *, heute: date | None = No
             tabelle = tabelle[tabelle["periode"] == GESAMT]
         teile.append(tabelle.reset_index(drop=True))
     auswahl = Ergebnis(indikatoren=teile[0], vorher_nachher=teile[1])
-    heute = heute or filter_.bis or date.today()
+    # judged at the end of the lattice's data (for a funder: the last approved quarter)
+    heute = bewertungstag(gitter.quartale, filter_, heute)
     return mit_zielen(auswahl, gitter.ziele, filter_, heute)
 
 

@@ -68,8 +68,61 @@ REGEL_TEXT = (
     "50 % plus die Hälfte des vergangenen Zeitanteils. erreicht: Zielerreichung ≥ 100 %. "
     "auf Kurs: mindestens 90 % des erwarteten Fortschritts. Verzug: mindestens 60 %. "
     "kritisch: darunter. Nach dem Zieldatum: Verzug ab 90 % Zielerreichung, sonst kritisch. "
-    "keine Daten: kein Zielwert oder kein (freigegebener) Wert."
+    "keine Daten: kein Zielwert oder kein (freigegebener) Wert. Stichtag der Auswertung ist "
+    "das Ende der Daten der jeweiligen Ansicht (bei Fördergebern das Ende des letzten "
+    "freigegebenen Quartals), nie ein späterer Tag. Ist ein Zeitraum gewählt, werden "
+    "Zählgrößen am anteiligen Zielwert für diesen Zeitraum gemessen. Ein Zielwert auf der "
+    "„falschen“ Seite des Basiswerts (bei „höher ist besser“ darunter) wird nur nach "
+    "ausdrücklicher Bestätigung gespeichert und bleibt gekennzeichnet; ein früher "
+    "gespeicherter, nicht bestätigter wird nicht bewertet (keine Daten)."
 )
+
+
+def bewertungs_text(bewertet_am: date | None, zeitraum: bool = False) -> str:
+    """What a view says about when and how its targets were judged (German, one paragraph)."""
+    if bewertet_am is None:
+        return ""
+    text = (
+        f"Zielstand bewertet zum {bewertet_am:%d.%m.%Y}, dem Ende der Daten dieser Ansicht "
+        "(bei Fördergebern: Ende des letzten freigegebenen Quartals); erwartet wird der "
+        "Fortschritt bis zu diesem Tag, nicht bis heute."
+    )
+    if zeitraum:
+        text += (
+            " Zählgrößen (A1, B3, B6) werden für den gewählten Zeitraum am anteiligen Zielwert "
+            "gemessen (Zielwert × Tage des Zeitraums / Tage bis zum Zieldatum)."
+        )
+    return text
+
+
+def gegen_richtung(indikator: Indikator, basiswert: float | None, zielwert: float) -> bool:
+    """Whether a target lies on the wrong side of its baseline (missing baseline = 0).
+
+    For "higher is better" a target below the baseline is a planned decline; the attainment
+    formula would then count a decline as progress (issue 15: −53 pp read as 88.9 % "auf
+    Kurs"). Such a target is refused unless it is explicitly confirmed, and then marked.
+    """
+    basis = 0.0 if basiswert is None or math.isnan(basiswert) else basiswert
+    if indikator.richtung is Richtung.HOEHER_BESSER:
+        return zielwert < basis
+    return zielwert > basis
+
+
+def richtungs_grund(indikator: Indikator, basiswert: float | None, zielwert: float) -> str:
+    """The German reason shown when a target on the wrong side of the baseline is refused."""
+    leer = basiswert is None or math.isnan(basiswert)
+    basis = f"{_de(0.0)} (leer = 0)" if leer else _de(basiswert)  # type: ignore[arg-type]
+    hoeher = indikator.richtung is Richtung.HOEHER_BESSER
+    return (
+        f"Zielwert {_de(zielwert)} liegt {'unter' if hoeher else 'über'} dem Basiswert {basis}"
+        f", obwohl bei {indikator.id} {'höhere' if hoeher else 'niedrigere'} Werte besser sind – "
+        "ein Rückschritt würde so als Fortschritt gezählt. Ist das so gewollt, bitte ausdrücklich "
+        "bestätigen (Spalte „richtung_bestaetigt“ = ja bzw. Häkchen „Gegen Richtung bestätigt“)."
+    )
+
+
+def _de(zahl: float) -> str:
+    return f"{zahl:g}".replace(".", ",").replace("-", "−")
 
 
 def erwarteter_fortschritt(
@@ -126,24 +179,65 @@ def zielwerte_laden(db: Datenbank) -> pd.DataFrame:
     """All targets with the start date that applies (the site's, or the earliest for 'gesamt')."""
     return db.query(
         "SELECT z.indikator, z.standort, z.basiswert, z.zielwert, z.stichtag, "
-        "coalesce(s.start, (SELECT min(start) FROM standorte)) AS start "
+        "coalesce(s.start, (SELECT min(start) FROM standorte)) AS start, "
+        "coalesce(z.richtung_bestaetigt, false) AS richtung_bestaetigt "
         "FROM zielwerte z LEFT JOIN standorte s ON s.standort = z.standort "
         "ORDER BY z.indikator, z.standort"
     )
 
 
-def ziele_anhaengen(tabelle: pd.DataFrame, ziele: pd.DataFrame, heute: date) -> pd.DataFrame:
+def anteiliges_ziel(
+    basiswert: float | None,
+    zielwert: float,
+    start: date | None,
+    stichtag: date,
+    von: date | None,
+    bis: date | None,
+) -> tuple[float, date, date] | None:
+    """The share of a cumulative target that falls into the period ``von``–``bis``.
+
+    A count target (e.g. 350 persons by the due date) describes the whole time from the start
+    to the due date; a quarter's count compared with it read "33 % kritisch" for a quarter of
+    an on-course project. Pro rata: (target − baseline) × overlap days / target days, with the
+    overlap of the period and the target time as its own start and due date. None when the
+    period lies outside the target time (or there is no start to spread the target over).
+    """
+    if start is None or stichtag < start:
+        return None
+    anfang, ende = max(von or start, start), min(bis or stichtag, stichtag)
+    if ende < anfang:
+        return None
+    anteil = ((ende - anfang).days + 1) / ((stichtag - start).days + 1)
+    basis = 0.0 if basiswert is None else basiswert
+    return (zielwert - basis) * anteil, anfang, ende
+
+
+def ziele_anhaengen(
+    tabelle: pd.DataFrame,
+    ziele: pd.DataFrame,
+    heute: date,
+    von: date | None = None,
+    bis: date | None = None,
+) -> pd.DataFrame:
     """Add basiswert, zielwert, stichtag, zielerreichung (%), status to an indicator table.
 
     Targets apply to the whole-period rows of group "gesamt" (targets are set per indicator and
     site, not per group or quarter); other rows get no target and status "keine Daten".
     Targets are looked up by position for those rows only (a merge over the whole, possibly
     quarterly, table cost more than everything else here).
+
+    With a period (``von``/``bis``), cumulative counts are judged against their pro rata target
+    for that period (:func:`anteiliges_ziel`); the rows then show that target with baseline 0
+    and the period's end as due date, and ``ziel_anteilig`` is set. ``ziel_gegen_richtung``
+    marks targets on the wrong side of their baseline, ``ziel_richtung_bestaetigt`` those of
+    them confirmed on entry (targets stored before the check may lack the confirmation).
     """
     schluessel = ["indikator", "standort"]
-    ziele = ziele[[*schluessel, "basiswert", "zielwert", "stichtag", "start"]].reset_index(
-        drop=True
-    )
+    if "richtung_bestaetigt" not in ziele:
+        ziele = ziele.assign(richtung_bestaetigt=False)
+    ziele = ziele[
+        [*schluessel, "basiswert", "zielwert", "stichtag", "start", "richtung_bestaetigt"]
+    ].reset_index(drop=True)
     passend = np.flatnonzero(
         ((tabelle["gruppe"] == GESAMT) & (tabelle["periode"] == GESAMT)).to_numpy()
     )
@@ -157,10 +251,12 @@ def ziele_anhaengen(tabelle: pd.DataFrame, ziele: pd.DataFrame, heute: date) -> 
         )
     spalten = {
         name: ziele[name].reindex(position).set_axis(tabelle.index)
-        for name in ("basiswert", "zielwert", "stichtag", "start")
+        for name in ("basiswert", "zielwert", "stichtag", "start", "richtung_bestaetigt")
     }
     erreichung = np.full(len(tabelle), np.nan)
     status = np.zeros(len(tabelle), dtype=np.int64)  # position in STATUS_REIHENFOLGE
+    anteilig = np.zeros(len(tabelle), dtype=bool)
+    gegen = np.zeros(len(tabelle), dtype=bool)
     mit_ziel = np.flatnonzero(spalten["zielwert"].notna().to_numpy())
     auszug = zip(
         mit_ziel.tolist(),
@@ -171,21 +267,51 @@ def ziele_anhaengen(tabelle: pd.DataFrame, ziele: pd.DataFrame, heute: date) -> 
         spalten["stichtag"].iloc[mit_ziel].tolist(),
         strict=True,
     )
+    bestaetigt = spalten.pop("richtung_bestaetigt").fillna(False).astype(bool).to_numpy()
+    ersetzt: dict[str, dict[int, object]] = {"basiswert": {}, "zielwert": {}, "stichtag": {}}
+    zeitraum = von is not None or bis is not None
     for pos, ind, gesperrt, wert, basiswert, zielwert, start, stichtag in auszug:  # a few hundred
+        indikator = REGISTER[ind]
+        basis, ziel, tag = _zahl(basiswert), _zahl(zielwert), _datum(stichtag)
+        beginn = _datum(start)
+        gegen[pos] = ziel is not None and gegen_richtung(indikator, basis, ziel)
+        if gegen[pos] and not bestaetigt[pos]:
+            # stored before the direction check and never confirmed: not judged (a decline
+            # would count as progress), only marked
+            status[pos] = _STATUS_NUMMER[Status.KEINE_DATEN]
+            continue
+        if zeitraum and indikator.kumulativ and ziel is not None and tag is not None:
+            teil = anteiliges_ziel(basis, ziel, beginn, tag, von, bis)
+            anteilig[pos] = True
+            if teil is None:
+                ersetzt["zielwert"][pos] = np.nan
+                status[pos] = _STATUS_NUMMER[Status.KEINE_DATEN]
+                continue
+            ziel, beginn, tag = teil
+            basis = 0.0
+            ersetzt["basiswert"][pos], ersetzt["zielwert"][pos] = basis, ziel
+            ersetzt["stichtag"][pos] = pd.Timestamp(tag)
         e, s = bewerte(
-            REGISTER[ind],
-            None if gesperrt else _zahl(wert),
-            _zahl(basiswert),
-            _zahl(zielwert),
-            _datum(start),
-            _datum(stichtag),
-            heute,
+            indikator, None if gesperrt else _zahl(wert), basis, ziel, beginn, tag, heute
         )
         erreichung[pos] = np.nan if e is None else 100 * e
         status[pos] = _STATUS_NUMMER[s]
     del spalten["start"]
+    for name, werte in ersetzt.items():
+        if werte:
+            spalte = spalten[name].astype(object if name == "stichtag" else float).copy()
+            for pos, wert in werte.items():
+                spalte.iloc[pos] = wert
+            spalten[name] = spalte.astype(spalten[name].dtype) if name == "stichtag" else spalte
     texte = pd.array([str(Status.KEINE_DATEN), *map(str, Status)], dtype="str")
-    return tabelle.assign(**spalten, zielerreichung=erreichung, status=texte.take(status))
+    return tabelle.assign(
+        **spalten,
+        zielerreichung=erreichung,
+        status=texte.take(status),
+        ziel_anteilig=anteilig,
+        ziel_gegen_richtung=gegen,
+        ziel_richtung_bestaetigt=gegen & bestaetigt,
+    )
 
 
 def _zahl(wert: object) -> float | None:

@@ -9,9 +9,21 @@ Append-only, and how it is guarded: DuckDB has no triggers (and no row-level per
 the database itself cannot forbid an ``UPDATE``. This module therefore offers no function that
 changes or deletes an entry, and each entry stores the SHA-256 of its predecessor and of its own
 content. Changing, deleting or inserting a row afterwards with plain SQL breaks the chain, and
-:func:`pruefe_protokoll` names the first broken entry. Limits, said openly: someone with write
-access to the file can recompute the whole chain or cut off its newest entries; backups
-(``python -m monitor sicherung``) keep an older copy of the chain to compare against.
+:func:`pruefe_protokoll` names the first broken entry.
+
+Cutting off the *newest* entries (or all) leaves a valid shorter chain, so the chain alone
+cannot see it. Therefore the newest head (number, hash, count) is also kept **outside the
+table**, in a head file next to the database (``<db>.protokollkopf``, :func:`kopfdatei`),
+rewritten atomically after every commit that appended entries. :func:`pruefe_protokoll`
+reports when the table no longer contains the head the file names, or has fewer entries.
+
+What this can and cannot detect, said openly: it detects changes, insertions and deletions in
+the table by anyone who edits only the database file (SQL, a DuckDB shell, a copied-back older
+file). It cannot detect an attacker who can write both the database and the head file (the
+same server account): they can recompute the chain and the head. Against that, copy the head
+file off the server (``protokoll --pruefen`` prints it; backups contain the table), and keep
+backups elsewhere. A crash between a commit and the new head leaves the file one step
+behind, which is harmless (entries after the head are checked by the chain).
 
 Never put a password or row content (answers of a person) into ``details``; file names, counts,
 IDs and reasons only.
@@ -21,14 +33,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from monitor.db import Datenbank
+from monitor.db import Datenbank, nach_commit
 
 #: Every kind of entry with the German label the admin page shows.
 AKTIONEN: dict[str, str] = {
@@ -99,21 +113,52 @@ def _anhaengen(
     letzte = cur.execute("SELECT hash FROM auditprotokoll ORDER BY id DESC LIMIT 1").fetchall()
     vorgaenger = letzte[0][0] if letzte else ""
     nummer = int(cur.execute("SELECT nextval('audit_id_seq')").fetchall()[0][0])
+    kopf = _kette(vorgaenger, nummer, zeitpunkt, wer, was, details, grund)
     cur.execute(
         "INSERT INTO auditprotokoll (id, zeitpunkt, wer, was, details, grund, vorgaenger, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            nummer,
-            zeitpunkt,
-            wer,
-            was,
-            details,
-            grund,
-            vorgaenger,
-            _kette(vorgaenger, nummer, zeitpunkt, wer, was, details, grund),
-        ],
+        [nummer, zeitpunkt, wer, was, details, grund, vorgaenger, kopf],
     )
+    anzahl = int(cur.execute("SELECT count(*) FROM auditprotokoll").fetchall()[0][0])
+    pfad = cur.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    if pfad and pfad[0][0]:
+        ziel = kopfdatei(pfad[0][0])
+        nach_commit(cur, lambda: _schreibe_kopf(ziel, nummer, kopf, anzahl))
     return nummer
+
+
+def kopfdatei(db_pfad: str | os.PathLike[str]) -> Path:
+    """``data/monitor.duckdb`` → ``data/monitor.duckdb.protokollkopf`` (the head file)."""
+    pfad = Path(db_pfad)
+    return pfad.with_name(pfad.name + ".protokollkopf")
+
+
+def _schreibe_kopf(ziel: Path, nummer: int, kopf: str, anzahl: int) -> None:
+    """Write the head file atomically (the last committed entry: number, hash, count)."""
+    zwischen = ziel.with_name(f".{ziel.name}.{os.getpid()}.tmp")
+    text = json.dumps({"nummer": nummer, "hash": kopf, "anzahl": anzahl})
+    try:
+        with open(zwischen, "w", encoding="utf-8") as datei:
+            datei.write(text)
+            datei.flush()
+            os.fsync(datei.fileno())
+        os.rename(zwischen, ziel)  # atomic on POSIX
+    except OSError:
+        # The entry is committed; a head file one step behind only weakens the check, and
+        # the next entry writes it again. Never fail the user's action over it.
+        zwischen.unlink(missing_ok=True)
+
+
+def lies_kopf(db_pfad: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The head file's content, or None when there is none."""
+    try:
+        return json.loads(kopfdatei(db_pfad).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"beschaedigt": True}
 
 
 def protokolliere(
@@ -200,4 +245,29 @@ def pruefe_protokoll(db: Datenbank) -> list[str]:
         if _kette(gespeichert_vor, nummer, zeitpunkt, wer, was, details, grund) != gespeichert:
             befunde.append(f"Eintrag Nr. {nummer}: Inhalt wurde nachträglich verändert.")
         vorgaenger = gespeichert
-    return befunde
+    return befunde + _pruefe_kopf(db, {int(z[0]): z[7] for z in zeilen})
+
+
+def _pruefe_kopf(db: Datenbank, hashes: dict[int, str]) -> list[str]:
+    """Compare the table with the head file: the newest entries must still be there."""
+    kopf = lies_kopf(db.pfad)
+    datei = kopfdatei(db.pfad).name
+    if kopf is None:
+        if not hashes:
+            return []
+        return [
+            f"Die Kopfdatei '{datei}' fehlt: ob die neuesten Einträge abgeschnitten wurden, "
+            "lässt sich nicht prüfen (der nächste Eintrag legt sie neu an)."
+        ]
+    if kopf.get("beschaedigt") or not {"nummer", "hash", "anzahl"} <= kopf.keys():
+        return [f"Die Kopfdatei '{datei}' ist beschädigt."]
+    nummer, anzahl = int(kopf["nummer"]), int(kopf["anzahl"])
+    if hashes.get(nummer) != kopf["hash"] or len(hashes) < anzahl:
+        return [
+            f"Die neuesten Einträge fehlen: laut '{datei}' reicht das Protokoll mindestens bis "
+            f"Nr. {nummer} ({anzahl} Einträge), die Tabelle hat {len(hashes)} Einträge"
+            + (f" bis Nr. {max(hashes)}" if hashes else "")
+            + " – Einträge am Ende wurden gelöscht oder die Datenbank durch eine ältere Kopie "
+            "ersetzt."
+        ]
+    return []

@@ -40,6 +40,8 @@ INDIKATOR_JSON: tuple[str, ...] = (
 )
 
 _GANZZAHLIG = {"n", "zaehler", "nenner", "stufe", "n_paare", "n_t0", "n_erreicht"}
+#: p values keep every digit: rounded to 6 places, a p of 3e-9 would read as 0 ("certain").
+_VOLL_GENAU = {"p_wert", "p_holm"}
 
 
 def _json_wert(spalte: str, wert: Any) -> Any:
@@ -52,7 +54,7 @@ def _json_wert(spalte: str, wert: Any) -> Any:
     if spalte in _GANZZAHLIG and isinstance(wert, float) and wert.is_integer():
         return int(wert)
     if isinstance(wert, float):
-        return round(wert, 6)
+        return wert if spalte in _VOLL_GENAU else round(wert, 6)
     if hasattr(wert, "isoformat"):
         return wert.isoformat()
     return wert
@@ -68,21 +70,43 @@ def als_json(tabelle: pd.DataFrame, schluessel: tuple[str, ...]) -> str:
 
 
 def als_csv(tabelle: pd.DataFrame, *, deutsch: bool = False) -> bytes:
-    """CSV bytes; ``deutsch``: ';' separated, decimal comma, UTF-8 with BOM for German Excel."""
+    """CSV bytes — THE one CSV writer of every download and export (pages, CLI, microdata).
+
+    ``deutsch``: ';' separated, decimal comma, UTF-8 with BOM for German Excel. Every column
+    that is not numeric, boolean or a date — whatever its dtype (pandas 3 gives text the
+    ``str`` dtype, older code ``object``, tables may carry ``category``) — and every header is
+    passed through :func:`_csv_text`, so no cell starts a spreadsheet formula
+    (``tests/test_architektur.py`` keeps other CSV writers out).
+    """
     daten = tabelle.copy()
-    for spalte in daten.columns:
-        if daten[spalte].dtype == object:
-            daten[spalte] = daten[spalte].map(_csv_text)
-        elif pd.api.types.is_float_dtype(daten[spalte]):
-            daten[spalte] = daten[spalte].round(6)  # as in JSON: no float noise in the last digit
+    daten.columns = [_csv_text(str(name)) for name in daten.columns]
+    for nummer, (_, spalte) in enumerate(daten.items()):
+        if pd.api.types.is_float_dtype(spalte):
+            if daten.columns[nummer] not in _VOLL_GENAU:
+                daten.isetitem(nummer, spalte.round(6))  # as in JSON: no float noise
+        elif not (
+            pd.api.types.is_numeric_dtype(spalte)
+            or pd.api.types.is_bool_dtype(spalte)
+            or pd.api.types.is_datetime64_any_dtype(spalte)
+        ):
+            daten.isetitem(nummer, spalte.astype(object).map(_csv_text))
+    # CRLF line ends (RFC 4180) also make the csv module quote a field with a lone CR, which
+    # would otherwise split the row in a spreadsheet.
     if deutsch:
-        return daten.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    return daten.to_csv(index=False).encode("utf-8")
+        text = daten.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+        return text.encode("utf-8-sig")
+    return daten.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+#: First characters a spreadsheet treats as the start of a formula (OWASP: CSV injection).
+FORMELANFAENGE = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_text(wert: Any) -> Any:
-    """Neutralise cell text that a spreadsheet would run as a formula (OWASP CSV injection)."""
-    if isinstance(wert, str) and wert[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Neutralise cell text that a spreadsheet would run as a formula (OWASP CSV injection):
+    a leading apostrophe makes it plain text. Non-text values (numbers in a mixed column,
+    missing values) stay as they are."""
+    if isinstance(wert, str) and wert.startswith(FORMELANFAENGE):
         return "'" + wert
     return wert
 
@@ -130,7 +154,7 @@ def als_text(
             if datensatz.get("unterdrueckt") and spalte in zahlen | set(VORHER_NACHHER_JSON[4:13]):
                 zeichen = SEKUNDAER_MARKE if datensatz.get("sperrgrund") == "sekundaer" else marke
                 zeile.append(zeichen if spalte in ("wert", "differenz", "n", "n_paare") else "")
-            elif spalte == "p_wert" and isinstance(wert, float) and wert < 0.001:
+            elif spalte in _VOLL_GENAU and isinstance(wert, float) and wert < 0.001:
                 zeile.append("< 0,001")
             elif isinstance(wert, float | int) and not isinstance(wert, bool):
                 zeile.append(zahl_de(wert, _stellen(datensatz, spalte, stellen)))

@@ -13,8 +13,12 @@ Why this module looks the way it does:
   logged or put into an exception message. Unknown user names cost the same hashing time as
   known ones, and are stored (audit, lock-out counters) only as a short hash — people type
   their password into the name field.
-* **Failed logins are throttled per name and in total**, with a lock-out that doubles with every
-  further failure; the counters live in the database, so a restart does not reset them.
+* **Failed logins are throttled per name and per client** (the browser's address, see
+  :func:`client_schluessel`), with a lock-out that doubles with every further failure; the
+  counters live in the database, so a restart does not reset them. There is deliberately *no*
+  global counter: made-up names from one attacker would otherwise lock out everyone, the admin
+  included. ``benutzer entsperren`` on the server clears every lock that can stop the name.
+  Failures are audited aggregated (:func:`_melden`), so a brute force cannot flood the trail.
 * **Secure default** (:func:`zugangsmodus`): with demo data only and no users the dashboard is
   open; as soon as real data exists, nobody sees anything until the first admin exists.
 """
@@ -382,9 +386,15 @@ def _aendere(
             f"UPDATE benutzer SET {setzen}, geaendert_am = ? WHERE name = ?",
             [*werte, jetzt, normal],
         )
-        # Unlocking and a new password also lift a lock-out after failed logins.
+        # Unlocking and a new password also lift every lock-out that can stop this name: its
+        # own counter and every client lock (an admin behind the attacker's network must get
+        # in); the legacy global row too, should an old database still have one.
         if was in ("benutzer_entsperrt", "passwort_geaendert"):
-            cur.execute("DELETE FROM anmeldeversuche WHERE schluessel = ?", [normal])
+            cur.execute(
+                "DELETE FROM anmeldeversuche WHERE schluessel = ? OR schluessel = '*' "
+                "OR starts_with(schluessel, ?)",
+                [normal, _CLIENT_PRAEFIX],
+            )
         protokolliere(cur, von, was, {"benutzer": normal}, grund, jetzt=jetzt)
     geaendert = benutzer(db, normal)
     assert geaendert is not None
@@ -434,8 +444,24 @@ class Drosselung:
 
 
 JE_NAME = Drosselung(5, timedelta(seconds=30), timedelta(hours=1), timedelta(hours=24))
-INSGESAMT = Drosselung(50, timedelta(minutes=1), timedelta(minutes=15), timedelta(minutes=15))
-_GESAMT_SCHLUESSEL = "*"
+#: Per client: more tries (people behind one office address share it), shorter memory.
+JE_CLIENT = Drosselung(20, timedelta(minutes=1), timedelta(minutes=30), timedelta(hours=1))
+_CLIENT_PRAEFIX = "client#"
+#: Failures of one key that get their own audit row: the first, the one that starts the
+#: lock-out, then every 50th (each row carries the running count).
+_MELDEN_AB = 50
+
+
+def client_schluessel(adresse: str | None) -> str | None:
+    """The throttling key of a client address (stored only as a short hash), or None.
+
+    Behind a reverse proxy every request comes from the proxy's address; the UI then reads the
+    address the proxy forwards (see README, deployment). None (unknown) = no client throttle.
+    """
+    if not adresse:
+        return None
+    return _CLIENT_PRAEFIX + hashlib.sha256(adresse.encode("utf-8")).hexdigest()[:16]
+
 
 #: A session older than this must log in again (checked by :func:`pruefe_sitzung`).
 SITZUNG_MAX_DAUER = timedelta(hours=12)
@@ -477,20 +503,42 @@ def gastsitzung(jetzt: datetime | None = None) -> Sitzung:
     return Sitzung(GAST, "admin", None, jetzt or datetime.now(), gast=True)
 
 
-def anmeldesperre(db: Datenbank, name: str, *, jetzt: datetime | None = None) -> datetime | None:
-    """Until when logins for this name (or all logins) are locked, or None.
+def _sperrschluessel(db: Datenbank, normal: str, client: str | None) -> list[str]:
+    """The counters that can stop a login of this name from this client."""
+    schluessel = [normal if _lade(db, normal) else _verdeckt(normal)]
+    return [*schluessel, client] if client else schluessel
 
-    For the login form's message; reveals nothing about whether the name exists, because
-    unknown names are throttled exactly like known ones.
+
+def anmeldesperre(
+    db: Datenbank, name: str, *, client: str | None = None, jetzt: datetime | None = None
+) -> datetime | None:
+    """Until when logins for this name (or from this client) are locked, or None.
+
+    ``client`` is a key from :func:`client_schluessel`. For the login form's message; reveals
+    nothing about whether the name exists, because unknown names are throttled exactly like
+    known ones.
     """
     jetzt = jetzt or datetime.now()
-    normal = normalisiere_name(name)
-    schluessel = normal if _lade(db, normal) else _verdeckt(normal)
     bis = db.scalar(
         "SELECT max(gesperrt_bis) FROM anmeldeversuche WHERE list_contains(?, schluessel)",
-        [[schluessel, _GESAMT_SCHLUESSEL]],
+        [_sperrschluessel(db, normalisiere_name(name), client)],
     )
     return bis if bis is not None and bis > jetzt else None
+
+
+def _abgewiesen(
+    db: Datenbank, schluessel: list[str], wer: str, bis: datetime, jetzt: datetime
+) -> None:
+    """Count a refusal during a lock-out; only the first of each lock-out gets an audit row
+    (the next failure's row carries how many were refused)."""
+    with db.transaction() as cur:
+        zeilen = cur.execute(
+            "UPDATE anmeldeversuche SET abgewiesen = coalesce(abgewiesen, 0) + 1 "
+            "WHERE list_contains(?, schluessel) AND gesperrt_bis > ? RETURNING abgewiesen",
+            [schluessel, jetzt],
+        ).fetchall()
+        if any(int(z[0]) == 1 for z in zeilen):
+            protokolliere(cur, wer, "anmeldung_gesperrt", {"gesperrt_bis": bis}, jetzt=jetzt)
 
 
 def _fehlversuch(
@@ -498,7 +546,8 @@ def _fehlversuch(
 ) -> int:
     """Count one failed login for ``schluessel`` and set its lock-out; returns the count."""
     zeilen = cur.execute(
-        "SELECT fehlversuche, letzter_fehlversuch FROM anmeldeversuche WHERE schluessel = ?",
+        "SELECT fehlversuche, letzter_fehlversuch, coalesce(abgewiesen, 0) FROM anmeldeversuche "
+        "WHERE schluessel = ?",
         [schluessel],
     ).fetchall()
     anzahl = 1
@@ -507,31 +556,42 @@ def _fehlversuch(
     dauer = regel.sperre(anzahl)
     cur.execute(
         "INSERT INTO anmeldeversuche (schluessel, fehlversuche, letzter_fehlversuch, "
-        "gesperrt_bis) VALUES (?, ?, ?, ?) ON CONFLICT (schluessel) DO UPDATE SET "
+        "gesperrt_bis, abgewiesen) VALUES (?, ?, ?, ?, 0) ON CONFLICT (schluessel) DO UPDATE SET "
         "fehlversuche = excluded.fehlversuche, "
-        "letzter_fehlversuch = excluded.letzter_fehlversuch, gesperrt_bis = excluded.gesperrt_bis",
+        "letzter_fehlversuch = excluded.letzter_fehlversuch, "
+        "gesperrt_bis = excluded.gesperrt_bis, abgewiesen = 0",
         [schluessel, anzahl, jetzt, jetzt + dauer if dauer else None],
     )
     return anzahl
 
 
+def _melden(anzahl: int, regel: Drosselung) -> bool:
+    """Whether the ``anzahl``-th failure of a key gets its own audit row (aggregation)."""
+    return anzahl == 1 or anzahl == regel.grenze or anzahl % _MELDEN_AB == 0
+
+
 def anmelden(
-    db: Datenbank, name: str, passwort: str, *, jetzt: datetime | None = None
+    db: Datenbank,
+    name: str,
+    passwort: str,
+    *,
+    client: str | None = None,
+    jetzt: datetime | None = None,
 ) -> Sitzung | None:
     """Check name and password; a :class:`Sitzung` on success, else None (no reason given).
 
-    Every attempt is audited. While a lock-out is active the password is not even checked.
-    The UI can show :func:`anmeldesperre` to explain a refusal.
+    ``client`` (:func:`client_schluessel`) adds the per-client throttle. Successes are audited
+    one by one, failures and refusals aggregated (:func:`_melden`). While a lock-out is active
+    the password is not even checked. The UI can show :func:`anmeldesperre` to explain a
+    refusal.
     """
     jetzt = jetzt or datetime.now()
     normal = normalisiere_name(name)
     geladen = _lade(db, normal) if _NAME.fullmatch(normal) else None
     schluessel = normal if geladen else _verdeckt(normal)
-    sperre_bis = anmeldesperre(db, normal, jetzt=jetzt)
+    sperre_bis = anmeldesperre(db, normal, client=client, jetzt=jetzt)
     if sperre_bis is not None:
-        protokolliere(
-            db, schluessel, "anmeldung_gesperrt", {"gesperrt_bis": sperre_bis}, jetzt=jetzt
-        )
+        _abgewiesen(db, _sperrschluessel(db, normal, client), schluessel, sperre_bis, jetzt)
         return None
     schnell = os.environ.get(SCHNELLE_HASHES_VARIABLE) == "1"
     stimmt = _passwort_stimmt(geladen[1] if geladen else _platzhalter_hash(schnell), passwort)
@@ -551,10 +611,12 @@ def anmelden(
         return Sitzung(normal, konto.rolle, konto.standort, jetzt)
     with db.transaction() as cur:
         anzahl = _fehlversuch(cur, schluessel, JE_NAME, jetzt)
-        _fehlversuch(cur, _GESAMT_SCHLUESSEL, INSGESAMT, jetzt)
-        protokolliere(
-            cur, schluessel, "anmeldung_fehlgeschlagen", {"fehlversuche": anzahl}, jetzt=jetzt
-        )
+        vom_client = _fehlversuch(cur, client, JE_CLIENT, jetzt) if client else 0
+        if _melden(anzahl, JE_NAME) or (client and _melden(vom_client, JE_CLIENT)):
+            details: dict[str, object] = {"fehlversuche": anzahl}
+            if client:
+                details |= {"client": client, "fehlversuche_client": vom_client}
+            protokolliere(cur, schluessel, "anmeldung_fehlgeschlagen", details, jetzt=jetzt)
     return None
 
 
@@ -582,14 +644,23 @@ def anmelden_sso(
     return Sitzung(normal, konto.rolle, konto.standort, jetzt)
 
 
-def abmelden(db: Datenbank, sitzung: Sitzung, token: str | None = None) -> None:
+def abmelden(
+    db: Datenbank, sitzung: Sitzung, token: str | None = None, *, ueberall: bool = False
+) -> None:
     """Log the end of a session and forget its remembered token (the UI forgets the
-    :class:`Sitzung` itself)."""
+    :class:`Sitzung` itself).
+
+    Every tab of the browser holds the same token, and the UI checks it on every run
+    (:func:`sitzung_aus_token`), so deleting it ends all of them. ``ueberall`` deletes every
+    token of the user: all browsers and devices are logged out at their next click.
+    """
     with db.transaction() as cur:
-        if token:
+        if ueberall and not sitzung.gast:
+            cur.execute("DELETE FROM anmeldesitzungen WHERE name = ?", [sitzung.name])
+        elif token:
             cur.execute("DELETE FROM anmeldesitzungen WHERE token_hash = ?", [_token_hash(token)])
         if not sitzung.gast:
-            protokolliere(cur, sitzung.name, "abmeldung")
+            protokolliere(cur, sitzung.name, "abmeldung", {"ueberall": True} if ueberall else None)
 
 
 # -- remembered sessions (a reload of the page keeps the login) ---------------------------------

@@ -62,11 +62,13 @@ from indikatoren.definitionen import (
 from indikatoren.engine import Ergebnis
 from indikatoren.filter import GRUPPEN_LABEL, Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
+from indikatoren.statistik import standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT, Schwellen
 from indikatoren.zielerreichung import (
     REGEL_TEXT,
     STATUS_FARBE,
     STATUS_REIHENFOLGE,
+    bewertungs_text,
     ziel_zusammenfassung,
 )
 from monitor import sicht
@@ -85,6 +87,7 @@ BLATT_NAMEN: tuple[str, ...] = (
     "Ziel c",
     "Vorher-Nachher",
     "Standortvergleich",
+    "Meta-Analyse",
     "Formate",
     "Datenqualität",
     "Methodik",
@@ -105,6 +108,12 @@ RICHTUNG_LABEL: dict[Richtung, str] = {
 #: Statistics rules for the Methodik sheet (SPEC §5), in German.
 STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
     (
+        "Veränderung, nicht Wirkung",
+        "Ein Vorher-Nachher-Vergleich zeigt die Veränderung derselben Personen, nicht die "
+        "Wirkung des Projekts: Ohne Vergleichsgruppe lässt sich nicht trennen, was ohnehin "
+        "geschehen wäre (Zeit, äußere Ereignisse, Regression zur Mitte, Auswahl durch Ausfall).",
+    ),
+    (
         "Vorher-Nachher-Vergleich",
         "Nur Personen mit Fragebogen zu T0 und T1 (bzw. T2) am selben Standort zählen "
         "(gepaarte Messung über den pseudonymen Code). Ausgewiesen werden die Zahl der Paare, "
@@ -113,17 +122,39 @@ STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
         "Stichproben (zweiseitig).",
     ),
     (
+        "Konfidenzintervall",
+        "Das Verfahren liefert bei wiederholten Erhebungen in 95 % der Fälle ein Intervall, das "
+        "den wahren Wert enthält; das einzelne Intervall zeigt die mit den Daten gut "
+        "vereinbaren Werte, keine „95-%-Sicherheit“ für den wahren Wert.",
+    ),
+    (
+        "p-Werte und Mehrfachtests",
+        "Neben dem rohen p steht der Holm-korrigierte p-Wert über die Vorher-Nachher-"
+        "Indikatoren desselben Ziels in derselben Zelle (Standort, Gruppe, Welle). Statistisch "
+        "gesichert ist eine Veränderung nur, wenn der korrigierte Wert unter 0,05 liegt. "
+        "Werte unter 0,001 erscheinen als „< 0,001“.",
+    ),
+    (
         "Effektstärken",
         "d_z = Mittelwert der Differenzen / Standardabweichung der Differenzen (Lakens 2013). "
         "g_z = d_z · J mit der Korrektur für kleine Stichproben J = 1 − 3 / (4 · (n − 1) − 1). "
-        "Als grobe Orientierung gelten 0,2 als kleiner, 0,5 als mittlerer und 0,8 als großer "
-        "Effekt (Cohen).",
+        "d_z hängt von der Korrelation vorher/nachher ab und ist nur mit anderen gepaarten d_z "
+        "vergleichbar; Cohens Faustwerte (0,2/0,5/0,8) gelten für sie nicht. d_av = "
+        "Veränderung / √((s²vorher + s²nachher)/2) mit 95-%-Intervall (Bonett 2008) ist die "
+        "Zahl für Vergleiche mit anderen Programmen und Meta-Analysen.",
     ),
     (
         "Ja/Nein-Fragen",
         "Anteil „ja“ vorher und nachher bei denselben Personen, Differenz in Prozentpunkten mit "
-        "95-%-Konfidenzintervall (Wald, gepaart) und exakter McNemar-Test auf den "
-        "wechselnden Antworten.",
+        "95-%-Konfidenzintervall nach Newcombe (1998, Hybrid-Score, gepaart) und exakter "
+        "McNemar-Test auf den wechselnden Antworten.",
+    ),
+    (
+        "Meta-Analyse der Standorte",
+        "Veränderungen der ausgewiesenen Standorte, gepoolt mit zufälligen Effekten "
+        "(DerSimonian–Laird): Mittel mit Intervall, τ² (Streuung der wahren Veränderungen), "
+        "I² (nicht zufälliger Anteil der Unterschiede) und Vorhersageintervall für einen "
+        "weiteren Standort; daneben die gepoolte Veränderung aus den Rohdaten.",
     ),
     (
         "Anteile und Zählgrößen",
@@ -448,6 +479,12 @@ class _Daten:
     namen: dict[str, str]
     gesamt_name: str
 
+    @property
+    def bezug(self) -> str:
+        """Whose targets the goal summaries judge: the one chosen site, else the project (a
+        single site's data have no project-wide target; the cover said "keine Daten")."""
+        return self.filter_.standorte[0] if len(self.filter_.standorte) == 1 else GESAMT
+
     def name(self, standort: str) -> str:
         if standort == GESAMT:
             return self.gesamt_name
@@ -588,7 +625,12 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         ("Zeitraum", zeitraum, "umbruch"),
         ("Standorte", standorte, "umbruch"),
         ("Formate", formate, "umbruch"),
-        ("Stichtag der Bewertung", d.stichtag, "datum_links"),
+        ("Stichtag der Bewertung", d.haupt.bewertet_am or d.stichtag, "datum_links"),
+        (
+            "Bewertung der Ziele",
+            bewertungs_text(d.haupt.bewertet_am, bool(f.von or f.bis)),
+            "umbruch",
+        ),
         ("Erstellt am", heute, "datum_links"),
         (
             "Datenstand (letzter Import)",
@@ -617,10 +659,11 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         if stil == "umbruch":
             b.verbinden(f"B{nummer}:H{nummer}")
     b.leerzeile()
-    b.schreibe(["Stand der Wirkungsziele (ganzes Projekt bzw. Auswahl)"], "abschnitt")
+    wessen = "ganzes Projekt bzw. Auswahl" if d.bezug == GESAMT else f"Standort {d.name(d.bezug)}"
+    b.schreibe([f"Stand der Wirkungsziele ({wessen})"], "abschnitt")
     kopf = ["Wirkungsziel", "Zielerreichung (%)", "Status", *map(str, STATUS_REIHENFOLGE)]
     erste = b.schreibe(kopf, _kopfstile(["text", "z0", "text", *["z0"] * 5]), hoehe=30) + 1
-    for stand in ziel_zusammenfassung(d.haupt.indikatoren):
+    for stand in ziel_zusammenfassung(d.haupt.indikatoren, d.bezug):
         b.schreibe(
             [
                 _ziel_label(stand.ziel),
@@ -639,6 +682,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         ("Ziel a, Ziel b, Ziel c", "Werte je Indikator, Standort und Gruppe mit Diagrammen"),
         ("Vorher-Nachher", "alle Vorher-Nachher-Vergleiche mit Effektstärken und Match-Quote"),
         ("Standortvergleich", "alle Indikatoren je Standort"),
+        ("Meta-Analyse", "Veränderungen der Standorte gepoolt (zufällige Effekte, τ², I²)"),
         ("Formate", "Indikatoren nach Format (digital, hybrid, Präsenz)"),
         ("Datenqualität", "Meldestand, Vollständigkeit, Verbleib, Ausfall, Widersprüche"),
         ("Methodik", "Definition jedes Indikators und die Rechenregeln"),
@@ -646,6 +690,20 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
     ):
         b.schreibe([name, inhalt], ["fett", "text"])
     b.querformat(auf_breite=True)
+
+
+def _ziel_hinweis(zeile: dict[str, Any]) -> str | None:
+    """Why a target row reads as it does: a pro rata target, a target against the direction."""
+    hinweise = []
+    if zeile.get("ziel_anteilig"):
+        hinweise.append("Zielwert anteilig für den gewählten Zeitraum")
+    if zeile.get("ziel_gegen_richtung"):
+        bestaetigt = bool(zeile.get("ziel_richtung_bestaetigt"))
+        hinweise.append(
+            "Zielwert entgegen der Indikatorrichtung "
+            f"({'ausdrücklich bestätigt' if bestaetigt else 'nicht bestätigt'})"
+        )
+    return "; ".join(hinweise) or None
 
 
 def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
@@ -667,11 +725,12 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
         "Zähler",
         "Nenner",
         "n",
+        "Hinweis zum Ziel",
         *(_quartal_label(p) for p in perioden),
     ]
-    breiten = [6, 15, 36, 6, 16, 16, 30, 10, 10, 11, 10, 16, 12, 10, 10, 9]
+    breiten = [6, 15, 36, 6, 16, 16, 30, 10, 10, 11, 10, 16, 12, 10, 10, 9, 24]
     b = mappe.blatt("Zielerreichung", [*breiten, *[10] * len(perioden)])
-    muster = ["text"] * 7 + ["z0", "z0", "text", "z0", "z0", "text", "z0", "z0", "z0"]
+    muster = ["text"] * 7 + ["z0", "z0", "text", "z0", "z0", "text", "z0", "z0", "z0", "text"]
     b.schreibe(kopf, _kopfstile(muster + ["z0"] * len(perioden)), hoehe=32)
     tabelle = d.haupt.indikatoren
     gesamt = tabelle[(tabelle["gruppe"] == GESAMT) & (tabelle["periode"] == GESAMT)]
@@ -713,6 +772,7 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
                 _freigegeben(zeile["zaehler"], aus, marke, ind.berechnung in _HAT_ZAEHLER),
                 _freigegeben(zeile["nenner"], aus, marke, ind.berechnung in _HAT_NENNER),
                 _freigegeben(zeile["n"], aus, marke),
+                _ziel_hinweis(zeile),
                 *quartale,
             ],
             [
@@ -730,6 +790,7 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
                 "z0",
                 "z0",
                 "z0",
+                "text",
                 *[zahl] * len(perioden),
             ],
         )
@@ -972,17 +1033,30 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         "d_z",
         "g_z",
         "p",
+        "p (Holm)",
         "Personen mit T0",
         "Match-Quote (%)",
+        "d_av",
+        "d_av KI unten",
+        "d_av KI oben",
     ]
-    breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 11, 11]
+    breiten = [6, 36, 14, 14, 30, 24, 7, 9, 11, 11, 10, 10, 10, 8, 8, 9, 9, 11, 11, 8, 9, 9]
     b = mappe.blatt("Vorher-Nachher", breiten)
-    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 11), hoehe=32)
+    b.schreibe(kopf, _kopfstile(["text"] * 7 + ["z0"] * 15), hoehe=32)
     t = d.haupt.vorher_nachher
     reihenfolge = {i.id: k for k, i in enumerate(INDIKATOREN)}
     t = t.assign(_i=t["indikator"].map(reihenfolge)).sort_values(["_i", "welle"], kind="stable")
     marke_personen = _Marke(markierung(d.schwellen))
-    spalten = [*VORHER_NACHHER_JSON, "n_t0", "match_quote", "match_unterdrueckt"]
+    spalten = [
+        *VORHER_NACHHER_JSON,
+        "p_holm",
+        "n_t0",
+        "match_quote",
+        "match_unterdrueckt",
+        "d_av",
+        "d_av_unten",
+        "d_av_oben",
+    ]
     for (
         ind_id,
         standort,
@@ -998,9 +1072,13 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         gz,
         p,
         aus,
+        p_holm,
         n_t0,
         quote,
         match_aus,
+        dav,
+        dav_unten,
+        dav_oben,
     ) in zip(*(t[s] for s in spalten), strict=True):
         ind = REGISTER[ind_id]
         marke = d.marke(ind)
@@ -1025,8 +1103,10 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
                 _freigegeben(dz, aus, marke, effekt),
                 _freigegeben(gz, aus, marke, effekt),
                 _freigegeben(p, aus, marke),
+                _freigegeben(p_holm, aus, marke),
                 _freigegeben(n_t0, match_aus, marke_personen),
                 _freigegeben(quote, match_aus, marke_personen),
+                *(_freigegeben(x, aus, marke, effekt) for x in (dav, dav_unten, dav_oben)),
             ],
             [
                 *["text"] * 6,
@@ -1040,8 +1120,12 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
                 "effekt",
                 "effekt",
                 "p",
+                "p",
                 "z0",
                 "z1",
+                "effekt",
+                "effekt",
+                "effekt",
             ],
         )
     b.tabelle_einrichten(1, len(kopf), "C2")
@@ -1076,6 +1160,75 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
         b.ws.add_chart(balken, f"{links}2")
         diagramme = f"{links}1:{rechts}{math.ceil(balken.height / _ZEILE_CM) + 3}"
     b.querformat(auf_breite=False, nur_tabelle=len(kopf), diagramme=diagramme)
+
+
+def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
+    """Site changes pooled by a random-effects model beside the pooled raw-data change."""
+    kopf = [
+        "ID",
+        "Indikator",
+        "Einheit",
+        "Welle",
+        "Veränderung gepoolt (Rohdaten)",
+        "KI unten",
+        "KI oben",
+        "Standorte",
+        "Mittel zufällige Effekte",
+        "KI unten (ZE)",
+        "KI oben (ZE)",
+        "τ²",
+        "I² (%)",
+        "Q",
+        "Vorhersage unten",
+        "Vorhersage oben",
+    ]
+    b = mappe.blatt("Meta-Analyse", [6, 36, 14, 7, 14, 10, 10, 10, 14, 11, 11, 9, 8, 9, 11, 11])
+    b.schreibe(kopf, _kopfstile(["text"] * 4 + ["z0"] * 12), hoehe=45)
+    t = d.haupt.vorher_nachher
+    t = t[(t["gruppe"] == GESAMT) & (t["periode"] == GESAMT)]
+    for ind in INDIKATOREN:
+        if not ind.vorher_nachher:
+            continue
+        marke = d.marke(ind)
+        zahl = _zahl_stil(ind.dezimalstellen)
+        for welle in sorted(set(t["welle"])):
+            teil = t[(t["indikator"] == ind.id) & (t["welle"] == welle)]
+            orte = teil[(teil["standort"] != GESAMT) & ~teil["unterdrueckt"].astype(bool)]
+            gesamt = teil[teil["standort"] == GESAMT]
+            aus = gesamt.empty or bool(gesamt.iloc[0]["unterdrueckt"])
+            roh = [None] * 3 if gesamt.empty else [
+                _freigegeben(gesamt.iloc[0][s], aus, marke)
+                for s in ("differenz", "ci_unten", "ci_oben")
+            ]  # fmt: skip
+            meta = standort_metaanalyse(
+                orte["differenz"], orte["ci_unten"], orte["ci_oben"], orte["n_paare"],
+                t_intervall_=ind.berechnung is Berechnung.VORHER_NACHHER,
+            )  # fmt: skip
+            zufall: list[Any] = [len(orte), *[None] * 8]
+            if meta is not None:
+                zufall = [
+                    meta.k, meta.mittel, meta.unten, meta.oben, meta.tau2, 100 * meta.i2,
+                    meta.q, _wert(meta.vorhersage_unten), _wert(meta.vorhersage_oben),
+                ]  # fmt: skip
+            b.schreibe(
+                [ind.id, ind.name, ind.einheit, welle, *roh, *zufall],
+                [*["text"] * 3, "mitte", zahl, zahl, zahl, "z0", zahl, zahl, zahl,
+                 "effekt", "z1", "effekt", zahl, zahl],
+            )  # fmt: skip
+    b.tabelle_einrichten(1, len(kopf), "C2")
+    b.leerzeile()
+    b.schreibe(
+        [
+            "Zufällige Effekte nach DerSimonian und Laird über die ausgewiesenen Standorte "
+            "(unterdrückte Standorte fehlen). τ²: Varianz der wahren Veränderungen zwischen den "
+            "Standorten; I²: Anteil der Streuung zwischen Standorten, der nicht Zufall ist; "
+            "Vorhersageintervall: Bereich für die Veränderung an einem weiteren, ähnlichen "
+            "Standort (ab 3 Standorten). Die gepoolte Veränderung aus den Rohdaten gewichtet "
+            "jede Person gleich, das Mittel der zufälligen Effekte jeden Standort ähnlicher."
+        ],
+        "notiz",
+    )
+    b.querformat(auf_breite=True)
 
 
 def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
@@ -1277,6 +1430,31 @@ def _datenqualitaet(mappe: _Mappe, d: _Daten) -> None:
         ],
         breite,
     )
+    w = q.ausgangswerte
+    _dq_block(
+        b,
+        "ausgangswerte",
+        ["Standort-ID", "Standort", *(dq.SPALTEN[s] for s in w.columns[[0, *range(2, 9)]])],
+        [
+            (
+                [
+                    r.standort,
+                    d.name(r.standort),
+                    r.indikator,
+                    r.welle,
+                    zahl(r.n_mit, r.unterdrueckt),
+                    zahl(r.mittel_mit, r.unterdrueckt),
+                    zahl(r.n_ohne, r.unterdrueckt),
+                    zahl(r.mittel_ohne, r.unterdrueckt),
+                    zahl(r.std_differenz, r.unterdrueckt),
+                    bool(r.warnung),
+                ],
+                ["text", "text", "mitte", "mitte", "z0", "z2", "z0", "z2", "effekt", "mitte"],
+            )
+            for r in w.itertuples(index=False)
+        ],
+        breite,
+    )
     k = q.konsistenz
     _dq_block(
         b,
@@ -1432,6 +1610,7 @@ def bericht_bytes(
         _ziel_blatt(mappe, daten, ziel, quellen)
     _vorher_nachher(mappe, daten)
     _standortvergleich(mappe, daten, quellen)
+    _meta_analyse(mappe, daten)
     _formate(mappe, daten, quellen)
     _datenqualitaet(mappe, daten)
     _methodik(mappe, daten)

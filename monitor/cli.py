@@ -161,7 +161,7 @@ def datenbank(
             "'python -m monitor demo' ausführen."
         )
     try:
-        db = Datenbank(pfad, read_only=not schreiben)
+        db = Datenbank(pfad, read_only=not schreiben, warten_s=WARTEN_S)
         if schreiben:
             db.migrate()
     except duckdb.Error as fehler:
@@ -176,12 +176,18 @@ def datenbank(
         db.close()
 
 
+#: How long a command waits for the database while the dashboard (which holds it only while a
+#: page reads or writes) or another command uses it.
+WARTEN_S = float(os.environ.get("MONITOR_WARTEN_S", "30"))
+
+
 def _db_meldung(pfad: Path, fehler: duckdb.Error) -> str:
     text = str(fehler)
     if "lock" in text.lower():
         return (
-            f"Die Datenbank '{pfad}' ist gerade von einem anderen Programm geöffnet (z. B. dem "
-            "Dashboard oder einem zweiten Import). Bitte dieses beenden und erneut versuchen."
+            f"Die Datenbank '{pfad}' war {WARTEN_S:.0f} s lang von einem anderen Programm belegt "
+            "(z. B. einem zweiten Import oder einem Dashboard älterer Version, das sie dauernd "
+            "offen hält). Bitte später erneut versuchen."
         )
     return f"Die Datenbank '{pfad}' kann nicht geöffnet werden: {text.splitlines()[0]}"
 
@@ -247,7 +253,7 @@ def _init(args: argparse.Namespace) -> int:
 
     pfad = db_pfad(args.db)
     try:
-        with Datenbank(pfad) as db:
+        with Datenbank(pfad, warten_s=WARTEN_S) as db:
             angewendet = db.migrate()
             version = db.schema_version()
     except duckdb.Error as fehler:
@@ -708,6 +714,7 @@ def _vorher_nachher(args: argparse.Namespace) -> int:
             "d_z": ("d_z", 2),
             "g_z": ("g_z", 2),
             "p_wert": ("p", 3),
+            "p_holm": ("p Holm", 3),
             "match_quote": ("Match %", 0),
         },
         paare=True,

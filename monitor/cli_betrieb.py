@@ -204,13 +204,14 @@ def _protokoll_argumente(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pruefen",
         action="store_true",
-        help="die Hash-Kette prüfen (Exit-Status 1, wenn ein Eintrag verändert wurde)",
+        help="Hash-Kette und Kopfdatei prüfen (Exit-Status 1, wenn ein Eintrag verändert, "
+        "eingefügt oder am Ende gelöscht wurde)",
     )
 
 
 @befehl("protokoll", "Auditprotokoll lesen oder auf Veränderungen prüfen", _protokoll_argumente)
 def _protokoll(args: argparse.Namespace) -> int:
-    from monitor.audit import protokoll, pruefe_protokoll
+    from monitor.audit import lies_kopf, protokoll, pruefe_protokoll
 
     datenbank_muss_existieren(args)
     with datenbank(args) as db:
@@ -222,7 +223,17 @@ def _protokoll(args: argparse.Namespace) -> int:
             if befunde:
                 return 1
             anzahl = db.scalar("SELECT count(*) FROM auditprotokoll")
-            print(f"Auditprotokoll unverändert ({anzahl} Einträge, Hash-Kette vollständig).")
+            print(
+                f"Auditprotokoll unverändert ({anzahl} Einträge, Hash-Kette vollständig, "
+                "neuester Eintrag laut Kopfdatei vorhanden)."
+            )
+            kopf = lies_kopf(db.pfad)
+            if kopf:
+                print(
+                    f"Kopf: Nr. {kopf['nummer']}, {kopf['anzahl']} Einträge, SHA-256 "
+                    f"{kopf['hash']} – außerhalb des Servers notieren, um später auch ein "
+                    "Neuberechnen der Kette zu erkennen."
+                )
             return 0
         tabelle = protokoll(db, wer=args.wer, was=args.aktion, anzahl=args.anzahl)
     if tabelle.empty:
@@ -300,8 +311,9 @@ def _neu_aufbauen(args: argparse.Namespace) -> int:
     from monitor.archiv import archivordner
     from monitor.sicherung import neu_aufbauen
 
-    quelle = Path(args.archiv) if args.archiv else archivordner(db_pfad(args.db))
-    print(neu_aufbauen(quelle, args.ziel))
+    datenbank = db_pfad(args.db)
+    quelle = Path(args.archiv) if args.archiv else archivordner(datenbank)
+    print(neu_aufbauen(quelle, args.ziel, datenbank=datenbank))
     return 0
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,18 +69,147 @@ def _schreibsperre(pfad: Path) -> threading.RLock:
         return _SCHREIBSPERREN.setdefault(pfad.resolve(), threading.RLock())
 
 
-class Datenbank:
-    """A DuckDB database file with a cursor per call (safe across Streamlit's threads)."""
+#: Steps to run after the commit of an open transaction, by the id of its cursor.
+_NACH_COMMIT: dict[int, list[Callable[[], None]]] = {}
 
-    def __init__(self, pfad: str | os.PathLike[str], *, read_only: bool = False) -> None:
+
+def nach_commit(cur: duckdb.DuckDBPyConnection, schritt: Callable[[], None]) -> None:
+    """Run ``schritt`` once the transaction of ``cur`` has committed (never on a rollback).
+
+    Why: state kept outside the database (the audit trail's head file, :mod:`monitor.audit`)
+    must describe committed rows only. A cursor outside :meth:`Datenbank.transaction` runs it
+    at once.
+    """
+    schritte = _NACH_COMMIT.get(id(cur))
+    if schritte is None:
+        schritt()
+    else:
+        schritte.append(schritt)
+
+
+def _wartemarke(pfad: Path) -> Path:
+    """A file that says "process <pid> waits for this database" (see :func:`_oeffnen`)."""
+    return pfad.with_name(f".{pfad.name}.wartet.{os.getpid()}")
+
+
+def andere_warten(pfad: Path) -> bool:
+    """Whether another live process is waiting for the file (it gets priority)."""
+    for marke in pfad.parent.glob(f".{pfad.name}.wartet.*"):
+        try:
+            prozess = int(marke.name.rsplit(".", 1)[1])
+            if prozess != os.getpid():
+                os.kill(prozess, 0)
+                return True
+        except ProcessLookupError:
+            marke.unlink(missing_ok=True)  # left behind by a killed process
+        except (ValueError, PermissionError, OSError):
+            continue
+    return False
+
+
+def _oeffnen(
+    pfad: Path, read_only: bool, warten_s: float, *, vortritt: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect``, retried for up to ``warten_s`` while another process holds the file.
+
+    DuckDB lets one process write a file at a time (and no other process read it meanwhile).
+    A process that has to wait leaves a marker (:func:`_wartemarke`); the dashboard
+    (``vortritt``) then closes its connection at once and does not reopen while the marker's
+    process lives, so a CLI command gets its turn even under constant page traffic.
+    """
+    ende = time.monotonic() + warten_s
+    pause = 0.02
+    marke = _wartemarke(pfad)
+    try:
+        while True:
+            if vortritt and andere_warten(pfad) and time.monotonic() < ende:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+                continue
+            try:
+                return duckdb.connect(str(pfad), read_only=read_only)
+            except duckdb.IOException as fehler:
+                if "lock" not in str(fehler).lower() or time.monotonic() >= ende:
+                    raise
+                if not vortritt:
+                    marke.touch()
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+    finally:
+        marke.unlink(missing_ok=True)
+
+
+#: How long an unused connection of a ``kurz`` database stays open: the calls of one page run
+#: follow each other closely, and opening a file costs 15–200 ms on a busy machine.
+NACHLAUF_S = 1.0
+
+
+class Datenbank:
+    """A DuckDB database file with a cursor per call (safe across Streamlit's threads).
+
+    ``kurz`` (the dashboard): the file is opened when a call needs it and closed
+    :data:`NACHLAUF_S` after the last call — at once when another process waits for it — so
+    other programs (the CLI: an import, ``benutzer entsperren``, ``protokoll --pruefen``) can
+    use it in between. Otherwise the connection stays open until :meth:`close` (CLI commands,
+    tests). ``warten_s``: how long to retry opening while another process holds the file.
+    """
+
+    def __init__(
+        self,
+        pfad: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        kurz: bool = False,
+        warten_s: float = 0.0,
+    ) -> None:
         self.pfad = Path(pfad)
         if not read_only:
             self.pfad.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.pfad), read_only=read_only)
+        self._read_only, self._kurz, self._warten_s = read_only, kurz, warten_s
+        self._zustand = threading.Lock()
+        self._nutzer = 0
+        self._zuletzt = 0.0
+        self._con: duckdb.DuckDBPyConnection | None = None
+        if not kurz:
+            self._con = _oeffnen(self.pfad, read_only, warten_s)
+        else:
+            threading.Thread(target=self._aufraeumen, daemon=True).start()
         self._schreiben = _schreibsperre(self.pfad)
 
+    def _aufraeumen(self) -> None:
+        """Close an idle ``kurz`` connection after :data:`NACHLAUF_S`, or when others wait."""
+        while not getattr(self, "_geschlossen", False):
+            time.sleep(0.05)
+            with self._zustand:
+                if self._con is None or self._nutzer:
+                    continue
+                if time.monotonic() - self._zuletzt > NACHLAUF_S or andere_warten(self.pfad):
+                    self._con.close()
+                    self._con = None
+
+    @contextmanager
+    def _verbindung(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection for the duration of one call (opened on demand if ``kurz``)."""
+        with self._zustand:
+            if self._con is None:
+                self._con = _oeffnen(
+                    self.pfad, self._read_only, self._warten_s, vortritt=self._kurz
+                )
+            self._nutzer += 1
+            con = self._con
+        try:
+            yield con
+        finally:
+            with self._zustand:
+                self._nutzer -= 1
+                self._zuletzt = time.monotonic()
+
     def close(self) -> None:
-        self._con.close()
+        self._geschlossen = True
+        with self._zustand:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
     def __enter__(self) -> Datenbank:
         return self
@@ -90,18 +220,20 @@ class Datenbank:
     # -- reading ---------------------------------------------------------------------------
     def query(self, sql: str, params: Params = None) -> pd.DataFrame:
         """Run a SELECT and return a (small) DataFrame."""
-        cur = self._con.cursor()
-        try:
-            return cur.execute(sql, params).df()
-        finally:
-            cur.close()
+        with self._verbindung() as con:
+            cur = con.cursor()
+            try:
+                return cur.execute(sql, params).df()
+            finally:
+                cur.close()
 
     def rows(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
-        cur = self._con.cursor()
-        try:
-            return cur.execute(sql, params).fetchall()
-        finally:
-            cur.close()
+        with self._verbindung() as con:
+            cur = con.cursor()
+            try:
+                return cur.execute(sql, params).fetchall()
+            finally:
+                cur.close()
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         ergebnis = self.rows(sql, params)
@@ -110,18 +242,27 @@ class Datenbank:
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One all-or-nothing unit of work; writers in this process are serialised."""
-        with self._schreiben:
-            cur = self._con.cursor()
-            cur.execute("BEGIN TRANSACTION")
+        """One all-or-nothing unit of work; writers in this process are serialised.
+
+        Steps registered with :func:`nach_commit` run after the ``COMMIT`` (still under the
+        writer lock, in order); a rollback drops them.
+        """
+        with self._schreiben, self._verbindung() as con:
+            cur = con.cursor()
+            _NACH_COMMIT[id(cur)] = []
             try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                cur.execute("COMMIT")
+                for schritt in _NACH_COMMIT.get(id(cur), []):
+                    schritt()
+            finally:
+                _NACH_COMMIT.pop(id(cur), None)
                 cur.close()
-                raise
-            cur.execute("COMMIT")
-            cur.close()
 
     def execute(self, sql: str, params: Params = None) -> None:
         with self.transaction() as cur:
@@ -139,8 +280,8 @@ class Datenbank:
 
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; each in its own transaction. Idempotent."""
-        with self._schreiben:
-            self._con.execute(
+        with self._schreiben, self._verbindung() as con:
+            con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrationen ("
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                 "angewendet_am TIMESTAMP NOT NULL)"
@@ -160,8 +301,11 @@ class Datenbank:
             return angewendet
 
 
-def verbinden(pfad: str | os.PathLike[str] | None = None) -> Datenbank:
-    """Open (and create or migrate) the project database."""
-    db = Datenbank(db_pfad(pfad))
+def verbinden(
+    pfad: str | os.PathLike[str] | None = None, *, kurz: bool = False, warten_s: float = 0.0
+) -> Datenbank:
+    """Open (and create or migrate) the project database (``kurz``, ``warten_s``: see
+    :class:`Datenbank`)."""
+    db = Datenbank(db_pfad(pfad), kurz=kurz, warten_s=warten_s)
     db.migrate()
     return db

@@ -432,11 +432,8 @@ def _importiere_stapel(
                     "demo": demo,
                 },
             )
-    if archivieren:
-        hinweis = _archiviere(db, geschrieben, demo)
-        if hinweis:
-            for _, ergebnis in geschrieben:
-                ergebnis.hinweise.append(hinweis)
+        if archivieren:  # last step before the commit: a failed archive write rolls back
+            _archiviere(db, cur, geschrieben, demo)
     return [ergebnisse[id(datei)] for datei in geladen]
 
 
@@ -495,9 +492,13 @@ def _codes_anderer_standorte(
 
 
 def _archiviere(
-    db: Datenbank, geschrieben: list[tuple[_Datei, Importergebnis]], demo: bool
-) -> str | None:
-    """The checked content of every written file into the archive (after the commit)."""
+    db: Datenbank,
+    cur: duckdb.DuckDBPyConnection,
+    geschrieben: list[tuple[_Datei, Importergebnis]],
+    demo: bool,
+) -> None:
+    """The checked content of every written file into the archive, inside the transaction
+    (:func:`monitor.archiv.archiviere`: file and list line first, then the commit)."""
     stapel = min((e.import_id or 0 for _, e in geschrieben), default=0)
     eintraege = []
     for datei, ergebnis in geschrieben:
@@ -512,7 +513,7 @@ def _archiviere(
             "demo": demo,
         }
         eintraege.append((zeile, archiv.als_csv(datei.pruefung.daten), f"{datei.sha256}.csv"))
-    return archiv.archiviere(db.pfad, eintraege)
+    archiv.archiviere(db.pfad, eintraege, cur)
 
 
 def _schreibe(

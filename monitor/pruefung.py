@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from indikatoren.katalog import REGISTER
+from indikatoren.zielerreichung import gegen_richtung, richtungs_grund
 from monitor import schema
 from monitor.einlesen import EingabeFehler
 from monitor.schema import Art, Feld, Typ
@@ -670,6 +672,8 @@ def pruefe(
     if art is Art.AKTIVITAETEN:
         _pruefe_teilnehmende(typisiert, zeilen, sammler)
     _pruefe_doppelte(art, tabelle, typisiert, zeilen, sammler)
+    if art is Art.ZIELWERTE:
+        _pruefe_zielrichtung(tabelle, typisiert, zeilen, sammler)
 
     fehler, gesamt = sammler.ergebnis()
     return Pruefergebnis(
@@ -682,6 +686,34 @@ def pruefe(
         fehler_gesamt=gesamt,
         entscheidungen=entscheidungen,
     )
+
+
+def _pruefe_zielrichtung(
+    tabelle: pd.DataFrame, typisiert: pd.DataFrame, zeilen: np.ndarray, sammler: _Sammler
+) -> None:
+    """A target on the wrong side of its baseline is an error unless ``richtung_bestaetigt``.
+
+    Same rule for the import and the dashboard editor, which both check through here.
+    """
+    if not {"indikator", "zielwert"} <= set(typisiert.columns):
+        return
+    basis = (
+        typisiert["basiswert"] if "basiswert" in typisiert else pd.Series(np.nan, typisiert.index)
+    )
+    bestaetigt = typisiert.get("richtung_bestaetigt", pd.Series(False, typisiert.index))
+    for pos, (ind, b, z, ok) in enumerate(
+        zip(typisiert["indikator"], basis, typisiert["zielwert"], bestaetigt, strict=True)
+    ):
+        if ind not in REGISTER or pd.isna(z) or (not pd.isna(ok) and bool(ok)):
+            continue
+        b = None if pd.isna(b) else float(b)
+        if gegen_richtung(REGISTER[ind], b, float(z)):
+            sammler.melde(
+                zeilen[[pos]],
+                "zielwert",
+                [tabelle["zielwert"].iloc[pos]],
+                richtungs_grund(REGISTER[ind], b, float(z)),
+            )
 
 
 def _unvollstaendige(

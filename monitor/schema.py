@@ -226,6 +226,12 @@ _ZIELWERTE: tuple[Feld, ...] = (
     _F("basiswert", Typ.ZAHL, frage="Ausgangswert"),
     _F("zielwert", Typ.ZAHL, pflicht=True, frage="Zielwert"),
     _F("stichtag", Typ.DATUM, pflicht=True, frage="Bis wann der Zielwert erreicht sein soll"),
+    _F(
+        "richtung_bestaetigt",
+        Typ.JA_NEIN,
+        werte=JA_NEIN,
+        frage="Zielwert entgegen der Indikatorrichtung ausdrücklich gewollt (ja/nein)",
+    ),
 )
 
 

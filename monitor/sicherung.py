@@ -31,7 +31,7 @@ import duckdb
 
 from indikatoren.engine import auswertungstabellen_aufbauen
 from monitor import archiv
-from monitor.audit import KOMMANDOZEILE, protokolliere
+from monitor.audit import KOMMANDOZEILE, kopfdatei, protokolliere
 from monitor.db import Datenbank, verbinden
 from monitor.einlesen import EingabeFehler
 
@@ -146,7 +146,7 @@ def _ist_leer(pfad: Path) -> bool:
 
 
 def _entferne(pfad: Path) -> None:
-    for teil in (pfad, pfad.with_name(pfad.name + ".wal")):
+    for teil in (pfad, pfad.with_name(pfad.name + ".wal"), kopfdatei(pfad)):
         if teil.exists():
             teil.unlink()
 
@@ -170,6 +170,10 @@ def _einsetzen(zwischen: Path, ziel: Path) -> None:
     """Swap the finished file (and its archive) in; an old archive is kept aside, not deleted."""
     _entferne(ziel.with_name(ziel.name + ".wal"))  # a stale WAL would be replayed onto it
     os.replace(zwischen, ziel)
+    # The audit head belongs to the new file (a restored older backup legitimately ends
+    # earlier; the restore itself is its newest entry).
+    if kopfdatei(zwischen).exists():
+        os.replace(kopfdatei(zwischen), kopfdatei(ziel))
     altes_archiv = archiv.archivordner(ziel)
     neues_archiv = archiv.archivordner(zwischen)
     if neues_archiv.is_dir():
@@ -278,25 +282,61 @@ def _lies_archiv(ordner: Path) -> list[tuple[dict[str, object], bytes]]:
     return gelesen
 
 
+def _abgleich_mit_datenbank(quelle: Path, datenbank: Path, ergebnis: Neuaufbau) -> None:
+    """Refuse a rebuild that would lose imports: every import in the old database's list
+    must be in the archive. An unreadable old database (the reason for many rebuilds) cannot
+    be compared; the summary says so."""
+    try:
+        with Datenbank(datenbank, read_only=True) as alt:
+            importe = archiv.archivpflichtige_importe(alt)
+    except duckdb.Error as fehler:
+        ergebnis.hinweise.append(
+            f"Die Datenbank '{datenbank}' ist nicht lesbar ({str(fehler).splitlines()[0]}); "
+            "ob das Archiv alle ihre Importe enthält, konnte nicht geprüft werden."
+        )
+        return
+    try:
+        fehlend = archiv.nicht_archiviert(quelle, importe)
+    except ValueError as fehler:
+        raise SicherungsFehler(f"Das Archivverzeichnis ist beschädigt: {fehler}") from None
+    if fehlend:
+        liste = ", ".join(f"Nr. {n} ('{d}')" for n, d in fehlend[:10])
+        raise SicherungsFehler(
+            f"Neuaufbau abgelehnt: {len(fehlend)} Import(e) der Datenbank '{datenbank}' fehlen "
+            f"im Archiv '{quelle}' ({liste}{' …' if len(fehlend) > 10 else ''}). Der Neuaufbau "
+            "hätte diese Daten nicht. Bitte stattdessen eine Sicherung wiederherstellen "
+            "(python -m monitor wiederherstellen) oder die fehlenden Dateien erneut importieren."
+        )
+    ergebnis.hinweise.append(
+        f"Abgleich: alle {len(importe)} Importe der Datenbank stehen im Archiv."
+    )
+
+
 def neu_aufbauen(
     archivordner: str | os.PathLike[str],
     ziel: str | os.PathLike[str],
     *,
+    datenbank: str | os.PathLike[str] | None = None,
     benutzer: str = KOMMANDOZEILE,
 ) -> Neuaufbau:
     """Build a new database file ``ziel`` by replaying the archive in import order.
 
-    Batches are replayed as batches (sites of a batch may be introduced by its Standorte file).
-    The rebuilt ``importe`` rows keep the original SHA-256 and time, so a file uploaded again
-    later is still recognised as "bereits importiert". The new database gets its own archive.
+    ``datenbank`` is the database the archive belongs to, if it still exists: every import in
+    its list must be in the archive, or the rebuild is refused (issue 14: a rebuild must never
+    report success while it lacks data). Batches are replayed as batches (sites of a batch
+    may be introduced by its Standorte file). The rebuilt ``importe`` rows keep the original
+    SHA-256 and time, so a file uploaded again later is still recognised as "bereits
+    importiert". The new database gets its own archive.
     """
     quelle, ziel = Path(archivordner), Path(ziel)
     if ziel.exists():
         raise SicherungsFehler(
             f"'{ziel}' gibt es schon. Der Neuaufbau schreibt nur in eine neue Datei."
         )
-    eintraege = _lies_archiv(quelle)
     ergebnis = Neuaufbau(ziel)
+    if datenbank is not None and Path(datenbank).exists():
+        _abgleich_mit_datenbank(quelle, Path(datenbank), ergebnis)
+    eintraege = _lies_archiv(quelle)
     from monitor.importieren import importiere_stapel
     from monitor.zielwerte import lade_archivtext, speichere_zielwerte
 
@@ -344,9 +384,7 @@ def neu_aufbauen(
                         str(zeile["datei"]),
                     )
                 )
-            hinweis = archiv.archiviere(zwischen, nachtrag)
-            if hinweis:
-                ergebnis.hinweise.append(hinweis)
+            archiv.archiviere(zwischen, nachtrag)
         protokolliere(
             db,
             benutzer,

@@ -29,7 +29,13 @@ from monitor.pruefung import STANDORT_GESAMT, Pruefergebnis, pruefe
 from monitor.schema import Art
 
 #: Columns the page hands over for one site (the site itself is added here).
-EINGABE_SPALTEN: tuple[str, ...] = ("indikator", "basiswert", "zielwert", "stichtag")
+EINGABE_SPALTEN: tuple[str, ...] = (
+    "indikator",
+    "basiswert",
+    "zielwert",
+    "stichtag",
+    "richtung_bestaetigt",
+)
 #: Result text of a dashboard edit in ``importe`` (an import has "importiert").
 ERGEBNIS_BEARBEITET = "im Dashboard bearbeitet"
 QUELLE = "Dashboard (Zielwerte)"
@@ -69,9 +75,10 @@ class Speicherergebnis:
 
 def zielwerte(db: Datenbank, standort: str) -> pd.DataFrame:
     """The targets of one site (``"gesamt"`` = whole project): indikator, basiswert, zielwert,
-    stichtag, demo — one row per indicator that has a target."""
+    stichtag, richtung_bestaetigt, demo — one row per indicator that has a target."""
     return db.query(
-        "SELECT indikator, basiswert, zielwert, stichtag, demo FROM zielwerte "
+        "SELECT indikator, basiswert, zielwert, stichtag, "
+        "coalesce(richtung_bestaetigt, false) AS richtung_bestaetigt, demo FROM zielwerte "
         "WHERE standort = ? ORDER BY indikator",
         [standort],
     )
@@ -129,10 +136,13 @@ def speichere_zielwerte(
         raise ZielwerteAbgelehnt(pruefung)
     neu = pruefung.daten.reset_index(drop=True)
     neu["stichtag"] = pd.to_datetime(neu["stichtag"]).dt.date
+    neu["richtung_bestaetigt"] = _bestaetigt(neu.get("richtung_bestaetigt"), len(neu))
 
     with db.transaction() as cur:
         alt = cur.execute(
-            "SELECT indikator, basiswert, zielwert, stichtag FROM zielwerte WHERE standort = ?",
+            "SELECT indikator, basiswert, zielwert, stichtag, "
+            "coalesce(richtung_bestaetigt, false) AS richtung_bestaetigt "
+            "FROM zielwerte WHERE standort = ?",
             [standort],
         ).df()
         alt_je = {zeile["indikator"]: zeile for zeile in alt.to_dict("records")}
@@ -144,7 +154,7 @@ def speichere_zielwerte(
             if z["indikator"] in alt_je
             and not all(
                 _gleich(z[s], alt_je[z["indikator"]][s])
-                for s in ("basiswert", "zielwert", "stichtag")
+                for s in ("basiswert", "zielwert", "stichtag", "richtung_bestaetigt")
             )
         ]
         weg = sorted(set(alt_je) - {z["indikator"] for z in neu_zeilen})
@@ -164,17 +174,19 @@ def speichere_zielwerte(
         for zeile in [*hinzu, *geaendert]:
             basiswert = None if _gleich(zeile["basiswert"], None) else float(zeile["basiswert"])
             cur.execute(
-                "INSERT INTO zielwerte (indikator, standort, basiswert, zielwert, stichtag, demo, "
-                "import_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (indikator, standort) DO "
-                "UPDATE SET basiswert = excluded.basiswert, zielwert = excluded.zielwert, "
-                "stichtag = excluded.stichtag, demo = excluded.demo, "
-                "import_id = excluded.import_id",
+                "INSERT INTO zielwerte (indikator, standort, basiswert, zielwert, stichtag, "
+                "richtung_bestaetigt, demo, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (indikator, standort) DO UPDATE SET "
+                "basiswert = excluded.basiswert, zielwert = excluded.zielwert, "
+                "stichtag = excluded.stichtag, richtung_bestaetigt = excluded.richtung_bestaetigt, "
+                "demo = excluded.demo, import_id = excluded.import_id",
                 [
                     zeile["indikator"],
                     standort,
                     basiswert,
                     float(zeile["zielwert"]),
                     zeile["stichtag"],
+                    bool(zeile["richtung_bestaetigt"]),
                     demo,
                     import_id,
                 ],
@@ -209,27 +221,35 @@ def speichere_zielwerte(
             },
             grund,
         )
-    if archivieren and not demo:
-        sha256 = hashlib.sha256(inhalt).hexdigest()
-        archiv.archiviere(
-            db.pfad,
-            [
-                (
-                    {
-                        "import_id": import_id,
-                        "stapel": import_id,
-                        "zeitpunkt": datetime.now().isoformat(),
-                        "art": archiv.ZIELWERTE_BEARBEITET,
-                        "dateiname": f"{QUELLE}: {standort}",
-                        "sha256": sha256,
-                        "demo": False,
-                    },
-                    inhalt,
-                    f"{sha256}.json",
-                )
-            ],
-        )
+        if archivieren and not demo:  # before the commit: a failed write rolls back
+            sha256 = hashlib.sha256(inhalt).hexdigest()
+            archiv.archiviere(
+                db.pfad,
+                [
+                    (
+                        {
+                            "import_id": import_id,
+                            "stapel": import_id,
+                            "zeitpunkt": datetime.now().isoformat(),
+                            "art": archiv.ZIELWERTE_BEARBEITET,
+                            "dateiname": f"{QUELLE}: {standort}",
+                            "sha256": sha256,
+                            "demo": False,
+                        },
+                        inhalt,
+                        f"{sha256}.json",
+                    )
+                ],
+                cur,
+            )
     return Speicherergebnis(standort, len(hinzu), len(geaendert), len(weg), import_id)
+
+
+def _bestaetigt(spalte: pd.Series | None, laenge: int) -> list[bool]:
+    """``richtung_bestaetigt`` as plain booleans (missing = not confirmed)."""
+    if spalte is None:
+        return [False] * laenge
+    return [not _gleich(w, None) and bool(w) for w in spalte]
 
 
 def _archivtext(standort: str, zeilen: list[dict[str, object]]) -> bytes:
@@ -239,8 +259,9 @@ def _archivtext(standort: str, zeilen: list[dict[str, object]]) -> bytes:
             "standort": standort,
             "zielwerte": [
                 {
-                    spalte: als_text(z[spalte]) if spalte != "indikator" else z[spalte]
-                    for spalte in EINGABE_SPALTEN
+                    "indikator": z["indikator"],
+                    **{s: als_text(z[s]) for s in ("basiswert", "zielwert", "stichtag")},
+                    "richtung_bestaetigt": "ja" if z["richtung_bestaetigt"] else None,
                 }
                 for z in sorted(zeilen, key=lambda z: str(z["indikator"]))
             ],

@@ -6,10 +6,12 @@ choices and the preview come from :mod:`ui.berichtseite`.
 
 import streamlit as st
 
+from indikatoren.zielerreichung import bewertungs_text
 from monitor.benutzer import Recht
 from ui import bausteine, berichtseite, daten, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
+from ui.zielseite import bezugsstandort
 
 zugriff = zugang.verlangen(Recht.EXPORT)
 st.title("Bericht")
@@ -64,7 +66,8 @@ knoepfe.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
-indikatoren = daten.ergebnis(filter_).indikatoren
+ergebnis = daten.ergebnis(filter_)
+indikatoren = ergebnis.indikatoren
 knoepfe.download_button(
     "Indikatoren als CSV (Excel, deutsch)",
     berichtseite.csv(db, indikatoren, ziele, filter_, zugang.akteur()),
@@ -93,8 +96,9 @@ if not ziele:
     st.info("Bitte mindestens ein Wirkungsziel wählen.")
 else:
     st.dataframe(
-        berichtseite.vorschau(indikatoren, ziele),
+        berichtseite.vorschau(indikatoren, ziele, bezugsstandort(filter_)),
         hide_index=True,
         column_config=berichtseite.VORSCHAU_KONFIG,
     )
     st.caption(LEGENDE_UNTERDRUECKT)
+    st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))

@@ -68,6 +68,16 @@ else:
     abschnitt("attrition")
     qualitaetseite.zeigen(pruefung.attrition, namen)
 
+    abschnitt("ausgangswerte")
+    auffaellig = pruefung.ausgangswerte[pruefung.ausgangswerte["warnung"]]
+    if not auffaellig.empty:
+        st.warning(
+            "Ausgangswerte von Gebliebenen und Ausgefallenen unterscheiden sich um mehr als "
+            f"0,2 Standardabweichungen: {qualitaetseite.ausgangswerte_liste(auffaellig, namen)}",
+            icon=":material/warning:",
+        )
+    qualitaetseite.zeigen(pruefung.ausgangswerte, namen)
+
     abschnitt("konsistenz")
     befunde = pruefung.konsistenz
     if befunde["unterdrueckt"].any() or (befunde["anzahl"].fillna(0) > 0).any():
@@ -88,7 +98,11 @@ else:
             "Standortkoordination mit ihren Unterlagen ab; sie sieht nur die ihres Standorts, "
             "Fördergeber sehen diese Seite nicht."
         )
-        with st.expander("Codepaare – nur für die Standortkoordination"):
+        with st.expander("Codepaare"):
+            if not qualitaetseite.codes_im_klartext():
+                st.caption(
+                    "Codes pseudonymisiert; im Klartext sieht sie nur die Standortkoordination."
+                )
             st.dataframe(qualitaetseite.aehnliche_codepaare(filter_.standorte), hide_index=True)
 
 abschnitt("ausreisser")

@@ -9,6 +9,7 @@ lives in :mod:`ui.vergleich`.
 import streamlit as st
 
 from indikatoren.katalog import INDIKATOREN, REGISTER
+from indikatoren.zielerreichung import bewertungs_text
 from ui import aufbereitung as auf
 from ui import bausteine, daten, vergleich
 from ui.farben import standort_farben
@@ -65,6 +66,9 @@ else:
         else "Standorte nach Namen sortiert. Zählgrößen haben kein Intervall, und die "
         "Projektsumme ist kein Vergleichswert für einen einzelnen Standort."
     )
+    meta = vergleich.standort_meta(ind, werte)
+    if meta is not None:
+        st.caption(vergleich.meta_text(ind, meta))
 
 st.subheader("Zielerreichung je Standort und Indikator")
 karte_ziel = vergleich.heatmap(ergebnis, namen)
@@ -81,6 +85,7 @@ else:
     with st.container(key="wm_schmal"):
         st.markdown("\n".join(vergleich.status_liste(ergebnis, namen)))
         st.caption(bausteine.status_legende())
+    st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))
 
 st.subheader(f"Verlauf je Standort: {ind.id} {ind.name}")
 vielfache, anzahl = vergleich.vielfache(ind, ergebnis, namen, farben)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from indikatoren.unterdrueckung import GESAMT
-from indikatoren.zielerreichung import ziel_zusammenfassung
+from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
 from ui import bausteine, daten, diagramme, ueberblick, zugang
 from ui.format import tabelle
@@ -47,6 +47,7 @@ else:
     for spalte, stand in zip(st.columns(3), ziel_zusammenfassung(ganz, bezug), strict=True):
         with spalte:
             bausteine.zielkachel(stand, auf.zieltrend(richtungen, stand.ziel))
+    st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))
     if len(filter_.standorte) > 1:
         st.caption(
             "Für eine Auswahl mehrerer Standorte gibt es keinen gemeinsamen Zielwert – die "

@@ -8,7 +8,7 @@ import streamlit as st
 
 from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
-from indikatoren.zielerreichung import REGEL_TEXT
+from indikatoren.zielerreichung import REGEL_TEXT, bewertungs_text
 from monitor.benutzer import Recht
 from monitor.zielwerte import ZielwerteAbgelehnt, speichere_zielwerte, zielwerte
 from ui import daten, rueckmeldung, zielwertseite, zugang
@@ -19,7 +19,7 @@ st.title("Zielwerte")
 st.caption(
     "Ziel- und Basiswerte je Indikator – für das ganze Projekt oder einen Standort. Zahlen mit "
     "Dezimalkomma (z. B. 12,5); Zielwert leeren entfernt den Zielwert. Ist-Wert und Status: "
-    "ganzer Zeitraum, alle Formate, Stand heute (unabhängig von den Filtern links)."
+    "ganzer Zeitraum, alle Formate (unabhängig von den Filtern links)."
 )
 rueckmeldung.zeigen("zielwerte")
 
@@ -32,9 +32,9 @@ standort = st.selectbox(
     key="zw_standort",
 )
 version = st.session_state.setdefault("zw_version", 0)
-ansicht = zielwertseite.editor_tabelle(
-    zielwerte(db, standort), daten.ergebnis(Filter()).indikatoren, standort
-)
+ergebnis = daten.ergebnis(Filter())
+ansicht = zielwertseite.editor_tabelle(zielwerte(db, standort), ergebnis.indikatoren, standort)
+st.caption(bewertungs_text(ergebnis.bewertet_am))
 
 with st.form("zw_formular", border=False):
     bearbeitet = st.data_editor(

@@ -41,3 +41,25 @@ def test_seiten_ohne_sql_und_ohne_duckdb() -> None:
         text = datei.read_text(encoding="utf-8").upper()
         for wort in ("SELECT ", "INSERT ", "UPDATE ", "DELETE FROM"):
             assert wort not in text, f"{datei.name}: {wort.strip()}"
+
+
+#: CSV written elsewhere than :func:`monitor.ausgabe.als_csv`, and why that is safe: the import
+#: archive (DuckDB COPY of checked data, read back only by the import, never a download) and
+#: the LimeSurvey files of the questionnaire (text from our own codebook, never imported data).
+_ANDERE_CSV = {"monitor/archiv.py", "monitor/umfragen/fragebogen_aus.py"}
+
+
+def test_ein_csv_schreiber_fuer_alle_downloads() -> None:
+    """Issue 14, 4: every CSV download and export goes through the one writer that neutralises
+    formula starts; a new ``to_csv`` or ``csv.writer`` elsewhere fails here."""
+    dateien = [
+        d
+        for ordner in ("monitor", "ui", "pages", "indikatoren")
+        for d in sorted((REPO / ordner).rglob("*.py"))
+    ]
+    schreiber = {
+        str(d.relative_to(REPO))
+        for d in dateien
+        if any(m in d.read_text(encoding="utf-8") for m in (".to_csv(", "csv.writer(", "COPY ("))
+    }
+    assert schreiber == {"monitor/ausgabe.py", *_ANDERE_CSV}

@@ -79,7 +79,9 @@ def _beenden(prozess: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def streamlit_laeuft(ordner: Path, umgebung: dict[str, str]) -> Iterator[str]:
+def streamlit_laeuft(
+    ordner: Path, umgebung: dict[str, str], skript: str = "dashboard.py"
+) -> Iterator[str]:
     """``streamlit run dashboard.py`` on a free port with ``umgebung``; yields its URL.
 
     Shared with the other browser tests (e.g. a server on real data with logins); the log goes
@@ -95,7 +97,7 @@ def streamlit_laeuft(ordner: Path, umgebung: dict[str, str]) -> Iterator[str]:
                 "-m",
                 "streamlit",
                 "run",
-                "dashboard.py",
+                skript,
                 "--server.headless",
                 "true",
                 "--server.address",

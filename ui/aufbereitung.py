@@ -190,6 +190,17 @@ def zieltrend(richtungen: dict[str, str], ziel: Ziel) -> Zieltrend:
     return Zieltrend(**zaehler)
 
 
+def _ziel_zusatz(zeile: pd.Series) -> str:
+    """Why a target reads as it does: pro rata for the chosen period, or against the direction."""
+    zusatz = ""
+    if bool(zeile.get("ziel_anteilig", False)):
+        zusatz += " (anteilig für den Zeitraum)"
+    if bool(zeile.get("ziel_gegen_richtung", False)):
+        bestaetigt = bool(zeile.get("ziel_richtung_bestaetigt", False))
+        zusatz += f" (gegen die Richtung, {'bestätigt' if bestaetigt else 'nicht bestätigt'})"
+    return zusatz
+
+
 def indikator_tabelle(
     indikatoren: pd.DataFrame, richtungen: dict[str, str], standort: str = GESAMT
 ) -> pd.DataFrame:
@@ -224,7 +235,7 @@ def indikator_tabelle(
                 "n": _n_text(n, unterdrueckt, ind.vorher_nachher, grund),
                 "Zielwert": "–"
                 if z is None or pd.isna(z["zielwert"])
-                else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen),
+                else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen) + _ziel_zusatz(z),
                 "Zielerreichung": "–" if z is None else prozent(z["zielerreichung"]),
                 "Status": status_text(z),
                 "Trend": TREND_PFEIL.get(richtungen.get(ind.id, ""), "")
@@ -356,7 +367,14 @@ def kennwerte_tabelle(zeilen: pd.DataFrame, ind: Indikator) -> pd.DataFrame:
                 for a, b in zip(zeilen["ci_unten"], zeilen["ci_oben"], strict=True)
             ],
             "g_z": ["–" if pd.isna(g) else zahl(g, 2) for g in zeilen["g_z"].to_numpy(dtype=float)],
+            "d_av [95-%-KI]": [
+                "–" if pd.isna(d) else f"{zahl(d, 2)} {intervall(a, b, 2)}"
+                for d, a, b in zip(
+                    zeilen["d_av"], zeilen["d_av_unten"], zeilen["d_av_oben"], strict=True
+                )
+            ],
             "p": [p_wert(p) for p in zeilen["p_wert"].to_numpy(dtype=float)],
+            "p (Holm)": [p_wert(p) for p in zeilen["p_holm"].to_numpy(dtype=float)],
             "Match-Quote": [
                 UNTERDRUECKT if u else prozent(q)
                 for q, u in zip(zeilen["match_quote"], zeilen["match_unterdrueckt"], strict=True)

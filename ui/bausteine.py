@@ -22,7 +22,7 @@ from indikatoren.filter import GRUPPIERUNG_LABEL, Filter
 from indikatoren.zielerreichung import REGEL_TEXT, Status, Zielstand
 from monitor.benutzer import Recht
 from monitor.schema import FORMAT_LABELS
-from ui import zugang
+from ui import klartext, zugang
 from ui.aufbereitung import Zieltrend
 from ui.diagramme import KONFIG, alternativtext
 from ui.farben import NEBENTEXT, TEXTFARBE, mit_symbol, status_farbe, textfarbe
@@ -42,7 +42,9 @@ def diagramm(
     Labels get the dashboard's text colours (Streamlit's chart grey #808495 is 3.7:1 on white,
     below WCAG AA), and a text alternative is placed before the chart for screen readers
     (invisible on screen, :func:`ui.diagramme.alternativtext` unless given).
+    Links in imported text are shown as plain text (:mod:`ui.klartext`).
     """
+    fig = klartext.figur(fig)
     fig.update_layout(font_color=TEXTFARBE, legend_font_color=TEXTFARBE)
     fig.update_xaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)
     fig.update_yaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from indikatoren.definitionen import ZIEL_NAMEN
 from indikatoren.filter import Filter
+from indikatoren.unterdrueckung import GESAMT
 from monitor.ausgabe import INDIKATOR_JSON, als_csv
 from monitor.benutzer import Sitzung, Zugriff
 from monitor.bericht import bericht_bytes, protokolliere_export
@@ -114,10 +115,14 @@ VORSCHAU_KONFIG = {
 }
 
 
-def vorschau(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
+def vorschau(
+    indikatoren: pd.DataFrame, ziele: Sequence[str], standort: str = GESAMT
+) -> pd.DataFrame:
     """Whole-selection values of the chosen goals with target status (what the report leads with).
 
-    The same display table as the goal pages (:func:`ui.aufbereitung.indikator_tabelle`).
+    The same display table as the goal pages (:func:`ui.aufbereitung.indikator_tabelle`);
+    ``standort``: the one chosen site, whose own targets apply (the total of a single site has
+    no project-wide target and read "keine Daten").
     """
-    tabelle = indikator_tabelle(indikatoren, {}).drop(columns=["Trend"])
+    tabelle = indikator_tabelle(indikatoren, {}, standort).drop(columns=["Trend"])
     return tabelle[tabelle["Ziel"].isin(list(ziele))].reset_index(drop=True)

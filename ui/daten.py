@@ -16,9 +16,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import date
-from typing import NoReturn
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -55,23 +53,10 @@ def _verbindung(pfad: str) -> Datenbank:
     return bereitstellen(pfad)
 
 
-def _nicht_erreichbar(pfad: str, fehler: duckdb.Error) -> NoReturn:
-    st.error(
-        f"Die Datenbank **{pfad}** kann nicht geöffnet werden. Meist ist sie gerade von einem "
-        "anderen Programm geöffnet (z. B. einem laufenden Import über die Kommandozeile). "
-        "Bitte kurz warten und die Seite neu laden.\n\n"
-        f"Meldung der Datenbank: {fehler}"
-    )
-    st.stop()
-
-
 def datenbank() -> Datenbank:
-    """The shared connection; shows a German error and stops the page if it cannot be opened."""
-    pfad = aktueller_pfad()
-    try:
-        return _verbindung(pfad)
-    except duckdb.IOException as fehler:
-        _nicht_erreichbar(pfad, fehler)
+    """The shared connection. If it cannot be opened (another program holds the file), the
+    error goes up to :func:`ui.fehler.abgesichert`, which shows a German page without paths."""
+    return _verbindung(aktueller_pfad())
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

@@ -82,24 +82,50 @@ def statistik() -> None:
     st.header("Statistik")
     st.markdown(
         """
+**Veränderung, nicht Wirkung.** Ein Vorher-Nachher-Vergleich zeigt, wie sich dieselben Personen
+verändert haben – nicht, was das Projekt *bewirkt* hat. Ohne Vergleichsgruppe lässt sich nicht
+trennen, was ohnehin geschehen wäre: Zeit und Reifung, Ereignisse außerhalb des Projekts, die
+Rückkehr auffällig hoher oder niedriger Anfangswerte zur Mitte und die Auswahl derer, die bis
+zur zweiten Befragung dabeigeblieben sind. Deshalb heißt es hier durchgehend „Veränderung“.
+
 **Vorher-Nachher-Vergleiche (gepaarte Messung).** Verglichen werden nur Personen, die am selben
 Standort sowohl zu Beginn (T0) als auch am Ende (T1) bzw. bei der Nachbefragung (T2) geantwortet
-haben – verbunden über ihren pseudonymen Code. So vergleicht jede Person sich mit sich selbst.
-Ausgewiesen werden die Zahl der Paare *n*, der Mittelwert vorher und nachher und die mittlere
-Veränderung $\\bar d$ (Mittel der Differenzen nachher − vorher).
+haben – verbunden über ihren pseudonymen Code. Ausgewiesen werden die Zahl der Paare *n*, der
+Mittelwert vorher und nachher und die mittlere Veränderung $\\bar d$ (Mittel der Differenzen
+nachher − vorher) mit $\\bar d \\pm t_{0{,}975;\\,n-1} \\cdot s_d / \\sqrt{n}$ ($s_d$:
+Standardabweichung der Differenzen) und dem p-Wert des gepaarten t-Tests.
 
-**95-%-Konfidenzintervall.** Der Bereich, in dem die wahre Veränderung mit 95 % Sicherheit
-liegt: $\\bar d \\pm t_{0{,}975;\\,n-1} \\cdot s_d / \\sqrt{n}$ ($s_d$: Standardabweichung der
-Differenzen, $t$: Wert der t-Verteilung). Schließt das Intervall die 0 nicht ein, ist die
-Veränderung statistisch gesichert. Der p-Wert stammt aus dem gepaarten t-Test.
+**Was das 95-%-Konfidenzintervall sagt.** Das Verfahren liefert bei wiederholten Erhebungen in
+95 % der Fälle ein Intervall, das den wahren Wert enthält. Das einzelne Intervall zeigt die
+Werte, die mit den Daten gut vereinbar sind; dass der wahre Wert „mit 95 % Sicherheit“ darin
+liegt, sagt es nicht. Breite Intervalle heißen: Die Daten lassen vieles offen.
 
-**Effektstärke.** Wie groß eine Veränderung ist, unabhängig von der Skala:
-$d_z = \\bar d / s_d$, mit Korrektur für kleine Gruppen $g_z = d_z \\cdot J$,
-$J = 1 - \\frac{3}{4(n-1) - 1}$. Faustregel: um 0,2 klein, 0,5 mittel, 0,8 groß.
+**p-Wert und „statistisch gesichert“.** Auf einer Zielseite stehen viele Tests nebeneinander;
+bei 10 Tests ohne jede echte Veränderung fiele im Mittel jeder zweite Blick auf mindestens
+einen „signifikanten“ Zufallsbefund. Deshalb steht neben dem rohen p der **Holm-korrigierte
+p-Wert**, korrigiert über die Vorher-Nachher-Indikatoren desselben Ziels in derselben Zelle
+(Standort, Gruppe, Welle). Als statistisch gesichert gilt eine Veränderung nur, wenn der
+korrigierte Wert unter 0,05 liegt. p-Werte unter 0,001 erscheinen als „< 0,001“; in CSV und
+JSON stehen sie mit allen Stellen.
+
+**Effektstärken: welche wofür.** $d_z = \\bar d / s_d$ teilt durch die Streuung der
+*Differenzen*; mit Korrektur für kleine Gruppen $g_z = d_z \\cdot J$,
+$J = 1 - \\frac{3}{4(n-1) - 1}$. $d_z$ wächst, je stärker vorher und nachher zusammenhängen,
+und ist darum nur mit anderen gepaarten $d_z$ vergleichbar (etwa für die Planung von
+Fallzahlen). **$d_{av}$** teilt durch die Streuung der *Einzelmessungen*
+($\\sqrt{(s^2_{vorher} + s^2_{nachher})/2}$, Bonett 2008; Lakens 2013) und steht mit
+95-%-Intervall daneben: Sie ist die Zahl für Vergleiche mit anderen Programmen, Studien und
+Meta-Analysen. Cohens Faustwerte (0,2 / 0,5 / 0,8) stammen aus Vergleichen zweier Gruppen und
+gelten für $d_z$ nicht; auch für $d_{av}$ sind sie nur ein grober Anhalt – aussagekräftiger ist
+der Vergleich mit ähnlichen Projekten.
 
 **Ja/Nein-Fragen vorher und nachher** (C2, C3): Anteil „ja“ vorher und nachher bei denselben
-Personen, Differenz in Prozentpunkten mit Intervall; der p-Wert aus dem exakten McNemar-Test,
-der nur die Personen zählt, deren Antwort sich geändert hat.
+Personen, Differenz in Prozentpunkten mit Intervall nach Newcombe (1998, Hybrid-Score-Intervall
+für gepaarte Anteile: Wilson-Intervalle der beiden Anteile, verbunden unter Berücksichtigung der
+Korrelation); der p-Wert aus dem exakten McNemar-Test, der nur die Personen zählt, deren Antwort
+sich geändert hat. Beide passen in der Regel zusammen; nur bei sehr wenigen Wechslern (etwa 0
+gegen 4) kann das Intervall die 0 knapp ausschließen, während der exakte Test – bekanntermaßen
+vorsichtig – noch keinen gesicherten Unterschied zeigt. Maßgeblich ist der (korrigierte) p-Wert.
 
 **Anteile** (z. B. Zufriedenheit): Intervall nach Wilson, das auch bei kleinen Zahlen und
 Anteilen nahe 0 % oder 100 % verlässlich ist. **Zählgrößen** (Teilnehmende, Aktivitäten) haben
@@ -111,6 +137,12 @@ beruht das Ergebnis auf einer möglicherweise besonderen Teilgruppe (z. B. den M
 
 **Standortvergleiche** zeigen Werte mit Intervallen in alphabetischer Reihenfolge, nicht als
 Rangliste: Bei kleinen Fallzahlen überlappen die Intervalle meist, eine Rangfolge wäre Zufall.
+Bei Vorher-Nachher-Indikatoren steht unter den Standorten eine **Meta-Analyse mit zufälligen
+Effekten** (DerSimonian–Laird): das Mittel der Standortveränderungen mit Intervall, $\\tau^2$
+(wie stark die wahren Veränderungen zwischen Standorten schwanken), $I^2$ (welcher Anteil der
+sichtbaren Unterschiede nicht Zufall ist) und das Vorhersageintervall für einen weiteren,
+ähnlichen Standort. Der gepoolte Wert aus den Rohdaten (gestrichelte Linie) zählt jede Person
+gleich, das Mittel der zufälligen Effekte gibt kleinen Standorten mehr Gewicht.
 """
     )
 

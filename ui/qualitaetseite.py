@@ -7,6 +7,9 @@ of zero questionnaires) a dash, so "too few persons" is never confused with "not
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
 from datetime import date
 
@@ -19,8 +22,8 @@ from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from monitor.db import Datenbank
 from monitor.umfragen import codes
-from ui import daten
-from ui.format import UNTERDRUECKT, zahl
+from ui import daten, klartext, zugang
+from ui.format import UNTERDRUECKT, p_wert, zahl
 
 LEER = "–"
 #: Decimal places per column; columns not listed are counts (0 places) or text.
@@ -34,7 +37,9 @@ STELLEN: dict[str, int] = {
     "ausfall_mit": 1,
     "ausfall_ohne": 1,
     "differenz_pp": 1,
-    "p_wert": 3,
+    "mittel_mit": 2,
+    "mittel_ohne": 2,
+    "std_differenz": 2,
     "median": 1,
     "mad": 1,
     "z_wert": 1,
@@ -102,12 +107,27 @@ def anzeige(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> pd.DataFrame:
             ergebnis[dq.SPALTEN[spalte]] = werte.replace({GESAMT: "alle"})
         elif spalte == "befund":
             ergebnis[dq.SPALTEN[spalte]] = werte.map(dq.BEFUNDE).fillna(werte)
+        elif spalte == "p_wert":  # "< 0,001", never "0,000"
+            ergebnis[dq.SPALTEN[spalte]] = [
+                UNTERDRUECKT if v and pd.isna(w) else p_wert(w)
+                for w, v in zip(werte, verborgen, strict=True)
+            ]
         else:
             stellen = STELLEN.get(spalte, 0)
             ergebnis[dq.SPALTEN.get(spalte, spalte)] = [
                 _zelle(w, stellen, v) for w, v in zip(werte, verborgen, strict=True)
             ]
     return ergebnis.reset_index(drop=True)
+
+
+def ausgangswerte_liste(auffaellig: pd.DataFrame, namen: Mapping[str, str]) -> str:
+    """The flagged baseline differences as one German list ("A5 T0→T1 Berlin: d = 0,31")."""
+    return "; ".join(
+        f"{z.indikator} T0→{z.welle} "
+        f"{'alle Standorte' if z.standort == GESAMT else namen.get(z.standort, z.standort)}: "
+        f"d = {zahl(float(z.std_differenz), 2)}"
+        for z in auffaellig.itertuples(index=False)
+    )
 
 
 def zeigen(tabelle: pd.DataFrame, namen: Mapping[str, str]) -> None:
@@ -152,7 +172,7 @@ def trichter_diagramm(trichter: pd.DataFrame) -> go.Figure | None:
     abbildung.update_layout(
         separators=",.", margin={"t": 10, "b": 10, "l": 10, "r": 10}, height=260
     )
-    return abbildung
+    return klartext.figur(abbildung)
 
 
 #: Above this many sites the per-site bars would be unreadable; the table below lists them all.
@@ -187,7 +207,7 @@ def quoten_diagramm(trichter: pd.DataFrame, namen: Mapping[str, str]) -> go.Figu
         height=120 + 44 * len(orte),
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
-    return abbildung
+    return klartext.figur(abbildung)
 
 
 # -- near-duplicate participant codes -----------------------------------------------------------
@@ -229,11 +249,37 @@ def aehnliche_codes_je_standort(standorte: tuple[str, ...]) -> pd.DataFrame:
     return _deutsch(tabelle)
 
 
+#: Key of the pseudonyms of :func:`aehnliche_codepaare`, new with every server start: codes are
+#: short and guessable, so a plain hash could be reversed by trying all codes; a secret key
+#: cannot. Within one run the same code always gets the same pseudonym (chains stay visible).
+_PSEUDONYM_SCHLUESSEL = secrets.token_bytes(32)
+
+
+def _pseudonym(code: str) -> str:
+    zeichen = hmac.new(_PSEUDONYM_SCHLUESSEL, code.encode("utf-8"), hashlib.sha256).hexdigest()
+    return "P-" + zeichen[:8].upper()
+
+
+def codes_im_klartext() -> bool:
+    """Whether this session owns the codes it sees: only a site coordination (one site) does.
+
+    Self-made codes are quasi-identifiers; project leads, evaluators and admins see every site
+    and get pseudonyms instead (issue 14).
+    """
+    return zugang.zugriff().standorte is not None
+
+
 def aehnliche_codepaare(standorte: tuple[str, ...]) -> pd.DataFrame:
-    """The code pairs themselves, for the site coordination only (German headers)."""
+    """The code pairs: in plain text for the site coordination, pseudonymised for everyone
+    else (:func:`codes_im_klartext`), so no raw code reaches another role's browser."""
     standorte = daten.eigener_filter(Filter(standorte=standorte)).standorte
     tabelle = _aehnliche_paare(daten.datenbank(), daten.aktueller_pfad(), standorte)
-    return _deutsch(tabelle[["standort", "code_1", "wellen_1", "code_2", "wellen_2"]])
+    tabelle = tabelle[["standort", "code_1", "wellen_1", "code_2", "wellen_2"]]
+    if not codes_im_klartext():
+        tabelle = tabelle.assign(
+            code_1=tabelle["code_1"].map(_pseudonym), code_2=tabelle["code_2"].map(_pseudonym)
+        )
+    return _deutsch(tabelle)
 
 
 def _deutsch(tabelle: pd.DataFrame) -> pd.DataFrame:

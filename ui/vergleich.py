@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indikatoren.definitionen import Indikator
+from indikatoren.definitionen import Berechnung, Indikator
 from indikatoren.engine import Ergebnis
 from indikatoren.katalog import INDIKATOREN
+from indikatoren.statistik import Metaanalyse, standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status
 from monitor.schema import FORMAT_LABELS
@@ -55,20 +56,74 @@ def _mit_labels(werte: pd.DataFrame, namen: dict[str, str]) -> pd.DataFrame:
     return orte.sort_values("label", kind="stable")
 
 
+#: Row labels of the random-effects summary under the sites of a forest plot.
+META_ZEILE = "Mittel der Standorte (zufällige Effekte)"
+VORHERSAGE_ZEILE = "Vorhersage für einen weiteren Standort"
+
+
+def standort_meta(ind: Indikator, werte: pd.DataFrame) -> Metaanalyse | None:
+    """Random-effects pooling of the released site changes of a pre/post indicator."""
+    if not ind.vorher_nachher:
+        return None
+    orte = werte[(werte["standort"] != GESAMT) & ~werte["unterdrueckt"]]
+    return standort_metaanalyse(
+        orte["wert"], orte["unten"], orte["oben"], orte["n"],
+        t_intervall_=ind.berechnung is Berechnung.VORHER_NACHHER,
+    )  # fmt: skip
+
+
+def meta_text(ind: Indikator, meta: Metaanalyse) -> str:
+    """The meta-analysis in one German sentence for the caption under the forest plot."""
+    st = ind.dezimalstellen
+    text = (
+        f"Zufällige Effekte (DerSimonian–Laird) über {meta.k} Standorte: mittlere Veränderung "
+        f"{zahl(meta.mittel, st, vorzeichen=True)} [{zahl(meta.unten, st)}; "
+        f"{zahl(meta.oben, st)}], τ² = {zahl(meta.tau2, 2)}, I² = {zahl(100 * meta.i2, 0)} % "
+        "(Anteil der Streuung zwischen Standorten, der nicht Zufall ist)"
+    )
+    if pd.notna(meta.vorhersage_unten):
+        text += (
+            f"; Vorhersageintervall für einen weiteren Standort [{zahl(meta.vorhersage_unten, st)}"
+            f"; {zahl(meta.vorhersage_oben, st)}]"
+        )
+    return text + "."
+
+
 def forest(
     ind: Indikator,
     werte: pd.DataFrame,
     namen: dict[str, str],
     farben: dict[str, str],
 ) -> go.Figure:
-    """Site values with 95 % intervals against the pooled value (vertical line and band)."""
+    """Site values with 95 % intervals against the pooled value (vertical line and band).
+
+    Pre/post indicators get two summary rows below the sites: the random-effects mean of the
+    site changes with its CI, and the prediction interval for a further site.
+    """
     orte = _mit_labels(werte, namen)
+    meta = standort_meta(ind, werte)
+    if meta is not None:
+        zusatz = pd.DataFrame(
+            {
+                "label": [META_ZEILE, VORHERSAGE_ZEILE],
+                "wert": [meta.mittel, meta.mittel],
+                "unten": [meta.unten, meta.vorhersage_unten],
+                "oben": [meta.oben, meta.vorhersage_oben],
+                "unterdrueckt": [False, False],
+                "n": [float(meta.k), float(meta.k)],
+                "standort": [GESAMT, GESAMT],
+            }
+        )
+        zusatz = zusatz[zusatz["unten"].notna()]
+        orte = pd.concat([orte, zusatz], ignore_index=True)
     gesamt = werte[werte["standort"] == GESAMT]
     summe = ind.berechnung in auf.SUMMEN
     referenz = None if gesamt.empty or summe else gesamt.iloc[0]["wert"]
     marke = UNTERDRUECKT_PAARE if ind.vorher_nachher else UNTERDRUECKT
     n_text = {
         label: f"{label} (n = {marke if u else zahl(n)})"
+        if label not in (META_ZEILE, VORHERSAGE_ZEILE)
+        else f"{label} ({zahl(n)} Standorte)"
         for label, n, u in zip(orte["label"], orte["n"], orte["unterdrueckt"], strict=True)
     }
     return diagramme.punkte_intervalle(

@@ -21,7 +21,7 @@ from indikatoren.definitionen import ZIEL_BESCHREIBUNG, ZIEL_NAMEN, Berechnung, 
 from indikatoren.engine import Ergebnis
 from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
-from indikatoren.zielerreichung import ziel_zusammenfassung
+from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
 from ui import bausteine, daten, diagramme
 from ui.farben import GESAMT_FARBE, gruppe_farbe, standort_farben
@@ -62,6 +62,7 @@ def zeige_ziel(ziel: Ziel) -> None:
         stand = next(s for s in ziel_zusammenfassung(ganz, bezug) if s.ziel is ziel)
         trends = auf.trends(ergebnis.indikatoren, bezug)
         bausteine.zielkachel(stand, auf.zieltrend(auf.trend_je_indikator(trends), ziel))
+        st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))
         if len(filter_.standorte) > 1:
             st.caption(
                 "Für eine Auswahl mehrerer Standorte gibt es keinen gemeinsamen Zielwert; "

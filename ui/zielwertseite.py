@@ -25,6 +25,7 @@ from ui.format import HILFE_UNTERDRUECKT, UNTERDRUECKT, UNTERDRUECKT_PAARE, proz
 
 LEER = "–"
 EINGABE = {"basiswert": "Basiswert", "zielwert": "Zielwert", "stichtag": "Stichtag"}
+BESTAETIGT = "Gegen Richtung bestätigt"
 SPALTEN_KONFIG: dict[str, Any] = {
     "ID": st.column_config.TextColumn(width="small"),
     "Basiswert": st.column_config.TextColumn(
@@ -41,6 +42,11 @@ SPALTEN_KONFIG: dict[str, Any] = {
     "Ist-Wert": st.column_config.TextColumn(
         help=f"Aktueller Wert über den ganzen Zeitraum. {HILFE_UNTERDRUECKT}",
         alignment="right",
+    ),
+    BESTAETIGT: st.column_config.CheckboxColumn(
+        help="Nur ankreuzen, wenn der Zielwert absichtlich auf der „schlechten“ Seite des "
+        "Basiswerts liegt (z. B. ein erwarteter Rückgang). Sonst wird ein solcher Zielwert "
+        "abgelehnt, weil ein Rückschritt als Fortschritt zählen würde."
     ),
     "Zielerreichung": st.column_config.TextColumn(alignment="right"),
     "Status": st.column_config.TextColumn(),
@@ -80,6 +86,7 @@ def editor_tabelle(ziele: pd.DataFrame, indikatoren: pd.DataFrame, standort: str
                 "Basiswert": als_text(ziel.get("basiswert")) or "",
                 "Zielwert": als_text(ziel.get("zielwert")) or "",
                 "Stichtag": None if stichtag is None else pd.Timestamp(stichtag).date(),
+                BESTAETIGT: bool(ziel.get("richtung_bestaetigt", False)),
                 "Ist-Wert": _ist(ind, ist),
                 "Zielerreichung": prozent(erreichung),
                 "Status": status,
@@ -124,6 +131,10 @@ def aus_editor(bearbeitet: pd.DataFrame) -> pd.DataFrame:
         {
             "indikator": bearbeitet["ID"].map(_text),
             **{name: bearbeitet[label].map(_text) for name, label in EINGABE.items()},
+            "richtung_bestaetigt": [
+                "ja" if h is True else None
+                for h in bearbeitet.get(BESTAETIGT, pd.Series(False, bearbeitet.index))
+            ],
         },
         index=pd.RangeIndex(len(bearbeitet), name="zeile"),
     )
@@ -139,7 +150,9 @@ def fehler_tabelle(pruefung: Pruefergebnis) -> pd.DataFrame:
         zeilen.append(
             {
                 "Indikator": f"{indikator} {REGISTER[indikator].name}" if indikator else LEER,
-                "Feld": EINGABE.get(fehler.spalte, fehler.spalte),
+                "Feld": {**EINGABE, "richtung_bestaetigt": BESTAETIGT}.get(
+                    fehler.spalte, fehler.spalte
+                ),
                 "Eingabe": fehler.wert or "(leer)",
                 "Grund": fehler.grund,
             }

@@ -20,6 +20,7 @@ Why here and how:
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import NoReturn
 
@@ -30,6 +31,7 @@ from streamlit.errors import StreamlitAPIException, StreamlitSecretNotFoundError
 from monitor import benutzer
 from monitor.benutzer import Recht, Sitzung, Zugangsmodus, Zugriff
 from monitor.db import Datenbank
+from ui import webserver
 from ui.navigation import gewuenschte_adresse
 
 #: Session-state key of the logged-in :class:`~monitor.benutzer.Sitzung`.
@@ -39,7 +41,7 @@ _TOKEN = "_sitzung_token"
 #: Session-state key: the cookie must be written ("setzen") or deleted ("loeschen") on this run.
 _COOKIE_AUFTRAG = "_cookie_auftrag"
 #: Name of the browser cookie that keeps a login over a reload or a new tab.
-COOKIE = "wirkungsmonitor_sitzung"
+COOKIE = webserver.COOKIE
 #: Widget key of the sidebar switch "only approved quarters" (roles that may choose).
 NUR_FREIGEGEBEN = "f_freigegeben"
 
@@ -64,7 +66,13 @@ def _gueltige_sitzung(db: Datenbank, modus: Zugangsmodus) -> Sitzung | None:
         return None
     gespeichert: Sitzung | None = st.session_state.get(SITZUNG)
     if gespeichert is not None:
-        return benutzer.pruefe_sitzung(db, gespeichert)
+        gemerkt = st.session_state.get(_TOKEN)
+        if not gemerkt:
+            return benutzer.pruefe_sitzung(db, gespeichert)
+        # The token is checked on every run: a logout in another tab of this browser (same
+        # token) or "überall abmelden" elsewhere ends this session too.
+        aus_token = benutzer.sitzung_aus_token(db, gemerkt)
+        return aus_token if aus_token is not None and aus_token.name == gespeichert.name else None
     token = st.context.cookies.get(COOKIE)
     if isinstance(token, str) and token and st.session_state.get(_COOKIE_AUFTRAG) != "loeschen":
         sitzung = benutzer.sitzung_aus_token(db, token)
@@ -76,12 +84,30 @@ def _gueltige_sitzung(db: Datenbank, modus: Zugangsmodus) -> Sitzung | None:
 
 def _cookie_schreiben() -> None:
     """Write or delete the login cookie in the browser, once, when a login or logout asked for
-    it. Streamlit cannot set cookies from Python; a zero-height component sets it for the app's
-    own origin (SameSite=Strict; Secure over https). The value is a random token, never data."""
+    it. Under ``server.py`` the server sets it HttpOnly (:mod:`ui.webserver`). Otherwise
+    (``streamlit run dashboard.py``) Streamlit cannot set cookies from Python, and a
+    zero-height component sets it from a script for the app's own origin (SameSite=Strict;
+    Secure over https) — readable by scripts of the page, the documented limit of that mode.
+    The value is a random token, never data."""
     auftrag = st.session_state.pop(_COOKIE_AUFTRAG, None)
     if auftrag is None:
         return
     token = st.session_state.get(_TOKEN, "") if auftrag == "setzen" else ""
+    if webserver.server_setzt_cookies():
+        # Under server.py the server sets the cookie HttpOnly: the page only posts a one-time
+        # code (never the token) to the server's route (ui.webserver).
+        if token:
+            ziel, inhalt = "api/sitzung", webserver.uebergabe(token)
+        else:
+            ziel, inhalt = "api/abmelden", ""
+        components.html(
+            "<script>"
+            f"window.parent.fetch(new URL('/{ziel}', window.parent.location.origin),"
+            f" {{method: 'POST', body: '{inhalt}', credentials: 'same-origin'}});"
+            "</script>",
+            height=0,
+        )
+        return
     dauer = int(benutzer.SITZUNG_MAX_DAUER.total_seconds()) if token else 0
     components.html(
         "<script>"
@@ -93,8 +119,27 @@ def _cookie_schreiben() -> None:
     )
 
 
+#: Environment variable naming the header a reverse proxy puts the visitor's address in (e.g.
+#: ``X-Real-IP``). Only set it behind such a proxy: otherwise a visitor could forge the header.
+CLIENT_HEADER_VARIABLE = "MONITOR_CLIENT_HEADER"
+
+
+def _client() -> str | None:
+    """This browser's throttling key (:func:`monitor.benutzer.client_schluessel`).
+
+    Behind a reverse proxy the connection comes from the proxy, so the address it forwards is
+    used when :data:`CLIENT_HEADER_VARIABLE` names the header; without a known address (a
+    local connection) there is no per-client throttle, the per-name one still holds.
+    """
+    header = os.environ.get(CLIENT_HEADER_VARIABLE, "").strip()
+    adresse = st.context.headers.get(header) if header else st.context.ip_address
+    if not isinstance(adresse, str):  # no connection (a test run) or no such header
+        return None
+    return benutzer.client_schluessel(adresse.split(",")[0].strip())
+
+
 def _sperrhinweis(db: Datenbank, name: str) -> str:
-    bis = benutzer.anmeldesperre(db, name)
+    bis = benutzer.anmeldesperre(db, name, client=_client())
     if bis is None:
         return "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch."
     return (
@@ -119,7 +164,9 @@ def _anmeldeformular(db: Datenbank) -> None:
         )
         senden = st.form_submit_button("Anmelden", type="primary", icon=":material/login:")
     if senden:
-        sitzung = benutzer.anmelden(db, name, passwort) if name and passwort else None
+        sitzung = (
+            benutzer.anmelden(db, name, passwort, client=_client()) if name and passwort else None
+        )
         if sitzung is None:
             st.error(_sperrhinweis(db, name), icon=":material/lock:")
         else:
@@ -189,13 +236,14 @@ def sitzung_sichern(db: Datenbank) -> Sitzung | None:
     return sitzung
 
 
-def abmelden(db: Datenbank) -> None:
-    """End the session (audited) and forget it."""
+def abmelden(db: Datenbank, ueberall: bool = False) -> None:
+    """End the session (audited) and forget it: in every tab of this browser, and with
+    ``ueberall`` in every browser of this user."""
     sitzung: Sitzung | None = st.session_state.pop(SITZUNG, None)
     token = st.session_state.pop(_TOKEN, None)
     st.session_state[_COOKIE_AUFTRAG] = "loeschen"
     if sitzung is not None:
-        benutzer.abmelden(db, sitzung, token)
+        benutzer.abmelden(db, sitzung, token, ueberall=ueberall)
 
 
 def seitenleiste(db: Datenbank, sitzung: Sitzung) -> None:
@@ -211,6 +259,15 @@ def seitenleiste(db: Datenbank, sitzung: Sitzung) -> None:
             args=(db,),
             icon=":material/logout:",
             key="abmelden",
+            help="Meldet Sie in allen Tabs dieses Browsers ab.",
+        )
+        st.button(
+            "Überall abmelden",
+            on_click=abmelden,
+            args=(db, True),
+            icon=":material/devices_off:",
+            key="ueberall_abmelden",
+            help="Meldet Sie in allen Browsern und auf allen Geräten ab.",
         )
 
 

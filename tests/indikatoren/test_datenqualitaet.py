@@ -286,7 +286,9 @@ def test_konsistenz_befunde(daten) -> None:
 def test_pruefen_buendelt_alles_und_texte_sind_deutsch(verbleib) -> None:
     ergebnis = dq.pruefen(verbleib.db, heute=date(2026, 11, 27), schwellen=STANDARD)
     assert ergebnis.quartal_von == date(2026, 7, 1)
-    for feld in ("meldestand", "vollstaendigkeit", "trichter", "attrition", "konsistenz"):
+    for feld in (
+        "meldestand", "vollstaendigkeit", "trichter", "attrition", "ausgangswerte", "konsistenz"
+    ):  # fmt: skip
         tabelle = getattr(ergebnis, feld)
         assert not tabelle.empty, feld
         assert set(tabelle.columns) <= set(dq.SPALTEN), feld
@@ -295,10 +297,49 @@ def test_pruefen_buendelt_alles_und_texte_sind_deutsch(verbleib) -> None:
         "vollstaendigkeit",
         "trichter",
         "attrition",
+        "ausgangswerte",
         "konsistenz",
         "ausreisser",
     ]
     assert "Median" in dq.TEXT_AUSREISSER and "3,5" in dq.TEXT_AUSREISSER
+
+
+# -- baselines of stayers and leavers (issue 15) -----------------------------------------------
+def test_ausgangswerte_gebliebene_und_ausgefallene(daten: Any) -> None:
+    """Site S1: 8 persons with T1, 6 without; A7 (thermometer) at T0 differs between them.
+    Means, SDs and the standardised difference by numpy; site S2 has only 3 leavers: their
+    count is hidden, and with it the means and d; a second count goes with it."""
+    mit = [50, 60, 55, 70, 65, 60, 58, 62]
+    ohne = [40, 45, 50, 38, 52, 47]
+    zeilen = []
+    for i, wert in enumerate(mit + ohne):
+        zeilen.append(_person(f"s1_{i:02d}", "S1", "T0", "2025-02-01", a_thermometer=wert))
+        if i < len(mit):
+            zeilen.append(_person(f"s1_{i:02d}", "S1", "T1", "2025-06-01", a_thermometer=wert))
+    for i in range(9):  # S2: 6 stay, 3 leave
+        zeilen.append(_person(f"s2_{i:02d}", "S2", "T0", "2025-02-01", a_thermometer=50 + i))
+        if i < 6:
+            zeilen.append(_person(f"s2_{i:02d}", "S2", "T1", "2025-06-01", a_thermometer=50))
+    daten.befragungen(zeilen)
+    tabelle = dq.ausgangswerte(daten.db, Filter(standorte=("S1",)), Schwellen())
+    a7 = tabelle[(tabelle["indikator"] == "A7") & (tabelle["welle"] == "T1")]
+    s1 = a7[a7["standort"] == "S1"].iloc[0]
+    assert (s1["n_mit"], s1["n_ohne"]) == (8, 6)
+    assert s1["mittel_mit"] == pytest.approx(np.mean(mit))
+    assert s1["mittel_ohne"] == pytest.approx(np.mean(ohne))
+    d = (np.mean(mit) - np.mean(ohne)) / np.sqrt((np.var(mit, ddof=1) + np.var(ohne, ddof=1)) / 2)
+    assert s1["std_differenz"] == pytest.approx(d)
+    assert d > 0.2 and bool(s1["warnung"])
+    # T2: nobody came back, so everyone is a leaver; nothing to compare, no warning
+    t2 = tabelle[(tabelle["indikator"] == "A7") & (tabelle["welle"] == "T2")]
+    assert not t2["warnung"].any()
+
+    beide = dq.ausgangswerte(daten.db, Filter(), Schwellen())
+    a7 = beide[(beide["indikator"] == "A7") & (beide["welle"] == "T1")].set_index("standort")
+    assert bool(a7.loc["S2", "unterdrueckt"]) and math.isnan(a7.loc["S2", "n_ohne"])
+    assert math.isnan(a7.loc["S2", "std_differenz"])
+    # secondary suppression: with the total shown, S1's leavers would give S2's back
+    assert math.isnan(a7.loc["S1", "n_ohne"]) or math.isnan(a7.loc["gesamt", "n_ohne"])
 
 
 def test_vollstaendigkeit_zaehlt_personen_nicht_frageboegen(daten) -> None:

@@ -90,3 +90,21 @@ def test_abgelaufene_zeilen_werden_beim_naechsten_merken_entfernt(db: Datenbank)
 def test_gastsitzung_wird_nicht_gemerkt(db: Datenbank) -> None:
     with pytest.raises(ValueError, match="Gastsitzung"):
         b.sitzung_merken(db, b.gastsitzung())
+
+
+def test_ueberall_abmelden_beendet_jedes_token_des_benutzers(
+    angemeldet: tuple[Datenbank, b.Sitzung, str],
+) -> None:
+    """Issue 14, 7: two browsers (two tokens) of berta and one of anna; "überall abmelden" in
+    one of berta's ends both of hers and leaves anna's."""
+    db, sitzung, erstes = angemeldet
+    zweites = b.sitzung_merken(db, sitzung)
+    b.lege_an(db, "anna", "admin", PASSWORT)
+    anna = b.anmelden(db, "anna", PASSWORT)
+    assert anna is not None
+    annas = b.sitzung_merken(db, anna)
+    b.abmelden(db, sitzung, erstes, ueberall=True)
+    assert b.sitzung_aus_token(db, erstes) is None and b.sitzung_aus_token(db, zweites) is None
+    assert b.sitzung_aus_token(db, annas) is not None
+    details = db.scalar("SELECT details FROM auditprotokoll WHERE was = 'abmeldung'")
+    assert details == '{"ueberall": true}'

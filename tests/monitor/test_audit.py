@@ -38,7 +38,14 @@ def test_api_kann_vergangene_eintraege_nicht_aendern(db: Datenbank) -> None:
         and wert.__module__ == audit.__name__
         and not name.startswith("_")
     }
-    assert oeffentlich == {"protokolliere", "protokoll", "pruefe_protokoll"}
+    # appending, reading, checking, and locating/reading the head file (never writing it)
+    assert oeffentlich == {
+        "protokolliere",
+        "protokoll",
+        "pruefe_protokoll",
+        "kopfdatei",
+        "lies_kopf",
+    }
     quelltext = inspect.getsource(audit)
     for verboten in ("UPDATE ", "DELETE ", "DROP ", "TRUNCATE", "ON CONFLICT", "REPLACE"):
         assert verboten not in quelltext.upper().replace("REPLACE(TZINFO", "")
@@ -85,6 +92,56 @@ def test_veraenderung_mit_sql_faellt_an_der_kette_auf(
     db.execute(manipulation)  # DuckDB has no triggers: SQL can change rows, the chain tells
     befunde = pruefe_protokoll(db)
     assert any(befund in text for text in befunde), befunde
+
+
+@pytest.mark.parametrize(
+    ("manipulation", "rest"),
+    [
+        ("DELETE FROM auditprotokoll WHERE id >= 3", 2),  # the newest entries
+        ("DELETE FROM auditprotokoll WHERE id = 4", 3),  # only the newest
+        ("DELETE FROM auditprotokoll", 0),  # all of them
+    ],
+)
+def test_abgeschnittenes_ende_faellt_an_der_kopfdatei_auf(
+    db: Datenbank,
+    manipulation: str,
+    rest: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 14, 3: cutting off the newest entries leaves a valid chain; the head file, kept
+    outside the table, still tells — also through ``protokoll --pruefen``."""
+    for nummer in range(4):
+        protokolliere(db, "anna", "export", {"nummer": nummer}, "Grund")
+    assert pruefe_protokoll(db) == []
+    assert audit.lies_kopf(db.pfad) == {
+        "nummer": 4,
+        "hash": db.scalar("SELECT hash FROM auditprotokoll WHERE id = 4"),
+        "anzahl": 4,
+    }
+    db.execute(manipulation)
+    assert db.scalar("SELECT count(*) FROM auditprotokoll") == rest
+    befunde = pruefe_protokoll(db)
+    assert len(befunde) == 1 and "Die neuesten Einträge fehlen" in befunde[0], befunde
+    assert f"die Tabelle hat {rest} Einträge" in befunde[0]
+    code, _, fehler = cli(
+        "protokoll", "--pruefen", db=db.pfad, monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 1 and "Die neuesten Einträge fehlen" in fehler
+
+
+def test_kopfdatei_nur_nach_dem_commit_und_ihr_fehlen_wird_gemeldet(db: Datenbank) -> None:
+    protokolliere(db, "anna", "export", {"nummer": 1})
+    kopf = audit.lies_kopf(db.pfad)
+    with pytest.raises(RuntimeError), db.transaction() as cur:
+        protokolliere(cur, "anna", "export", {"nummer": 2})
+        raise RuntimeError("zurückgerollt")
+    assert audit.lies_kopf(db.pfad) == kopf  # a rolled-back entry never moves the head
+    assert pruefe_protokoll(db) == []
+    audit.kopfdatei(db.pfad).unlink()
+    assert "Kopfdatei" in pruefe_protokoll(db)[0] and "fehlt" in pruefe_protokoll(db)[0]
+    audit.kopfdatei(db.pfad).write_text("kaputt", encoding="utf-8")
+    assert "beschädigt" in pruefe_protokoll(db)[0]
 
 
 def test_import_und_abgelehnter_import_werden_protokolliert(db: Datenbank, tmp_path: Path) -> None:

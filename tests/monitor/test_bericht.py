@@ -149,7 +149,7 @@ def _pruefe_zelle(zelle: Any, wert: float, unterdrueckt: bool, marke: str) -> No
 def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
     m = bericht.mappe
     assert m.sheetnames == list(BLATT_NAMEN)
-    assert _kopf(m["Zielerreichung"])[:16] == [
+    assert _kopf(m["Zielerreichung"])[:17] == [
         "ID",
         "Ziel",
         "Indikator",
@@ -166,11 +166,12 @@ def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
         "Zähler",
         "Nenner",
         "n",
+        "Hinweis zum Ziel",
     ]
     perioden = sorted(
         set(bericht.quartale.indikatoren["periode"]) - {"gesamt"}
     )  # e.g. 2025-Q1 → "Q1 2025"
-    assert _kopf(m["Zielerreichung"])[16:] == [f"{p[5:]} {p[:4]}" for p in perioden]
+    assert _kopf(m["Zielerreichung"])[17:] == [f"{p[5:]} {p[:4]}" for p in perioden]
     for ziel in ("a", "b", "c"):
         assert _kopf(m[f"Ziel {ziel}"]) == [
             "ID",
@@ -196,8 +197,12 @@ def test_blaetter_und_kopfzeilen(bericht: Bericht) -> None:
         "d_z",
         "g_z",
         "p",
+        "p (Holm)",
         "Personen mit T0",
         "Match-Quote (%)",
+        "d_av",
+        "d_av KI unten",
+        "d_av KI oben",
     ]
     assert _kopf(m["Formate"])[3:] == [
         "Digital",
@@ -355,8 +360,11 @@ def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
         _pruefe_zelle(zeile["n Paare"], r.n_paare, r.unterdrueckt, "< 10")
         _pruefe_zelle(zeile["Differenz"], r.differenz, r.unterdrueckt, "< 10")
         _pruefe_zelle(zeile["Match-Quote (%)"], r.match_quote, r.match_unterdrueckt, "< 5")
+        _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, "< 10")
         if REGISTER[r.indikator].berechnung.value == "vorher_nachher":
             _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, "< 10")
+            _pruefe_zelle(zeile["d_av"], r.d_av, r.unterdrueckt, "< 10")
+            _pruefe_zelle(zeile["d_av KI oben"], r.d_av_oben, r.unterdrueckt, "< 10")
         unterdrueckt += bool(r.unterdrueckt)
     assert unterdrueckt > 0
 
@@ -464,6 +472,8 @@ def test_methodik_aus_den_deklarationen(bericht: Bericht) -> None:
     texte = {c.value for reihe in bericht.mappe["Methodik"].iter_rows() for c in reihe}
     assert REGEL_TEXT in texte
     assert any(isinstance(t, str) and "g_z = d_z · J" in t for t in texte)
+    assert not any(isinstance(t, str) and "Effekt (Cohen)" in t for t in texte)
+    assert any(isinstance(t, str) and "Holm-korrigierte" in t for t in texte)
     assert any(isinstance(t, str) and "„< 5“" in t for t in texte)
 
 
@@ -532,3 +542,80 @@ def test_libreoffice_oeffnet_und_konvertiert_zu_pdf(bericht: Bericht, tmp_path: 
     pdf = tmp_path / "bericht.pdf"
     assert pdf.exists(), ergebnis.stdout + ergebnis.stderr
     assert pdf.stat().st_size > 10_000 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
+    """A single site's report judges the goals by that site's targets (before: "keine Daten"
+    for all three goals on the cover, while the dashboard showed the site's attainment)."""
+    from indikatoren.zielerreichung import ziel_zusammenfassung
+
+    auswahl = Filter(standorte=("D_BERLIN",))
+    mappe = load_workbook(io.BytesIO(bericht_bytes(bericht.db, auswahl, heute=HEUTE)))
+    ergebnis = berechne(bericht.db, auswahl, SCHWELLEN, HEUTE)
+    erwartet = {s.ziel.value: s for s in ziel_zusammenfassung(ergebnis.indikatoren, "D_BERLIN")}
+    zeilen = [
+        reihe
+        for reihe in mappe["Deckblatt"].iter_rows(max_col=3, values_only=True)
+        if isinstance(reihe[0], str) and reihe[0][:3] in ("a) ", "b) ", "c) ")
+    ]
+    assert len(zeilen) == 3
+    for name, erreichung, status in zeilen:
+        stand = erwartet[name[0]]
+        assert status == str(stand.status) != "keine Daten"
+        assert erreichung == pytest.approx(stand.zielerreichung)
+    texte = [c for r in mappe["Deckblatt"].iter_rows(values_only=True) for c in r if c]
+    assert any(str(t).startswith("Stand der Wirkungsziele (Standort") for t in texte)
+
+
+def test_zeitraum_bericht_misst_zaehlgroessen_am_anteiligen_ziel(bericht: Bericht) -> None:
+    """D_BERLIN, 01.04.2025–30.06.2026: A1's target 350 (06.01.2025–31.12.2026, 725 days)
+    applies pro rata for the 456 days of the period, and the sheet says so."""
+    auswahl = Filter(standorte=("D_BERLIN",), von=date(2025, 4, 1), bis=date(2026, 6, 30))
+    mappe = load_workbook(io.BytesIO(bericht_bytes(bericht.db, auswahl, heute=HEUTE)))
+    a1 = next(
+        z for z in _zeilen(mappe["Zielerreichung"])
+        if z["ID"].value == "A1" and z["Standort"].value != "Gesamt (Auswahl)"
+    )  # fmt: skip
+    assert a1["Zielwert"].value == pytest.approx(350 * 456 / 725)
+    assert a1["Basiswert"].value == 0
+    assert a1["Hinweis zum Ziel"].value == "Zielwert anteilig für den gewählten Zeitraum"
+    assert a1["Zielerreichung (%)"].value == pytest.approx(
+        100 * a1["Ist"].value / (350 * 456 / 725)
+    )
+    deckblatt = {z[0].value: z[1].value for z in mappe["Deckblatt"].iter_rows(max_col=2)}
+    assert deckblatt["Stichtag der Bewertung"].date() == date(2026, 6, 30)
+    assert "anteiligen Zielwert" in deckblatt["Bewertung der Ziele"]
+
+
+def test_meta_analyse_blatt_wie_statsmodels(bericht: Bericht) -> None:
+    """The sheet pools the released site changes with a DerSimonian–Laird model — checked with
+    statsmodels on the engine's site rows — beside the pooled raw-data change."""
+    from scipy import stats
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    zeilen = _zeilen(bericht.mappe["Meta-Analyse"])
+    ids = {i.id for i in INDIKATOREN if i.vorher_nachher}
+    assert {(z["ID"].value, z["Welle"].value) for z in zeilen} == {
+        (i, w) for i in ids for w in ("T1", "T2")
+    }
+    vn = bericht.ergebnis.vorher_nachher
+    vn = vn[(vn["gruppe"] == "gesamt") & (vn["periode"] == "gesamt")]
+    for indikator in ("A5", "C2"):
+        zeile = next(z for z in zeilen if z["ID"].value == indikator and z["Welle"].value == "T1")
+        teil = vn[(vn["indikator"] == indikator) & (vn["welle"] == "T1")]
+        gesamt = teil[teil["standort"] == "gesamt"].iloc[0]
+        assert zeile["Veränderung gepoolt (Rohdaten)"].value == pytest.approx(gesamt["differenz"])
+        orte = teil[(teil["standort"] != "gesamt") & ~teil["unterdrueckt"]]
+        breite = orte["ci_oben"] - orte["ci_unten"]
+        if indikator == "A5":  # t intervals: exact SE
+            se = breite / (2 * stats.t.ppf(0.975, orte["n_paare"] - 1))
+        else:  # Newcombe intervals: SE from the width
+            se = breite / (2 * stats.norm.ppf(0.975))
+        referenz = combine_effects(orte["differenz"].to_numpy(), (se**2).to_numpy(), method_re="dl")
+        zufall = referenz.summary_frame().loc["random effect"]
+        assert zeile["Standorte"].value == len(orte)
+        assert zeile["Mittel zufällige Effekte"].value == pytest.approx(zufall["eff"])
+        assert zeile["KI unten (ZE)"].value == pytest.approx(zufall["ci_low"])
+        assert zeile["τ²"].value == pytest.approx(referenz.tau2, abs=1e-12)
+        assert zeile["I² (%)"].value == pytest.approx(100 * referenz.i2, abs=1e-9)
+        assert zeile["Vorhersage unten"].value < zeile["KI unten (ZE)"].value

@@ -148,10 +148,10 @@ def test_hilfe_deutsch() -> None:
 def test_gesperrte_datenbank(dbpfad: Path, schreibe, standorte_text) -> None:
     standorte = schreibe("s.csv", standorte_text)
     assert monitor("init", db=dbpfad).returncode == 0
-    with duckdb.connect(str(dbpfad)):  # like a running dashboard holding the file
-        lauf = monitor("import", standorte, db=dbpfad)
+    with duckdb.connect(str(dbpfad)):  # a program that holds the file and never lets go
+        lauf = monitor("import", standorte, db=dbpfad, umgebung={"MONITOR_WARTEN_S": "1"})
     assert lauf.returncode == 1
-    assert "von einem anderen Programm geöffnet" in lauf.stderr
+    assert "1 s lang von einem anderen Programm belegt" in lauf.stderr
 
 
 def test_vorlagen_befehl(tmp_path: Path) -> None:

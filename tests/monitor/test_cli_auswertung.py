@@ -146,3 +146,11 @@ def test_export_schreibt_bericht_und_csv(demo_db: Path, tmp_path: Path) -> None:
     assert inhalt.startswith(b"\xef\xbb\xbf") and b";" in inhalt.splitlines()[0]
     falsch = monitor("export", tmp_path / "bericht.txt", db=demo_db)
     assert falsch.returncode == 1 and "muss auf .xlsx enden" in falsch.stderr
+
+
+def test_p_werte_nie_null(demo_db: Path) -> None:
+    """Released p values are never printed as 0 (before: 42 demo rows read ``p_wert: 0.0``)."""
+    zeilen = json.loads(monitor("vorher-nachher", "--format", "json", db=demo_db).stdout)
+    p = [z["p_wert"] for z in zeilen if z["p_wert"] is not None]
+    assert p and min(p) > 0
+    assert any(wert < 1e-6 for wert in p)  # the demo's clear changes: digits kept

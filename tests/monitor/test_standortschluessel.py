@@ -92,6 +92,11 @@ def test_migration_0006_behaelt_jede_zeile(tmp_path: Path) -> None:
             "SELECT constraint_column_names FROM duckdb_constraints() "
             "WHERE table_name = 'befragungen' AND constraint_type = 'PRIMARY KEY'"
         ) == [(["standort", "code", "welle"],)]
+        # 0009 (issue 15) adds richtung_bestaetigt to zielwerte, empty for every existing row
+        assert db.scalar("SELECT count(richtung_bestaetigt) FROM zielwerte") == 0
+        nachher["zielwerte"] = sorted(
+            db.rows("SELECT * EXCLUDE (richtung_bestaetigt) FROM zielwerte"), key=repr
+        )
     for tabelle, zeilen in vorher.items():
         assert nachher[tabelle] == zeilen, tabelle
 

@@ -147,3 +147,53 @@ def test_importprotokoll_unterdrueckt_kleine_befragungsimporte(
     assert klein["aktualisiert"] == 0
     standorte = protokoll.loc["standorte.csv"]  # sites describe no persons: shown as they are
     assert (standorte["Zeilen"], standorte["neu"]) == (2, 2)
+
+
+# -- direction of a target (issue 15) ---------------------------------------------------------
+def test_zielwert_gegen_die_richtung_wird_beim_import_abgelehnt(
+    db_mit_standorten: Datenbank, inhalt: Inhalt
+) -> None:
+    """−60 on C2 (higher is better, empty baseline = 0) imported silently and then counted a
+    decline of −53 pp as 88.9 % "auf Kurs". Now the whole file is refused with the reason."""
+    from monitor.importieren import ImportAbgelehnt
+
+    vorher = inhalt(db_mit_standorten)
+    datei = (
+        b"indikator;standort;basiswert;zielwert;stichtag\n"
+        b"A3;;70;80;30.06.2027\nC2;;;-60;30.06.2027\n"
+    )
+    with pytest.raises(ImportAbgelehnt) as abgelehnt:
+        importiere(db_mit_standorten, datei, "zielwerte.csv")
+    fehler = abgelehnt.value.pruefergebnis.fehler
+    assert [(f.zeile, f.spalte) for f in fehler] == [(3, "zielwert")]
+    assert fehler[0].grund.startswith("Zielwert −60 liegt unter dem Basiswert 0 (leer = 0)")
+    assert "höhere Werte besser" in fehler[0].grund
+    assert inhalt(db_mit_standorten) == vorher  # all or nothing: A3 was not stored either
+
+    bestaetigt = (
+        datei.replace(b"stichtag\n", b"stichtag;richtung_bestaetigt\n")
+        .replace(b"2027\nC2", b"2027;\nC2")
+        .replace(b"-60;30.06.2027\n", b"-60;30.06.2027;ja\n")
+    )
+    importiere(db_mit_standorten, bestaetigt, "zielwerte.csv")
+    gespeichert = zielwerte(db_mit_standorten, "gesamt").set_index("indikator")
+    assert gespeichert.loc["C2", "zielwert"] == -60
+    assert bool(gespeichert.loc["C2", "richtung_bestaetigt"])
+    assert not bool(gespeichert.loc["A3", "richtung_bestaetigt"])
+
+
+def test_zielwert_gegen_die_richtung_im_editor(db_mit_zielen: Datenbank, inhalt: Inhalt) -> None:
+    vorher = inhalt(db_mit_zielen)
+    with pytest.raises(ZielwerteAbgelehnt, match="liegt unter dem Basiswert 70"):
+        speichere_zielwerte(db_mit_zielen, "gesamt", _eingabe(("A3", "70", "65", "2027-06-30")))
+    assert inhalt(db_mit_zielen) == vorher
+    # a target equal to the baseline (hold the level) is on no wrong side
+    speichere_zielwerte(db_mit_zielen, "gesamt", _eingabe(("A3", "70", "70", "2027-06-30")))
+    eingabe = _eingabe(("A3", "70", "65", "2027-06-30")).assign(richtung_bestaetigt="ja")
+    ergebnis = speichere_zielwerte(db_mit_zielen, "gesamt", eingabe)
+    assert ergebnis.aktualisiert == 1
+    a3 = zielwerte(db_mit_zielen, "gesamt").set_index("indikator").loc["A3"]
+    assert a3["zielwert"] == 65 and bool(a3["richtung_bestaetigt"])
+    # withdrawing the confirmation alone is a change, and is refused again
+    with pytest.raises(ZielwerteAbgelehnt):
+        speichere_zielwerte(db_mit_zielen, "gesamt", eingabe.assign(richtung_bestaetigt=None))

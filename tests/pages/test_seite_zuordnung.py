@@ -11,13 +11,15 @@ through the real login form (issue 7).
 from __future__ import annotations
 
 import io
+import re
 import sys
 from datetime import date
 from pathlib import Path
 
+from hilfen_anmeldung import anmelden, konto
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
-from test_seiten_daten import _datenbank, _knopf, _metriken, _seite, _starten, _texte
+from test_seiten_daten import DASHBOARD, _datenbank, _knopf, _metriken, _seite, _starten, _texte
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "monitor" / "umfragen"))
 
@@ -306,11 +308,23 @@ def test_aehnliche_codes_auf_der_qualitaetsseite(db_datei: Path) -> None:
         {"Standort": "Begegnungshaus Köln (Köln)", "Paare ähnlicher Codes": 1}
     ]
     assert any("nur die ihres Standorts" in c for c in _texte(app.caption))
-    assert app.expander[-1].label == "Codepaare – nur für die Standortkoordination"
+    # the admin sees every site: pseudonyms, never the raw codes (issue 14, 5)
+    assert app.expander[-1].label == "Codepaare"
     paare = app.expander[-1].dataframe[0].value
-    assert paare[["Code 1", "Code 2"]].values.tolist() == [["mue07be", "mue07bf"]]
+    pseudonyme = paare[["Code 1", "Code 2"]].values.tolist()[0]
+    assert all(re.fullmatch(r"P-[0-9A-F]{8}", p) for p in pseudonyme)
+    assert pseudonyme[0] != pseudonyme[1]
+    assert "mue07be" not in str(app) and "mue07bf" not in str(app)
     with _datenbank(db_datei) as db:  # reported, never merged
         assert db.scalar("SELECT count(DISTINCT code) FROM befragungen") == 4
+    # the site coordination of KOELN owns these codes and sees them in plain text
+    koeln = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    anmelden(koeln, konto(db_datei, "koeln", "standort", "KOELN"))
+    koeln.switch_page("pages/datenqualitaet.py").run()
+    koeln.toggle(key="aehnliche_codes_suchen").set_value(True).run()
+    assert not koeln.exception
+    paare = koeln.expander[-1].dataframe[0].value
+    assert paare[["Code 1", "Code 2"]].values.tolist() == [["mue07be", "mue07bf"]]
 
 
 def test_anonymisierte_limesurvey_umfrage_mit_festem_datum(db_datei: Path) -> None:

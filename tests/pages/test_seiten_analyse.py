@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from hilfen_anmeldung import als_admin
+from scipy import stats
+from statsmodels.stats.meta_analysis import combine_effects
 from streamlit.testing.v1 import AppTest
 
 from indikatoren.engine import Ergebnis, berechne
@@ -222,6 +224,13 @@ def test_uebersicht_folgt_den_filtern(demo_db: Path) -> None:
     von, bis = quartal_grenzen(erstes)[0], quartal_grenzen(zweites)[1]
     erwartet = _erwartet(demo_db, Filter(von=von, bis=bis)).indikatoren
     assert metriken["Erreichte Teilnehmende"] == zahl(_zeile(erwartet, "A1")["wert"])
+    # a period: the count A1 is judged against its pro rata target, and the page says so
+    a1 = _zeile(erwartet, "A1")
+    assert bool(a1["ziel_anteilig"])
+    tabelle = next(t.value for t in app.dataframe if "Zielerreichung" in t.value.columns)
+    assert tabelle.set_index("ID").loc["A1", "Zielwert"].endswith("(anteilig für den Zeitraum)")
+    assert tabelle.set_index("ID").loc["A1", "Status"] == a1["status"]
+    assert any("anteiligen Zielwert" in c.value for c in app.caption)
 
 
 # -- goal pages -------------------------------------------------------------------------------
@@ -346,13 +355,27 @@ def test_standortvergleich_forest_heatmap_vielfache_karte(demo_db: Path) -> None
     orte = orte.sort_values("label")
 
     forest = _diagramm(app, "Veränderung vorher → nachher")
-    assert [t.split(" (n = ")[0] for t in forest["layout"]["yaxis"]["ticktext"]] == list(
-        orte["label"]
-    )
-    assert _punkte(forest) == pytest.approx(list(orte[~orte["unterdrueckt"]]["differenz"]))
+    meta_zeilen = ["Mittel der Standorte (zufällige Effekte)",
+                   "Vorhersage für einen weiteren Standort"]  # fmt: skip
+    assert [
+        t.split(" (n = ")[0].split(" (6 Standorte)")[0]
+        for t in forest["layout"]["yaxis"]["ticktext"]
+    ] == [*orte["label"], *meta_zeilen]
+    # random-effects pooling of the released site changes, as statsmodels computes it (SE of
+    # each site from its t interval: width / (2 · t(0.975; n - 1)))
+    frei = orte[~orte["unterdrueckt"]]
+    se = (frei["ci_oben"] - frei["ci_unten"]) / (2 * stats.t.ppf(0.975, frei["n_paare"] - 1))
+    referenz = combine_effects(frei["differenz"].to_numpy(), (se**2).to_numpy(), method_re="dl")
+    zufall = referenz.summary_frame().loc["random effect"]
+    punkte = _punkte(forest)
+    assert punkte[:-2] == pytest.approx(list(frei["differenz"]))
+    assert punkte[-2:] == pytest.approx([zufall["eff"]] * 2)
     linie = next(f for f in forest["layout"]["shapes"] if f["type"] == "line")
     assert linie["x0"] == pytest.approx(a5[a5["standort"] == GESAMT].iloc[0]["differenz"])
     assert "nicht nach Rang" in _texte(app)
+    assert f"I² = {round(100 * referenz.i2)} %" in _texte(app)
+    assert "Vorhersageintervall für einen weiteren Standort" in _texte(app)
+    assert "Zielstand bewertet zum" in _texte(app)  # the heat map's targets: judged when
 
     heatmap = next(f for f in _diagramme(app) if f["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["z"]) == 7 and len(heatmap["data"][0]["z"][0]) == 21
@@ -391,7 +414,8 @@ def test_standortvergleich_folgt_der_standortauswahl(demo_db: Path) -> None:
     app.sidebar.multiselect(key="f_standorte").set_value(["D_BERLIN", KLEIN])
     _neu(app)
     forest = _diagramm(app, "Veränderung vorher → nachher")
-    assert len(forest["layout"]["yaxis"]["ticktext"]) == 2
+    # two sites and their random-effects mean (no prediction interval from 2 sites)
+    assert len(forest["layout"]["yaxis"]["ticktext"]) == 3
     erwartet = _erwartet(demo_db, Filter(standorte=("D_BERLIN", KLEIN))).vorher_nachher
     gesamt = erwartet[
         (erwartet["indikator"] == "A5")
@@ -451,6 +475,12 @@ def test_methodik_definitionen_regeln_und_schwellen(
     assert "J = 1 - \\frac{3}{4(n-1) - 1}" in texte
     assert "„< 7“" in texte and "„< 10“" in texte
     assert REGISTER["C6"].beschreibung in texte
+    # no over-claims (issue 15): no "95 % certainty", no Cohen benchmarks for d_z, "gesichert"
+    # only by the Holm-adjusted p, a pre/post change is a change
+    assert "wahre Veränderung mit 95 % Sicherheit liegt" not in texte
+    assert "Faustregel" not in texte
+    assert "Holm-korrigierte" in texte and "d_{av}" in texte
+    assert "Veränderung, nicht Wirkung" in texte
     treppe = _diagramme(app)[0]
     assert _ist_treppe(treppe) and len(treppe["data"][1]["text"]) == 21
 

@@ -137,6 +137,10 @@ def test_seite_auf_demo_daten(db_datei: Path, seite: str) -> None:
         assert len(app.get("plotly_chart")) == 2  # funnel and match rates per site
         trichter = next(t.value for t in app.dataframe if "Personen mit T0" in t.value.columns)
         assert trichter["Standort"].iloc[0] == "Gesamt"
+        assert "Ausgangswerte der Gebliebenen und Ausgefallenen" in _texte(app.subheader)
+        basis = next(t.value for t in app.dataframe if "Warnung (|d| > 0,2)" in t.value.columns)
+        assert set(basis["Warnung (|d| > 0,2)"]) <= {"ja", "nein", "–"}
+        assert "A5" in set(basis["Indikator"])
     elif seite == "zielwerte":
         editor = app.data_editor[0].value
         assert len(editor) == 21 and editor["ID"].iloc[0] == "A1"
@@ -458,6 +462,50 @@ def test_datenqualitaet_unterscheidet_unterdrueckt_und_leer() -> None:
     assert list(anzeige["Ziel a beantwortet (%)"]) == ["96,0", UNTERDRUECKT, "50,0"]
 
 
+def test_bericht_vorschau_eines_standorts_mit_dessen_zielen(db_datei: Path) -> None:
+    """One site chosen: the preview judges by that site's targets (before: all "keine Daten")."""
+    app = _seite(_starten(), "bericht")
+    standorte = next(m for m in app.multiselect if m.label == "Standorte")
+    standorte.set_value(["D_BERLIN"]).run()
+    _ohne_fehler(app)
+    vorschau = app.dataframe[0].value
+    with _datenbank(db_datei) as db:
+        t = berechne(db, Filter(("D_BERLIN",))).indikatoren
+    berlin = t[(t["standort"] == "D_BERLIN") & (t["gruppe"] == "gesamt")].set_index("indikator")
+    mit_ziel = berlin[berlin["zielwert"].notna()]
+    assert len(mit_ziel)
+    status = dict(zip(vorschau["ID"], vorschau["Status"], strict=True))
+    for indikator, zeile in mit_ziel.iterrows():
+        assert status[indikator] == zeile["status"]
+    assert set(status[i] for i in mit_ziel.index) != {"keine Daten"}
+    assert any("Zielstand bewertet zum" in c.value for c in app.caption)
+
+
+def test_zielwert_gegen_richtung_nur_mit_bestaetigung(db_datei: Path) -> None:
+    """A target below the baseline of a "higher is better" indicator is refused with the German
+    reason; ticked "Gegen Richtung bestätigt", it is saved and stays marked in the editor."""
+    app = _seite(_starten(), "zielwerte")
+    app.selectbox(key="zw_standort").set_value("D_ERFURT").run()
+    zeile = list(app.data_editor[0].value["ID"]).index("C6")
+    eingabe = {"Basiswert": "20", "Zielwert": "12", "Stichtag": "2027-03-31"}
+    vorher = _ziel(db_datei, "C6", "D_ERFURT")
+
+    _bearbeiten(app, {zeile: eingabe})
+    assert any(
+        e.startswith("Nicht gespeichert – 1 Eingabe ist ungültig") for e in _texte(app.error)
+    )
+    gruende = next(t.value for t in app.dataframe if t.editing_mode == "read_only")
+    assert gruende["Grund"].iloc[0].startswith("Zielwert 12 liegt unter dem Basiswert 20")
+    assert _ziel(db_datei, "C6", "D_ERFURT") == vorher
+
+    app = _seite(_starten(), "zielwerte")
+    app.selectbox(key="zw_standort").set_value("D_ERFURT").run()
+    _bearbeiten(app, {zeile: {**eingabe, "Gegen Richtung bestätigt": True}})
+    assert any("Zielwerte für D_ERFURT gespeichert" in s for s in _texte(app.success))
+    assert _ziel(db_datei, "C6", "D_ERFURT")[:2] == (20.0, 12.0)  # type: ignore[index]
+    assert bool(app.data_editor[0].value["Gegen Richtung bestätigt"].iloc[zeile])
+
+
 def test_doppelte_fragebogen_entscheidung_auf_der_importseite(db_datei: Path) -> None:
     """Default: the later questionnaire wins and the report names the other; the switch
     "Doppelte Fragebögen ablehnen" makes the pre-check refuse with cause and fix."""
@@ -501,3 +549,16 @@ def test_links_und_qr_codes_auf_der_importseite(db_datei: Path) -> None:
         links = archiv.read("links.csv").decode("utf-8-sig").splitlines()
     assert len(links) == 1 + 3 * len(standorte)
     assert {f"qr_{standorte[0]}_T0_kobo.png", f"links_{standorte[0]}.html"} <= namen
+
+
+def test_datenqualitaet_p_wert_nie_null() -> None:
+    """The attrition table's Fisher p: "< 0,001" instead of "0,000", hidden stays hidden."""
+    tabelle = pd.DataFrame(
+        {
+            "standort": ["gesamt", "KOELN", "BONN"],
+            "p_wert": [3e-9, 0.0314, np.nan],
+            "unterdrueckt": [False, False, True],
+        }
+    )
+    angezeigt = qualitaetseite.anzeige(tabelle, {})
+    assert list(angezeigt["p (Fisher)"]) == ["< 0,001", "0,031", UNTERDRUECKT]

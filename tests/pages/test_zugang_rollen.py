@@ -418,6 +418,10 @@ def test_foerdergeber_sieht_genau_das_freigegebene_quartal(echt_db: Path) -> Non
     app = _als(echt_db, "geldgeber", "foerdergeber")
 
     assert not any("bisher ist keines freigegeben" in i.value for i in app.info)
+    # targets are judged at the end of the last approved quarter, and the page says so
+    jahr, q = FREIGEGEBEN[1].split("-Q")
+    ende = (pd.Timestamp(int(jahr), 3 * int(q), 1) + pd.offsets.MonthEnd(0)).strftime("%d.%m.%Y")
+    assert any(f"Zielstand bewertet zum {ende}" in c.value for c in app.caption)
     assert _metriken(app)["Erreichte Teilnehmende"] == zahl(_a1(nur_freigegeben))
     assert "f_freigegeben" not in {t.key for t in app.toggle}
     ziel_a = _seite(app, "ziel_a.py")

@@ -1,0 +1,66 @@
+"""Issue 14, 8: a link in imported text (a site's name) never becomes a link in a chart."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from hilfen_anmeldung import als_admin
+from streamlit.testing.v1 import AppTest
+
+from monitor.db import verbinden
+from monitor.demo import lade_demo
+from monitor.importieren import importiere
+from ui.klartext import ohne_links
+from ui.navigation import SEITEN
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
+LINK = '<a href="https://boese.example/">Köln</a>'
+
+
+def _texte(wert: Any) -> list[str]:
+    if isinstance(wert, str):
+        return [wert]
+    if isinstance(wert, dict):
+        return [t for v in wert.values() for t in _texte(v)]
+    if isinstance(wert, list):
+        return [t for v in wert for t in _texte(v)]
+    return []
+
+
+def test_ohne_links_laesst_eigenes_markup_stehen() -> None:
+    assert ohne_links(["<b>x</b><br>y", LINK, "<A HREF='j'>k</A>", "a<b", 3]) == [
+        "<b>x</b><br>y",
+        '&lt;a href="https://boese.example/">Köln&lt;/a>',
+        "&lt;A HREF='j'>k&lt;/A>",
+        "a<b",
+        3,
+    ]
+
+
+def test_kein_link_aus_standortnamen_in_irgendeinem_diagramm(db_datei: Path) -> None:
+    with verbinden(db_datei) as db:
+        lade_demo(db, teilnehmende=60)
+        # the demo's first site gets a hostile name (the import updates its row)
+        erster = db.scalar("SELECT min(standort) FROM standorte")
+        zelle = '"' + LINK.replace('"', '""') + '"'
+        text = f"standort;name;ort;bundesland;start\n{erster};{zelle};{zelle};Berlin;2025-01-01\n"
+        importiere(db, text.encode("utf-8"), "standorte.csv")
+        assert db.scalar("SELECT name FROM standorte WHERE standort = ?", [erster]) == LINK
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    als_admin(app, db_datei)
+    gezeigt, diagramme = False, 0
+    for seite in SEITEN:
+        try:
+            app.switch_page(seite.datei).run()
+        except ValueError:
+            continue
+        assert not app.exception, [e.value for e in app.exception]
+        for element in app.get("plotly_chart"):
+            diagramme += 1
+            for text in _texte(json.loads(element.proto.spec)):
+                assert not re.search(r"<a[\s>]", text, re.IGNORECASE), (seite.datei, text)
+                gezeigt |= "&lt;a href" in text
+    assert diagramme >= 5 and gezeigt  # the name reached a chart, as plain text
