@@ -9,9 +9,10 @@ link (``?t=TOKEN``) shows the public questionnaire alone (:mod:`ui.fragebogen`).
 
 import streamlit as st
 
-from ui import daten, fehler, fragebogen, navigation, seitenleiste, zugang
+from ui import daten, deutsch, fehler, fragebogen, navigation, seitenleiste, zugang
 
 st.set_page_config(page_title="Wirkungsmonitor", layout="wide", page_icon="📊")
+deutsch.einrichten()  # lang="de", Streamlit's own texts in German, print stylesheet
 
 with fehler.abgesichert():  # no traceback on a page: German message + reference number
     db = daten.datenbank()

@@ -282,7 +282,9 @@ def letzte_importe(db: Datenbank, *, standorte: Standorte = None) -> pd.DataFram
     """Per site the newest import that touched its rows (sites, surveys, activities, targets).
 
     Columns: Standort-ID, Standort, Letzter Import (timestamp), Datei, Art, Importe (number of
-    distinct imports), Demo (the site is demo data). Sites never imported show empty cells.
+    distinct imports), Demo (the site is demo data), Neueste Daten (the latest questionnaire or
+    activity date — freshness is about the data, not about when a file was read in). Sites
+    never imported show empty cells.
     """
     bedingung, parameter = standort_bedingung(standorte)
     tabelle = db.query(
@@ -297,14 +299,23 @@ def letzte_importe(db: Datenbank, *, standorte: Standorte = None) -> pd.DataFram
                    count(DISTINCT i.import_id) AS importe
             FROM zuordnung z JOIN importe i USING (import_id)
             GROUP BY z.standort
+        ),
+        daten AS (
+            SELECT standort, max(datum) AS datum FROM (
+                SELECT standort, datum FROM befragungen
+                UNION ALL
+                SELECT standort, datum FROM aktivitaeten
+            ) GROUP BY standort
         )
         SELECT o.standort AS "Standort-ID", o.name AS "Standort",
                j.zeitpunkt AS "Letzter Import", j.dateiname AS "Datei", j.art AS "Art",
                coalesce(j.importe, 0) AS "Importe",
-               coalesce(s.demo, false) AS "Demo"
+               coalesce(s.demo, false) AS "Demo",
+               d.datum AS "Neueste Daten"
         FROM orte o
         LEFT JOIN je_standort j USING (standort)
         LEFT JOIN standorte s USING (standort)
+        LEFT JOIN daten d USING (standort)
         ORDER BY o.standort
         """,
         parameter,

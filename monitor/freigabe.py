@@ -53,6 +53,15 @@ class Aktion(StrEnum):
     WIEDEREROEFFNEN = "wiedereroeffnen"
 
 
+#: The step as a German verb for messages (the enum values are keys without umlauts).
+AKTION_WORT: dict[Aktion, str] = {
+    Aktion.EINREICHEN: "einreichen",
+    Aktion.FREIGEBEN: "freigeben",
+    Aktion.ZURUECKGEBEN: "zurückgeben",
+    Aktion.WIEDEREROEFFNEN: "wiedereröffnen",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Uebergang:
     """One allowed step: from which states, to which, with which right, reason required?"""
@@ -128,12 +137,12 @@ def aendere_status(
     standort = standort.strip().upper()
     zugriff = sitzung.zugriff
     if not zugriff.darf(schritt.recht):
-        raise FreigabeFehler(f"Ihre Rolle darf nicht '{aktion.value}'.")
+        raise FreigabeFehler(f"Ihre Rolle darf nicht „{AKTION_WORT[aktion]}“.")
     if not zugriff.darf_standort(standort):
         raise FreigabeFehler(f"Standort {standort} gehört nicht zu Ihrem Zugang.")
     grund = (grund or "").strip() or None
     if schritt.grund_noetig and not grund:
-        raise FreigabeFehler(f"Für '{aktion.value}' ist eine Begründung nötig.")
+        raise FreigabeFehler(f"Für „{AKTION_WORT[aktion]}“ ist eine Begründung nötig.")
     jetzt = datetime.now()
     with db.transaction() as cur:
         if not cur.execute("SELECT 1 FROM standorte WHERE standort = ?", [standort]).fetchall():
@@ -144,7 +153,8 @@ def aendere_status(
         alt = Status(zeile[0][0]) if zeile else Status.ENTWURF
         if alt not in schritt.von:
             raise FreigabeFehler(
-                f"{standort} {quartal} ist '{STATUS_LABEL[alt]}' – '{aktion.value}' geht nur "
+                f"{standort} {quartal[-2:]} {quartal[:4]} ist „{STATUS_LABEL[alt]}“ – "
+                f"„{AKTION_WORT[aktion]}“ geht nur "
                 f"aus: {', '.join(STATUS_LABEL[s] for s in sorted(schritt.von))}."
             )
         cur.execute(

@@ -14,7 +14,7 @@ from monitor.benutzer import Recht
 from monitor.demo import entferne_demo
 from monitor.einlesen import EingabeFehler
 from ui import daten, erhebungsseite, importseite, rueckmeldung, zugang, zuordnungsseite
-from ui.format import LEGENDE_UNTERDRUECKT, tabelle
+from ui.format import LEGENDE_UNTERDRUECKT, anzahl, tabelle
 
 zugriff = zugang.verlangen(Recht.IMPORT)
 st.title("Datenimport")
@@ -118,4 +118,6 @@ if zugriff.darf(Recht.ALLE_STANDORTE) and daten.bestand().kennzahlen.demo:
     if st.button("Demo-Daten entfernen", disabled=not sicher, icon=":material/delete:"):
         entfernt = entferne_demo(db, benutzer=zugang.akteur())
         st.session_state.pop("demo_bestaetigt", None)
-        rueckmeldung.neu_aufbauen("datenimport", f"Demo-Daten entfernt ({entfernt} Zeilen).")
+        rueckmeldung.neu_aufbauen(
+            "datenimport", f"Demo-Daten entfernt ({anzahl(entfernt, 'Zeile', 'Zeilen')})."
+        )

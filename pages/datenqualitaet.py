@@ -10,7 +10,7 @@ import streamlit as st
 
 from indikatoren.datenqualitaet import PRUEFUNGEN
 from monitor.benutzer import Recht
-from ui import daten, qualitaetseite, zugang
+from ui import bausteine, daten, qualitaetseite, zugang
 from ui.format import LEGENDE_UNTERDRUECKT
 from ui.seitenleiste import aktueller_filter
 
@@ -61,7 +61,8 @@ else:
         (rechts, qualitaetseite.quoten_diagramm(pruefung.trichter, namen)),
     ):
         if diagramm is not None:
-            spalte.plotly_chart(diagramm, config={"displaylogo": False})
+            with spalte:
+                bausteine.diagramm(diagramm)
     qualitaetseite.zeigen(pruefung.trichter, namen)
 
     abschnitt("attrition")

@@ -10,6 +10,8 @@ from monitor.benutzer import Recht
 from monitor.einlesen import EingabeFehler
 from monitor.freigabe import STATUS_LABEL, Status, aendere_status, freigabestand
 from ui import daten, freigabeseite, rueckmeldung, zugang
+from ui.format import anzahl
+from ui.format import quartal as quartal_text
 
 zugriff = zugang.verlangen(Recht.EINREICHEN, Recht.FREIGEBEN)
 st.title("Freigaben")
@@ -37,7 +39,7 @@ standort = links.selectbox(
     "Standort", sorted(stand["standort"].unique()), format_func=lambda s: namen.get(s, s)
 )
 quartale = stand.loc[stand["standort"] == standort, "quartal"].tolist()
-quartal = mitte.selectbox("Quartal", quartale[::-1], format_func=lambda q: q.replace("-Q", " Q"))
+quartal = mitte.selectbox("Quartal", quartale[::-1], format_func=quartal_text)
 status = Status(
     stand.loc[(stand["standort"] == standort) & (stand["quartal"] == quartal)].iloc[0]["status"]
 )
@@ -56,16 +58,21 @@ else:
                 st.error(str(fehler), icon=":material/error:")
             else:
                 rueckmeldung.neu_aufbauen(
-                    "freigaben", f"{namen.get(standort, standort)} {quartal}: {STATUS_LABEL[neu]}."
+                    "freigaben",
+                    f"{namen.get(standort, standort)} {quartal_text(quartal)}: "
+                    f"{STATUS_LABEL[neu]}.",
                 )
 
 offen = freigabeseite.eingereichte(stand)
 if offen and zugriff.darf(Recht.FREIGEBEN):
     st.subheader("Alle eingereichten Quartale freigeben")
-    st.caption(", ".join(f"{namen.get(s, s)} {q.replace('-Q', ' Q')}" for s, q in offen))
-    if st.button(f"{len(offen)} eingereichte Quartale freigeben", icon=":material/done_all:"):
-        anzahl = freigabeseite.alle_freigeben(db, zugang.sitzung(), offen)
-        rueckmeldung.neu_aufbauen("freigaben", f"{anzahl} Quartale freigegeben und gesperrt.")
+    st.caption(", ".join(f"{namen.get(s, s)} {quartal_text(q)}" for s, q in offen))
+    knopf = anzahl(len(offen), "eingereichtes Quartal", "eingereichte Quartale")
+    if st.button(f"{knopf} freigeben", icon=":material/done_all:"):
+        menge = freigabeseite.alle_freigeben(db, zugang.sitzung(), offen)
+        rueckmeldung.neu_aufbauen(
+            "freigaben", f"{anzahl(menge, 'Quartal', 'Quartale')} freigegeben und gesperrt."
+        )
 
 st.subheader("Stand aller Quartale")
 st.dataframe(freigabeseite.anzeige(stand, namen), hide_index=True)

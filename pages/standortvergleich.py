@@ -75,11 +75,16 @@ karte_ziel = vergleich.heatmap(ergebnis, namen)
 if karte_ziel is None:
     st.info("Keine Zielwerte oder Werte für diese Auswahl.")
 else:
-    bausteine.diagramm(karte_ziel)
-    st.caption(
-        "Zellen: Zielerreichung in % des Ziels, Farbe: Status. „–“ (grau): kein Zielwert "
-        "oder kein ausgewiesener Wert. " + bausteine.status_legende()
-    )
+    # Wide screens and print: the heat map; phones: the same as a list (CSS picks one).
+    with st.container(key="wm_breit"):
+        bausteine.diagramm(karte_ziel)
+        st.caption(
+            "Zellen: Symbol und Zielerreichung in % des Ziels, Farbe: Status. „○ –“ (grau): "
+            "kein Zielwert oder kein ausgewiesener Wert. " + bausteine.status_legende()
+        )
+    with st.container(key="wm_schmal"):
+        st.markdown("\n".join(vergleich.status_liste(ergebnis, namen)))
+        st.caption(bausteine.status_legende())
     st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))
 
 st.subheader(f"Verlauf je Standort: {ind.id} {ind.name}")

@@ -8,6 +8,7 @@ cached inventory and the activity counts; the parts are drawn by :mod:`ui.ueberb
 import pandas as pd
 import streamlit as st
 
+from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
 from ui import bausteine, daten, diagramme, ueberblick, zugang
@@ -53,6 +54,9 @@ else:
             "Zielerreichung je Standort zeigt die Seite „Standortvergleich“."
         )
     uebersicht = auf.indikator_tabelle(ganz, richtungen, bezug)
+    projekt = daten.projektwerte() if bezug != GESAMT else None
+    if projekt is not None:
+        uebersicht = auf.mit_projektwert(uebersicht, projekt)
     erreichung = ganz[(ganz["standort"] == bezug) & (ganz["gruppe"] == "gesamt")]
     balken = uebersicht[["ID", "Indikator", "Status"]].merge(
         erreichung[["indikator", "zielerreichung"]], left_on="ID", right_on="indikator"
@@ -70,6 +74,9 @@ else:
         )
     )
     st.caption(bausteine.status_legende())
+    ueberblick.ziel_und_projekt_hinweise(
+        uebersicht, bezug, projekt is not None, namen.get(bezug, bezug)
+    )
 
     st.header("Kennzahlen")
     ueberblick.kennzahlen(ergebnis, daten.reichweite(filter_), filter_, bezug)

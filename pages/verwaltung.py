@@ -51,7 +51,7 @@ if eintraege.empty:
     st.info("Keine Einträge für diese Auswahl.")
 else:
     anzeige = eintraege.drop(columns="was")
-    st.dataframe(anzeige, hide_index=True)
+    tabelle(verwaltungsseite.protokoll_anzeige(anzeige))
     st.download_button(
         "Auswahl als CSV",
         als_csv(anzeige, deutsch=True),

@@ -74,7 +74,7 @@ def _oeffnen(browser: Browser, url: str) -> Page:
     page.goto(f"{adresse.scheme}://{adresse.netloc}", timeout=SEITE_TIMEOUT_MS)
     page.locator("h1", has_text="Wirkungsmonitor – Anmeldung").wait_for(timeout=SEITE_TIMEOUT_MS)
     page.get_by_label("Benutzername").fill(ADMIN)
-    page.get_by_label("Passwort").fill(PASSWORT)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORT)
     page.get_by_role("button", name="Anmelden").click()
     page.get_by_text(f"Angemeldet: {ADMIN}").wait_for(timeout=SEITE_TIMEOUT_MS)
     _warten_bis_fertig(page)

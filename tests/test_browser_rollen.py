@@ -78,20 +78,19 @@ def _anmelden(page: Page, rolle: str) -> None:
     """Fill in and send the real login form."""
     page.locator("h1", has_text="Wirkungsmonitor – Anmeldung").wait_for(timeout=SEITE_TIMEOUT_MS)
     page.get_by_label("Benutzername").fill(_name(rolle))
-    page.get_by_label("Passwort").fill(TEST_PASSWORT)
+    page.get_by_label("Passwort", exact=True).fill(TEST_PASSWORT)
     page.get_by_role("button", name="Anmelden").click()
     page.get_by_text(f"Angemeldet: {_name(rolle)}").wait_for(timeout=SEITE_TIMEOUT_MS)
     _warten_bis_fertig(page)
 
 
+#: The sidebar's page links (our own navigation, ui.navigation: always complete, no "more").
+NAV_LINK = '[data-testid="stSidebar"] [data-testid="stPageLink"]'
+
+
 def _navigation(page: Page) -> list[str]:
-    """The page titles listed in the sidebar navigation (also those behind "View 3 more")."""
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    mehr = nav.locator('[data-testid="stSidebarNavViewButton"]')
-    if mehr.count() and "more" in mehr.inner_text():
-        mehr.click()
-        nav.get_by_text("View less").wait_for(timeout=SEITE_TIMEOUT_MS)
-    links = nav.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    """The page titles listed in the sidebar navigation, all visible at once."""
+    links = page.locator(NAV_LINK).all_inner_texts()
     return [t.strip().splitlines()[-1] for t in links]  # the first line is the icon's name
 
 
@@ -147,12 +146,8 @@ def angemeldet_moeglich(server: str, browser: Browser) -> str:
 
 
 def _ohne_dialog(page: Page) -> None:
-    """Close Streamlit's own "Page not found" dialog (an unknown address before the login)."""
-    dialog = page.locator('[role="dialog"]')
-    if dialog.count():
-        assert "Page not found" in dialog.inner_text()
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached", timeout=SEITE_TIMEOUT_MS)
+    """No "page not found" dialog: an address outside the login or the role gets a page."""
+    assert page.locator('[role="dialog"]').count() == 0
 
 
 def _titel(page: Page) -> str:
@@ -168,29 +163,37 @@ def test_rolle_im_browser(angemeldet_moeglich: str, browser: Browser, rolle: str
     try:
         text = _ohne_fehler(page)
         assert TITEL[verboten] not in text and "Passwort" in text
-        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert page.locator(NAV_LINK).count() == 0
         _ohne_dialog(page)
 
         _anmelden(page, rolle)
-        assert _titel(page) == "Übersicht"
+        # After the login the address typed before it: its page if the role has it, else the
+        # German "Kein Zugriff" page (never the page itself, never an English dialog).
+        darf = Path(verboten).name in ERWARTETE_SEITEN[rolle]
+        assert _titel(page) == (TITEL[verboten] if darf else "Kein Zugriff")
+        _ohne_dialog(page)
+        page.locator(NAV_LINK, has_text="Übersicht").click()
+        page.locator("h1", has_text="Übersicht").wait_for(timeout=SEITE_TIMEOUT_MS)
+        _warten_bis_fertig(page)
         assert sorted(_navigation(page)) == erlaubt
         _ohne_fehler(page)
         _bildschirmfoto(page, BILDER / f"rolle_{rolle}.png")
 
         eigene = TITEL[EIGENE_SEITE[rolle]]
-        page.locator('[data-testid="stSidebarNavLink"]', has_text=eigene).click()
+        page.locator(NAV_LINK, has_text=eigene).click()
         page.locator("h1", has_text=eigene).wait_for(timeout=SEITE_TIMEOUT_MS)
         _warten_bis_fertig(page)
         assert "Diese Seite ist für Ihre Rolle nicht freigeschaltet." not in _ohne_fehler(page)
 
         if VERBOTEN[rolle]:
-            # The same address typed while logged in (Streamlit keeps the session across the
-            # reload): the start page, never the page itself.
+            # The same address typed while logged in (the login cookie keeps the session across
+            # the reload): the German "Kein Zugriff" page, never the page itself.
             page.goto(f"{angemeldet_moeglich}/{ADRESSE[verboten]}", timeout=SEITE_TIMEOUT_MS)
             _warten_bis_fertig(page)
             _ohne_dialog(page)
-            assert _titel(page) == "Übersicht"
+            assert _titel(page) == "Kein Zugriff"
             text = _ohne_fehler(page)
-            assert TITEL[verboten] not in text and f"Angemeldet: {_name(rolle)}" in text
+            assert f"Angemeldet: {_name(rolle)}" in text
+            assert page.locator("h1", has_text=TITEL[verboten]).count() == 0
     finally:
         page.close()

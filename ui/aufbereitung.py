@@ -22,6 +22,7 @@ from indikatoren.filter import GRUPPEN_LABEL
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status, trend
+from ui.farben import STATUS_SYMBOL, mit_symbol
 from ui.format import (
     KEIN_WERT,
     MARKE_SEKUNDAER,
@@ -236,12 +237,52 @@ def indikator_tabelle(
                 if z is None or pd.isna(z["zielwert"])
                 else mit_einheit(z["zielwert"], ind.einheit, ind.dezimalstellen) + _ziel_zusatz(z),
                 "Zielerreichung": "–" if z is None else prozent(z["zielerreichung"]),
-                "Status": str(Status.KEINE_DATEN) if z is None else str(z["status"]),
+                "Status": status_text(z),
                 "Trend": TREND_PFEIL.get(richtungen.get(ind.id, ""), "")
                 + (f" {richtungen[ind.id]}" if richtungen.get(ind.id) else ""),
             }
         )
     return pd.DataFrame(zeilen)
+
+
+#: Status text of a value without a target: "keine Daten" would wrongly say there is no value.
+KEIN_ZIELWERT = "kein Zielwert"
+
+
+def status_text(zeile: pd.Series | None) -> str:
+    """The status as shown: with its symbol; "kein Zielwert" where a value exists but no target
+    was set (the engine calls both cases "keine Daten")."""
+    if zeile is None:
+        return mit_symbol(str(Status.KEINE_DATEN))
+    status = str(zeile["status"])
+    ohne_ziel = pd.isna(zeile["zielwert"]) and not pd.isna(zeile["wert"])
+    if status == Status.KEINE_DATEN and ohne_ziel:
+        return f"{STATUS_SYMBOL[Status.KEINE_DATEN]} {KEIN_ZIELWERT}"
+    return mit_symbol(status)
+
+
+#: Column of the project value beside a site's own value.
+PROJEKT_SPALTE = "Projekt"
+
+
+def mit_projektwert(tabelle: pd.DataFrame, projekt: pd.DataFrame) -> pd.DataFrame:
+    """The indicator table of one site with the project value beside its own ("Projekt").
+
+    ``projekt``: the whole-period project rows (one per indicator, see
+    :func:`ui.daten.projektwerte`); suppressed or missing values get the usual mark.
+    """
+    zeilen = projekt.set_index("indikator")
+    werte = []
+    for ind_id in tabelle["ID"]:
+        ind = REGISTER[ind_id]
+        z = zeilen.loc[ind_id] if ind_id in zeilen.index else None
+        unterdrueckt = bool(z is not None and z["unterdrueckt"])
+        grund = "" if z is None else str(z.get("sperrgrund", ""))
+        wert = None if z is None else z["wert"]
+        werte.append(wert_text(ind, wert, unterdrueckt=unterdrueckt, grund=grund))
+    neu = tabelle.copy()
+    neu.insert(int(neu.columns.get_loc("Wert")) + 1, PROJEKT_SPALTE, werte)
+    return neu
 
 
 def _n_text(n: float | None, unterdrueckt: bool, paare: bool, grund: str = "") -> str:
@@ -354,25 +395,34 @@ def _vn(wert: float, unterdrueckt: bool, stellen: int, ja_nein: bool) -> str:
 def aktualitaet(
     letzte_importe: pd.DataFrame, heute: date, standorte: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Data freshness per site: last import, and whether it is older than a quarter.
+    """Data freshness per site: last import, newest data, and whether they are a quarter old.
 
-    Columns: Standort, Letzter Import (datetime), Datei (when given), Art, Aktualität. A site
-    without any import is flagged as well: for a project lead it is the same question ("who
-    has not reported?").
+    Columns: Standort, Letzter Import (datetime), Neueste Daten (when given), Datei (when
+    given), Art, Aktualität. Freshness is judged by the newest questionnaire or activity date
+    when known — a file imported yesterday can hold data that are 18 months old — else by the
+    import. A site without any import is flagged as well: for a project lead it is the same
+    question ("who has not reported?").
     """
     tabelle = letzte_importe
     if standorte:
         tabelle = tabelle[tabelle["Standort-ID"].isin(standorte)]
     zeitpunkt = pd.to_datetime(tabelle["Letzter Import"])
+    daten = pd.to_datetime(tabelle["Neueste Daten"]) if "Neueste Daten" in tabelle else None
+    bezug = zeitpunkt if daten is None else daten
     grenze = pd.Timestamp(heute - VERALTET_NACH)
     stand = np.where(
         zeitpunkt.isna(),
         "⚠ noch kein Import",
-        np.where(zeitpunkt < grenze, "⚠ älter als ein Quartal", "✓ aktuell"),
+        np.where(
+            bezug.isna() | (bezug < grenze),
+            "⚠ Daten älter als ein Quartal" if daten is not None else "⚠ älter als ein Quartal",
+            "✓ aktuell",
+        ),
     )
     spalten = {
         "Standort": tabelle["Standort"].to_numpy(),
         "Letzter Import": zeitpunkt.to_numpy(),
+        "Neueste Daten": None if daten is None else daten.dt.date.to_numpy(),
         "Datei": tabelle["Datei"].to_numpy() if "Datei" in tabelle else None,
         "Art": tabelle["Art"].to_numpy(),
         "Aktualität": stand,

@@ -19,13 +19,13 @@ from indikatoren.definitionen import (
     Richtung,
 )
 from indikatoren.filter import GRUPPIERUNG_LABEL, Filter
-from indikatoren.zielerreichung import Status, Zielstand
+from indikatoren.zielerreichung import REGEL_TEXT, Status, Zielstand
 from monitor.benutzer import Recht
 from monitor.schema import FORMAT_LABELS
 from ui import klartext, zugang
 from ui.aufbereitung import Zieltrend
-from ui.diagramme import KONFIG
-from ui.farben import status_farbe, textfarbe
+from ui.diagramme import KONFIG, alternativtext
+from ui.farben import NEBENTEXT, TEXTFARBE, mit_symbol, status_farbe, textfarbe
 from ui.format import HILFE_UNTERDRUECKT, LEGENDE_UNTERDRUECKT, prozent
 
 RICHTUNG_TEXT: dict[Richtung, str] = {
@@ -34,18 +34,33 @@ RICHTUNG_TEXT: dict[Richtung, str] = {
 }
 
 
-def diagramm(fig: go.Figure, *, key: str | None = None) -> None:
-    """Show a plotly figure across the full width, without logo and selection tools; links
-    in imported text are shown as plain text (:mod:`ui.klartext`)."""
-    st.plotly_chart(klartext.figur(fig), config=KONFIG, key=key)
+def diagramm(
+    fig: go.Figure, *, key: str | None = None, beschreibung_text: str | None = None
+) -> None:
+    """Show a plotly figure across the full width, without logo and selection tools.
+
+    Labels get the dashboard's text colours (Streamlit's chart grey #808495 is 3.7:1 on white,
+    below WCAG AA), and a text alternative is placed before the chart for screen readers
+    (invisible on screen, :func:`ui.diagramme.alternativtext` unless given).
+    Links in imported text are shown as plain text (:mod:`ui.klartext`).
+    """
+    fig = klartext.figur(fig)
+    fig.update_layout(font_color=TEXTFARBE, legend_font_color=TEXTFARBE)
+    fig.update_xaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)
+    fig.update_yaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)
+    text = beschreibung_text or alternativtext(fig)
+    st.html(f'<p class="wm-sr" role="note">Diagramm: {html.escape(text)}</p>')
+    st.plotly_chart(fig, config=KONFIG, key=key)
 
 
 def status_chip(status: str) -> str:
-    """HTML of a status label on its status colour (text colour chosen for contrast)."""
+    """HTML of a status label on its status colour with its symbol (text colour chosen for
+    contrast); the badge rule is its tooltip."""
     farbe = status_farbe(status)
     return (
-        f'<span style="background:{farbe};color:{textfarbe(farbe)};padding:0.15em 0.6em;'
-        f'border-radius:0.8em;font-size:0.9em;white-space:nowrap">{html.escape(status)}</span>'
+        f'<span title="{html.escape(REGEL_TEXT)}" style="background:{farbe};'
+        f"color:{textfarbe(farbe)};padding:0.15em 0.6em;border-radius:0.8em;font-size:0.9em;"
+        f'white-space:nowrap">{html.escape(mit_symbol(status))}</span>'
     )
 
 
@@ -120,4 +135,8 @@ def keine_daten(was: str = "Für diese Auswahl") -> None:
 
 def status_legende() -> str:
     """Caption text naming the status colours in words (colour is never the only cue)."""
-    return "Status: " + ", ".join(str(s) for s in Status) + " – Regel auf der Seite „Methodik“."
+    return (
+        "Status: "
+        + ", ".join(mit_symbol(str(s)) for s in Status)
+        + " (○ kein Zielwert: Wert da, Ziel nicht gesetzt) – Regel auf der Seite „Methodik“."
+    )

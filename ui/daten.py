@@ -23,6 +23,7 @@ import streamlit as st
 from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sql_zeitraum
 from indikatoren.filter import Filter, Gruppierung
 from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter
+from indikatoren.unterdrueckung import GESAMT
 from monitor import bestand as inventar
 from monitor import sicht
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
@@ -92,8 +93,8 @@ def gitter_vorbereiten() -> None:
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)
-def _hat_demo(pfad: str) -> bool:
-    return inventar.hat_demo(_verbindung(pfad))
+def _hat_demo(pfad: str, standorte: Standorte) -> bool:
+    return inventar.hat_demo(_verbindung(pfad), standorte=standorte)
 
 
 def demo_hinweis(sitzung: Sitzung) -> None:
@@ -106,7 +107,9 @@ def demo_hinweis(sitzung: Sitzung) -> None:
     datenbank()
     if sitzung.gast:
         st.info(DEMO_BANNER, icon=":material/science:")
-    elif _hat_demo(aktueller_pfad()):
+    elif _hat_demo(aktueller_pfad(), sitzung.zugriff.standorte):
+        # Only the session's own sites count: a site whose data are real gets no demo banner
+        # because demo sites are still in the database.
         st.info(
             "Es werden Demo-Daten angezeigt – erfundene Beispieldaten zum Ausprobieren, keine "
             "echten Befragungen. Wie echte Daten eingelesen werden, steht in der README unter "
@@ -211,6 +214,33 @@ def _eigener(filter_: Filter) -> tuple[Filter, bool]:
     """The filter narrowed to the session's sites, and whether only approved data is shown."""
     zugriff = zugang.zugriff()
     return beschraenke_filter(filter_, zugriff), zugriff.nur_freigegeben
+
+
+#: Fewest sites with approved quarters for a project comparison: with two, the project total
+#: minus the own site would give away the other site's value.
+MIN_STANDORTE_PROJEKTVERGLEICH = 3
+
+
+def projektwerte() -> pd.DataFrame | None:
+    """Project totals (all sites, all approved quarters) to set one site beside.
+
+    For a site coordinator, who reads only the own site otherwise. The values are read from
+    the funders' protected lattice (:func:`_gitter`) — exactly what a funder sees for the whole
+    project, with its suppression. None when fewer than :data:`MIN_STANDORTE_PROJEKTVERGLEICH`
+    sites have an approved quarter (the total minus the own site would show another site).
+    """
+    datenbank()
+    pfad = aktueller_pfad()
+    zellen = _freigegeben(pfad)
+    if len({standort for standort, _ in zellen}) < MIN_STANDORTE_PROJEKTVERGLEICH:
+        return None
+    try:
+        alle = aus_gitter(_gitter(pfad, zellen), Filter()).indikatoren
+    except AuswahlFehler:
+        return None
+    return alle[
+        (alle["standort"] == GESAMT) & (alle["gruppe"] == GESAMT) & (alle["periode"] == GESAMT)
+    ]
 
 
 def eigener_filter(filter_: Filter) -> Filter:

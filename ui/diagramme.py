@@ -28,7 +28,17 @@ import plotly.graph_objects as go
 
 from indikatoren.definitionen import WIRKUNGSTREPPE, Indikator
 from indikatoren.zielerreichung import STATUS_REIHENFOLGE
-from ui.farben import GESAMT_FARBE, HELL, HELLGRAU, status_farbe, textfarbe
+from ui.farben import (
+    GESAMT_FARBE,
+    HELL,
+    HELLGRAU,
+    NEBENTEXT,
+    STATUS_SYMBOL,
+    TEXTFARBE,
+    mit_symbol,
+    status_farbe,
+    textfarbe,
+)
 from ui.format import NBSP, UNTERDRUECKT, zahl
 
 SCHRIFT = 14
@@ -60,6 +70,44 @@ def _grundlayout(hoehe: int, legende: bool = True) -> dict[str, Any]:
         },
         "hoverlabel": {"font": {"size": 13}},
     }
+
+
+_ART = {
+    "bar": "Balkendiagramm",
+    "scatter": "Punkt- oder Liniendiagramm",
+    "heatmap": "Farbraster",
+    "choropleth": "Karte",
+    "scattergeo": "Karte",
+}
+
+
+def _titeltext(titel: Any) -> str:
+    if isinstance(titel, dict):
+        return str(titel.get("text") or "")
+    return "" if titel is None else str(getattr(titel, "text", "") or "")
+
+
+def alternativtext(fig: go.Figure) -> str:
+    """A short German text alternative for a chart (screen readers; WCAG 1.1.1).
+
+    Says what kind of chart it is, what the axes show and which series it has; the numbers
+    themselves stand in the page's tables and in the hover texts.
+    """
+    layout = fig.layout
+    arten = [str(spur.type or "scatter") for spur in fig.data]
+    art = _ART.get(max(set(arten), key=arten.count) if arten else "", "Diagramm")
+    teile = [art]
+    titel = _titeltext(layout.title)
+    if titel:
+        teile[0] += f" „{titel}“"
+    for achse, name in ((layout.xaxis, "waagerecht"), (layout.yaxis, "senkrecht")):
+        text = _titeltext(achse.title) if achse is not None else ""
+        if text:
+            teile.append(f"{name}: {text}")
+    reihen = [str(spur.name) for spur in fig.data if spur.name and spur.showlegend is not False]
+    if reihen:
+        teile.append("Reihen: " + ", ".join(dict.fromkeys(reihen)))
+    return "; ".join(teile) + "."
 
 
 def _figur(spuren: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
@@ -492,7 +540,7 @@ def zielerreichung_balken(daten: pd.DataFrame) -> go.Figure:
             "orientation": "h",
             "marker": {"color": [status_farbe(s) for s in daten["status"]]},
             "customdata": [
-                f"{zahl(w)}{NBSP}% · {s}" if m else "keine Daten"
+                f"{zahl(w)}{NBSP}% · {mit_symbol(s)}" if m else mit_symbol(s)
                 for w, s, m in zip(daten["zielerreichung"], daten["status"], mit, strict=True)
             ],
             "hovertemplate": "<b>%{y}</b><br>Zielerreichung %{customdata}<extra></extra>",
@@ -504,11 +552,11 @@ def zielerreichung_balken(daten: pd.DataFrame) -> go.Figure:
             "y": kategorien,
             "mode": "text",
             "text": [
-                f"{zahl(w)}{NBSP}% · {s}" if m else "keine Daten"
+                f"{zahl(w)}{NBSP}% · {mit_symbol(s)}" if m else mit_symbol(s)
                 for w, s, m in zip(daten["zielerreichung"], daten["status"], mit, strict=True)
             ],
             "textposition": "middle right",
-            "textfont": {"color": ["#333333" if m else GRAU for m in mit]},
+            "textfont": {"color": [TEXTFARBE if m else NEBENTEXT for m in mit]},
             "hoverinfo": "skip",
             "showlegend": False,
         },
@@ -576,14 +624,18 @@ def zielerreichung_heatmap(
         skala += [[(nummer + 1) / len(reihenfolge), status_farbe(st)]]
     zeilen, spalten = list(erreichung.index), list(erreichung.columns)
     werte = erreichung.to_numpy(dtype=float)
-    texte = np.where(
+    zahlen = np.where(
         np.isnan(werte),
         "–",
-        np.char.add(
-            np.char.replace(np.char.mod("%.0f", np.nan_to_num(werte)).astype(str), "-", "−"),
-            f"{NBSP}%",
-        ),
+        np.char.replace(np.char.mod("%.0f", np.nan_to_num(werte)).astype(str), "-", "−"),
     )
+    texte = np.where(np.isnan(werte), "–", np.char.add(zahlen.astype(str), f"{NBSP}%"))
+    # Status is never colour alone: each cell starts with its symbol (✓ ↗ ! ✕ ○); the cell
+    # leaves out the "%" (the caption says it) so that symbol and number fit 21 columns.
+    symbole = np.vectorize(
+        lambda s: STATUS_SYMBOL.get(reihenfolge[nummer_von.get(s, 4)], ""), otypes=[object]
+    )(status_werte)
+    zellen = np.char.add(np.char.add(symbole.astype(str), "\u202f"), zahlen.astype(str))
     namen = np.array([spalten_text.get(s, s) for s in spalten], dtype=object)
     hover = (
         "<b>"
@@ -593,7 +645,7 @@ def zielerreichung_heatmap(
         + "<br>Zielerreichung: "
         + texte.astype(object)
         + " · "
-        + status_werte
+        + np.vectorize(mit_symbol, otypes=[object])(status_werte.astype(str))
     )
     textfarben = {str(st): textfarbe(status_farbe(st)) for st in reihenfolge}
     gitter_x, gitter_y = np.meshgrid(np.arange(len(spalten)), np.arange(len(zeilen)))
@@ -617,7 +669,7 @@ def zielerreichung_heatmap(
             "x": np.array(spalten, dtype=object)[gitter_x.ravel()].tolist(),
             "y": np.array(zeilen, dtype=object)[gitter_y.ravel()].tolist(),
             "mode": "text",
-            "text": texte.ravel().tolist(),
+            "text": zellen.ravel().tolist(),
             "textfont": {
                 "color": [textfarben.get(s, "#000000") for s in status_werte.ravel()],
                 "size": SCHRIFT - 3,
@@ -634,7 +686,7 @@ def zielerreichung_heatmap(
                 "y": [None],
                 "mode": "markers",
                 "marker": {"symbol": "square", "size": 14, "color": status_farbe(st)},
-                "name": str(st),
+                "name": mit_symbol(str(st)),
             }
         )
     layout = _grundlayout(max(240, 110 + 26 * len(zeilen)))

@@ -8,6 +8,12 @@ current selection, which would recolour a site whenever the filter changes).
 Every colour meant for lines and markers has a contrast of at least 3:1 against the white
 background (WCAG 2.1, 1.4.11 non-text contrast); text on a coloured cell is black or white,
 whichever contrasts more (:func:`textfarbe`).
+
+Status colours are the dashboard's own (:data:`STATUS_FARBEN`), not the green/red of the Excel
+report: green "erreicht" and red "kritisch" look the same olive to people with deuteranopia
+(ΔE ≈ 18). Blue – light blue – amber – red – grey stay apart (ΔE ≥ 34 in the Machado et al. 2009
+simulation, checked by a test), and status never relies on colour alone: every status text
+carries its symbol (:data:`STATUS_SYMBOL`, :func:`mit_symbol`).
 """
 
 from __future__ import annotations
@@ -16,12 +22,33 @@ from collections.abc import Iterable
 
 from indikatoren.filter import GRUPPEN_LABEL
 from indikatoren.unterdrueckung import GESAMT
-from indikatoren.zielerreichung import STATUS_FARBE, Status
+from indikatoren.zielerreichung import Status
+
+#: Status colours on screen, safe for red-green colour blindness (see the module docstring).
+STATUS_FARBEN: dict[Status, str] = {
+    Status.ERREICHT: "#08519C",
+    Status.AUF_KURS: "#6BAED6",
+    Status.VERZUG: "#F2B134",
+    Status.KRITISCH: "#B2182B",
+    Status.KEINE_DATEN: "#D4D4D4",
+}
+#: The second channel next to the colour: a symbol per status (also on grey print-outs).
+STATUS_SYMBOL: dict[Status, str] = {
+    Status.ERREICHT: "✓",
+    Status.AUF_KURS: "↗",
+    Status.VERZUG: "!",
+    Status.KRITISCH: "✕",
+    Status.KEINE_DATEN: "○",
+}
+#: Body text (theme ``textColor``) and secondary text (captions, chart labels): both ≥ 4.5:1 on
+#: white and on the sidebar.
+TEXTFARBE = "#2F2D2B"
+NEBENTEXT = "#4A4D57"
 
 #: Project total / pooled value: a neutral dark grey, never confused with a site or group.
 GESAMT_FARBE = "#3B3B3B"
 #: Background of cells and markers without data, and of suppressed cells.
-KEINE_DATEN_FARBE = STATUS_FARBE[Status.KEINE_DATEN]
+KEINE_DATEN_FARBE = STATUS_FARBEN[Status.KEINE_DATEN]
 #: Light fills (Wirkungstreppe steps, map land, confidence bands).
 HELL = "#E8EDF2"
 HELLGRAU = "#F2F2F2"
@@ -73,12 +100,24 @@ def gruppe_farbe(gruppe: str) -> str:
     return _WEITERE_GRUPPEN[nummer % len(_WEITERE_GRUPPEN)]
 
 
+def _status(text: str) -> Status | None:
+    """The status of a text with or without its symbol ("auf Kurs", "↗ auf Kurs")."""
+    for status, symbol in STATUS_SYMBOL.items():
+        if text == status.value or text == f"{symbol} {status.value}":
+            return status
+    return None
+
+
 def status_farbe(status: str) -> str:
-    """Colour of a status text ("erreicht", "auf Kurs", …); unknown text counts as no data."""
-    try:
-        return STATUS_FARBE[Status(status)]
-    except ValueError:
-        return KEINE_DATEN_FARBE
+    """Colour of a status text ("erreicht", "✓ erreicht", …); unknown text counts as no data."""
+    gefunden = _status(status)
+    return KEINE_DATEN_FARBE if gefunden is None else STATUS_FARBEN[gefunden]
+
+
+def mit_symbol(status: str) -> str:
+    """The status text with its symbol in front ("✓ erreicht"); other text stays as it is."""
+    gefunden = _status(status)
+    return status if gefunden is None else f"{STATUS_SYMBOL[gefunden]} {gefunden.value}"
 
 
 def _leuchtdichte(farbe: str) -> float:

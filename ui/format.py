@@ -53,6 +53,11 @@ def zahl(wert: float | None, stellen: int = 0, *, vorzeichen: bool = False) -> s
     return text.replace("-", "−") if vorzeichen else text
 
 
+def anzahl(menge: int, einzahl: str, mehrzahl: str) -> str:
+    """A count with the right noun form: "1 Standort", "3 Standorte", "1.234 Zeilen"."""
+    return f"{zahl(menge)} {einzahl if menge == 1 else mehrzahl}"
+
+
 def prozent(wert: float | None, stellen: int = 0) -> str:
     """A percentage value (already 0–100) as "82 %"; missing → "–" (not a suppressed cell)."""
     if wert is None or pd.isna(wert):

@@ -11,6 +11,7 @@ import pandas as pd
 from monitor.benutzer import Sitzung, Zugriff
 from monitor.db import Datenbank
 from monitor.freigabe import UEBERGAENGE, Aktion, FreigabeFehler, Status, freigeben
+from ui.format import quartal as quartal_text
 
 AKTION_LABEL: dict[Aktion, str] = {
     Aktion.EINREICHEN: "Zur Freigabe einreichen",
@@ -61,7 +62,7 @@ def anzeige(stand: pd.DataFrame, namen: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Standort": tabelle["standort"].map(lambda s: namen.get(s, s)),
-            "Quartal": tabelle["quartal"].str.replace("-Q", " Q", regex=False),
+            "Quartal": tabelle["quartal"].map(quartal_text),
             "Status": [
                 f"{STATUS_SYMBOL[Status(s)]} {label}"
                 for s, label in zip(tabelle["status"], tabelle["status_label"], strict=True)

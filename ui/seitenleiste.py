@@ -15,6 +15,7 @@ import streamlit as st
 from indikatoren.filter import GRUPPIERUNG_LABEL, Filter, Gruppierung
 from monitor.benutzer import Zugriff
 from monitor.schema import FORMAT_LABELS, FORMATE
+from ui.format import quartal
 from ui.zugang import NUR_FREIGEGEBEN
 
 _SCHLUESSEL = "_filter"
@@ -68,6 +69,7 @@ def filter_anzeigen(quartale: list[str], standorte: dict[str, str], zugriff: Zug
             anfang, ende = st.select_slider(
                 "Zeitraum (Quartale)",
                 options=quartale,
+                format_func=quartal,
                 value=(
                     start_von if start_von in quartale else quartale[0],
                     start_bis if start_bis in quartale else quartale[-1],
@@ -76,7 +78,7 @@ def filter_anzeigen(quartale: list[str], standorte: dict[str, str], zugriff: Zug
             )
             von, bis = quartal_grenzen(anfang)[0], quartal_grenzen(ende)[1]
         elif quartale:
-            st.caption(f"Zeitraum: {quartale[0]}")
+            st.caption(f"Zeitraum: {quartal(quartale[0])}")
         gewaehlt = st.multiselect(
             "Standorte",
             options=list(standorte),

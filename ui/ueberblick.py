@@ -21,7 +21,7 @@ from monitor.schema import FORMAT_LABELS, WELLEN
 from ui import aufbereitung as auf
 from ui import bausteine
 from ui.farben import status_farbe, textfarbe
-from ui.format import LEGENDE_UNTERDRUECKT, UNTERDRUECKT, prozent, tabelle, zahl
+from ui.format import LEGENDE_UNTERDRUECKT, UNTERDRUECKT, anzahl, prozent, tabelle, zahl
 
 # Waves as one hue getting lighter over time: order, not judgement (no red for T2).
 WELLEN_FARBEN = ["#1b4f72", "#3c8dbc", "#9ecae1"]
@@ -110,10 +110,12 @@ def kennzahlen(
     spalten = st.columns(3)
     gesamt_a1 = a1[a1["gruppe"] == GESAMT]
     neue = int(reichweite.loc[reichweite["format"] == GESAMT, "neue_teilnehmende"].sum())
+    ruecklauf_quote: float | None = None
     if gesamt_a1.empty or gesamt_a1.iloc[0]["unterdrueckt"]:
-        ruecklauf = UNTERDRUECKT
+        ruecklauf = f"n {UNTERDRUECKT}"  # "< 5" alone in a % field reads "less than 5 %"
     else:
-        ruecklauf = prozent(100 * gesamt_a1.iloc[0]["wert"] / neue) if neue else "–"
+        ruecklauf_quote = 100 * gesamt_a1.iloc[0]["wert"] / neue if neue else None
+        ruecklauf = "–" if ruecklauf_quote is None else prozent(ruecklauf_quote)
     spalten[0].metric(
         "Rücklauf Eingangsbefragung",
         ruecklauf,
@@ -121,6 +123,13 @@ def kennzahlen(
         "Aktivitätsdokumentation – ein Näherungswert, denn wer an mehreren Standorten "
         "teilnimmt, zählt dort jeweils neu.",
     )
+    if ruecklauf_quote is not None and ruecklauf_quote > 100:
+        spalten[0].warning(
+            "Plausibilität: mehr Eingangsfragebögen als erstmals Teilnehmende laut "
+            "Aktivitätsdokumentation. Vermutlich fehlen Aktivitäten oder deren Zahl neuer "
+            "Teilnehmender – bitte die Aktivitätsdaten prüfen.",
+            icon=":material/warning:",
+        )
     vn = ergebnis.vorher_nachher
     for spalte, welle in zip(spalten[1:], ("T1", "T2"), strict=True):
         zeile = vn[
@@ -132,7 +141,7 @@ def kennzahlen(
         quote = (
             "–"
             if zeile.empty
-            else UNTERDRUECKT
+            else f"n {UNTERDRUECKT}"
             if zeile.iloc[0]["match_unterdrueckt"]
             else prozent(zeile.iloc[0]["match_quote"])
         )
@@ -141,6 +150,34 @@ def kennzahlen(
             quote,
             help=f"Anteil der Personen mit T0-Fragebogen, die auch zu {welle} am selben Standort "
             "geantwortet haben (gleicher Code).",
+        )
+
+
+def ziel_und_projekt_hinweise(
+    uebersicht: pd.DataFrame, bezug: str, projekt_da: bool, standortname: str
+) -> None:
+    """Context for one site's view: who sets the missing targets, and the project comparison."""
+    ohne_ziel = int(uebersicht["Status"].str.endswith(auf.KEIN_ZIELWERT).sum())
+    if ohne_ziel:
+        st.info(
+            f"Für {anzahl(ohne_ziel, 'Indikator', 'Indikatoren')} mit Wert ist kein Zielwert "
+            "gesetzt („kein Zielwert“), deshalb gibt es dort keine Zielerreichung. Zielwerte "
+            "legt die Projektleitung fest – auf der Seite „Zielwerte“ oder als Zielwert-Datei "
+            "im Datenimport.",
+            icon=":material/flag:",
+        )
+    if bezug == GESAMT:
+        return
+    if projekt_da:
+        st.caption(
+            f"Spalte „{auf.PROJEKT_SPALTE}“: derselbe Indikator über alle Standorte und alle "
+            "freigegebenen Quartale, so geschützt wie für Fördergeber – zum Vergleich mit "
+            f"{standortname}."
+        )
+    else:
+        st.caption(
+            "Der Vergleich mit dem ganzen Projekt erscheint, sobald mindestens drei Standorte "
+            "freigegebene Quartale haben (sonst ließe sich ein anderer Standort herausrechnen)."
         )
 
 
@@ -163,6 +200,9 @@ def indikator_tabelle(daten: pd.DataFrame) -> None:
             "Zielwert": st.column_config.TextColumn(width=115),
             "Zielerreichung": st.column_config.TextColumn(width=90),
             "Status": st.column_config.TextColumn(width=80),
+            auf.PROJEKT_SPALTE: st.column_config.TextColumn(
+                width=110, help="Alle Standorte, nur freigegebene Quartale"
+            ),
             "Wert": st.column_config.TextColumn(
                 width=125,
                 help="Anteile in %, Veränderungen vorher → nachher (T0→T1) mit Vorzeichen. "
@@ -183,7 +223,8 @@ def aktualitaet_anzeigen(letzte_importe: pd.DataFrame, filter_: Filter) -> None:
     veraltet = int(stand["Aktualität"].str.startswith("⚠").sum())
     if veraltet:
         st.warning(
-            f"{veraltet} Standort(e) ohne Import in den letzten drei Monaten.",
+            f"{anzahl(veraltet, 'Standort', 'Standorte')} ohne neue Daten in den letzten drei "
+            "Monaten (nach dem neuesten Befragungs- oder Aktivitätsdatum).",
             icon=":material/schedule:",
         )
     tabelle(stand)

@@ -16,10 +16,11 @@ from indikatoren.engine import Ergebnis
 from indikatoren.katalog import INDIKATOREN
 from indikatoren.statistik import Metaanalyse, standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT
+from indikatoren.zielerreichung import Status
 from monitor.schema import FORMAT_LABELS
 from ui import aufbereitung as auf
 from ui import diagramme
-from ui.farben import FORMAT_FARBE, GESAMT_FARBE
+from ui.farben import FORMAT_FARBE, GESAMT_FARBE, STATUS_SYMBOL
 from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, zahl
 
 #: The small multiples show at most this many sites (more facets are unreadable and slow).
@@ -163,6 +164,36 @@ def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:
     return diagramme.zielerreichung_heatmap(
         erreichung, status, spalten_text={i.id: f"{i.id} – {i.name}" for i in INDIKATOREN}
     )
+
+
+def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
+    """The heat map as a list for narrow screens: per site the count of indicators per status
+    (with symbols) and which ones are critical — one markdown line each, readable at 390 px."""
+    ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
+    teil = ganz[ganz["gruppe"] == GESAMT]
+    zeilen = []
+    for standort in [
+        GESAMT,
+        *sorted(set(teil["standort"]) - {GESAMT}, key=lambda s: namen.get(s, s)),
+    ]:
+        ort = teil[teil["standort"] == standort]
+        if ort.empty:
+            continue
+        # As the tables say it: a value without a target is "kein Zielwert", not "keine Daten".
+        texte = pd.Series([auf.status_text(z) for _, z in ort.iterrows()], index=ort.index)
+        folge = [f"{STATUS_SYMBOL[s]} {s.value}" for s in Status if s is not Status.KEINE_DATEN]
+        folge += [f"{STATUS_SYMBOL[Status.KEINE_DATEN]} {auf.KEIN_ZIELWERT}"]
+        folge += [f"{STATUS_SYMBOL[Status.KEINE_DATEN]} {Status.KEINE_DATEN.value}"]
+        zaehlung = " · ".join(
+            f"{text.split(' ', 1)[0]} {int((texte == text).sum())} {text.split(' ', 1)[1]}"
+            for text in folge
+            if (texte == text).any()
+        )
+        kritisch_maske = ort["status"].astype(str) == Status.KRITISCH.value
+        kritisch = ", ".join(sorted(ort.loc[kritisch_maske, "indikator"]))
+        zeile = f"- **{auf.standort_label(namen, standort)}**: {zaehlung}"
+        zeilen.append(zeile + (f" — kritisch: {kritisch}" if kritisch else ""))
+    return zeilen
 
 
 def vielfache(

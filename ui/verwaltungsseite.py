@@ -7,9 +7,11 @@ shown, stored in the session or logged.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from monitor.audit import AKTIONEN
@@ -90,6 +92,45 @@ def aendern_formular(db: Datenbank, namen: list[str]) -> None:
             _ausfuehren(f"'{name}' entsperrt.", entsperre, db, name, grund=grund or None)
         if neues.form_submit_button("Passwort setzen", icon=":material/password:") and passwort:
             _ausfuehren(f"Passwort von '{name}' geändert.", setze_passwort, db, name, passwort)
+
+
+def _wert_text(wert: Any) -> str:
+    if wert is None:
+        return "–"
+    if isinstance(wert, bool):
+        return "ja" if wert else "nein"
+    if isinstance(wert, dict):
+        return "(" + _details_text(wert) + ")"
+    if isinstance(wert, list):
+        return ", ".join(_wert_text(w) for w in wert) or "–"
+    return str(wert)
+
+
+def _details_text(details: dict[str, Any]) -> str:
+    return " · ".join(f"{schluessel}: {_wert_text(wert)}" for schluessel, wert in details.items())
+
+
+def details_lesbar(text: object) -> str:
+    """An audit entry's JSON details as German-readable text: "rolle: admin · standort: –".
+
+    Raw JSON showed ``null`` and braces to people who never asked for JSON; the CSV export
+    keeps the original.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return "–"
+    try:
+        inhalt = json.loads(text)
+    except ValueError:
+        return text
+    return _details_text(inhalt) if isinstance(inhalt, dict) else _wert_text(inhalt)
+
+
+def protokoll_anzeige(eintraege: pd.DataFrame) -> pd.DataFrame:
+    """The audit entries for the screen: readable details, "–" for an empty reason."""
+    return eintraege.assign(
+        Details=eintraege["Details"].map(details_lesbar),
+        Grund=eintraege["Grund"].fillna("–").replace("", "–"),
+    )
 
 
 def protokoll_filter() -> dict[str, Any]:

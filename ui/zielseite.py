@@ -25,7 +25,7 @@ from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
 from ui import bausteine, daten, diagramme
 from ui.farben import GESAMT_FARBE, gruppe_farbe, standort_farben
-from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, intervall, prozent, zahl
+from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, anzahl, intervall, prozent, zahl
 from ui.seitenleiste import aktueller_filter
 
 #: Sites shown in the per-site chart before it goes into a collapsed expander.
@@ -232,14 +232,25 @@ def _kennzahlen(ind: Indikator, zeile: pd.Series, vorher_nachher: pd.DataFrame, 
         spalten[3].metric(
             "Zielerreichung",
             prozent(zeile["zielerreichung"]),
-            help=f"Status: {zeile['status']}",
+            help=f"Status: {auf.status_text(zeile)}. Zielerreichung = (Ist − Basiswert) / "
+            "(Zielwert − Basiswert).",
         )
     if not pd.isna(zeile["zielwert"]):
+        # The baseline belongs beside the attainment: 74 % against a target of 80 % is 41 %
+        # of the way only because the way started at 70 %.
+        basis = zeile.get("basiswert")
+        basis_text = "0 (kein Basiswert)" if pd.isna(basis) else auf.wert_text(ind, basis)
         st.markdown(
-            f"Zielwert {auf.wert_text(ind, zeile['zielwert'])} bis "
-            f"{pd.Timestamp(zeile['stichtag']):%d.%m.%Y} · Zielerreichung "
-            f"{prozent(zeile['zielerreichung'])} · {bausteine.status_chip(str(zeile['status']))}",
+            f"Basiswert {basis_text} → Zielwert {auf.wert_text(ind, zeile['zielwert'])} bis "
+            f"{pd.Timestamp(zeile['stichtag']):%d.%m.%Y} · Ist {auf.wert_text(ind, zeile['wert'])}"
+            f" · Zielerreichung {prozent(zeile['zielerreichung'])} · "
+            f"{bausteine.status_chip(str(zeile['status']))}",
             unsafe_allow_html=True,
+        )
+    elif not pd.isna(zeile["wert"]):
+        st.caption(
+            f"{auf.status_text(zeile)}: für diesen Indikator ist hier kein Zielwert gesetzt. "
+            "Zielwerte legt die Projektleitung fest (Seite „Zielwerte“)."
         )
 
 
@@ -354,7 +365,7 @@ def _je_standort(
     orte = orte.assign(label=orte["standort"].map(lambda s: auf.standort_label(namen, s)))
     orte = orte.sort_values("label")
     with st.expander(
-        f"Ergebnis je Standort ({len(orte)} Standorte, nach Namen sortiert)",
+        f"Ergebnis je Standort ({anzahl(len(orte), 'Standort', 'Standorte')}, nach Namen sortiert)",
         expanded=len(orte) <= OFFENE_STANDORTE,
     ):
         gesamt = auf.zeile(ganz, ind.id)

@@ -32,6 +32,7 @@ from monitor import benutzer
 from monitor.benutzer import Recht, Sitzung, Zugangsmodus, Zugriff
 from monitor.db import Datenbank
 from ui import webserver
+from ui.navigation import gewuenschte_adresse
 
 #: Session-state key of the logged-in :class:`~monitor.benutzer.Sitzung`.
 SITZUNG = "_sitzung"
@@ -219,10 +220,16 @@ def sitzung_sichern(db: Datenbank) -> Sitzung | None:
             st.session_state["_abgelaufen"] = True
         _cookie_schreiben()
         if modus is Zugangsmodus.EINRICHTUNG:
-            seite = st.Page(_einrichtung, title="Einrichtung", url_path="einrichtung")
+            inhalt, titel = _einrichtung, "Einrichtung"
         else:
-            seite = st.Page(lambda: _anmeldeformular(db), title="Anmeldung", url_path="anmeldung")
-        st.navigation([seite], position="hidden").run()
+            inhalt, titel = (lambda: _anmeldeformular(db)), "Anmeldung"
+        seiten = [st.Page(inhalt, title=titel, url_path=titel.lower(), default=True)]
+        # Any other address shows the same form under that address (no English "Page not
+        # found" dialog); after the login the rerun lands on that page if the role has it.
+        adresse = gewuenschte_adresse(nur_getippt=True)
+        if adresse and adresse != titel.lower() and "/" not in adresse:
+            seiten.append(st.Page(inhalt, title=titel, url_path=adresse, visibility="hidden"))
+        st.navigation(seiten, position="hidden").run()
         return None
     st.session_state[SITZUNG] = sitzung
     _cookie_schreiben()

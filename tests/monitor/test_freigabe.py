@@ -45,7 +45,7 @@ def _sperren(db: Datenbank, standort: str, quartal: str) -> None:
 def test_ablauf_mit_rechten_gruenden_und_protokoll(daten: Datenbank) -> None:
     assert fg.status(daten, "KOELN", "2025-Q1") is Status.ENTWURF
     assert fg.einreichen(daten, BERT, "koeln", " 2025-q1 ") is Status.EINGEREICHT
-    with pytest.raises(FreigabeFehler, match="Ihre Rolle darf nicht 'freigeben'"):
+    with pytest.raises(FreigabeFehler, match="Ihre Rolle darf nicht „freigeben“"):
         fg.freigeben(daten, BERT, "KOELN", "2025-Q1")
     with pytest.raises(FreigabeFehler, match="gehört nicht zu Ihrem Zugang"):
         fg.einreichen(daten, BERT, "BERLIN", "2025-Q1")
@@ -54,9 +54,9 @@ def test_ablauf_mit_rechten_gruenden_und_protokoll(daten: Datenbank) -> None:
     assert fg.zurueckgeben(daten, LEITUNG, "KOELN", "2025-Q1", "T1 fehlt") is Status.ZURUECKGEGEBEN
     assert fg.einreichen(daten, BERT, "KOELN", "2025-Q1") is Status.EINGEREICHT
     assert fg.freigeben(daten, LEITUNG, "KOELN", "2025-Q1") is Status.FREIGEGEBEN
-    with pytest.raises(FreigabeFehler, match="ist 'Freigegeben'"):
+    with pytest.raises(FreigabeFehler, match="ist „Freigegeben“"):
         fg.freigeben(daten, LEITUNG, "KOELN", "2025-Q1")
-    with pytest.raises(FreigabeFehler, match="ist 'Freigegeben'"):
+    with pytest.raises(FreigabeFehler, match="ist „Freigegeben“"):
         fg.einreichen(daten, BERT, "KOELN", "2025-Q1")
     with pytest.raises(FreigabeFehler, match="Begründung"):
         fg.wiedereroeffnen(daten, LEITUNG, "KOELN", "2025-Q1", "")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from hilfen_echte_daten import EchteDaten, echte_datenbank
 
 from monitor.benutzer import SCHNELLE_HASHES_VARIABLE
 
@@ -34,3 +36,19 @@ def db_datei(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def schnelle_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters: a real hash and check, without 0.5 s per login."""
     monkeypatch.setenv(SCHNELLE_HASHES_VARIABLE, "1")
+
+
+# -- real (non-demo) data -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def echte_daten(tmp_path_factory: pytest.TempPathFactory) -> EchteDaten:
+    """A database with real data, built once per module (:mod:`hilfen_echte_daten`)."""
+    return echte_datenbank(tmp_path_factory.mktemp("echt"))
+
+
+@pytest.fixture
+def echt_db(echte_daten: EchteDaten, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the real database for this test (tests add users, logins, approvals)."""
+    pfad = tmp_path / "monitor.duckdb"
+    shutil.copy(echte_daten.pfad, pfad)
+    monkeypatch.setenv("MONITOR_DB", str(pfad))
+    return pfad

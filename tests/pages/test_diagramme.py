@@ -17,13 +17,14 @@ import pytest
 
 from indikatoren.definitionen import Ziel
 from indikatoren.katalog import INDIKATOREN, REGISTER
-from indikatoren.zielerreichung import STATUS_FARBE, Status
+from indikatoren.zielerreichung import Status
 from ui import aufbereitung as auf
 from ui import diagramme
 from ui.farben import (
     FORMAT_FARBE,
     GRUPPEN_FARBE,
     STANDORT_PALETTE,
+    STATUS_FARBEN,
     gruppe_farbe,
     kontrast,
     standort_farben,
@@ -92,10 +93,10 @@ def test_farben_haben_genug_kontrast_zum_weissen_hintergrund() -> None:
 
 def test_textfarbe_auf_statusfarben_lesbar() -> None:
     for status in Status:
-        hintergrund = STATUS_FARBE[status]
+        hintergrund = STATUS_FARBEN[status]
         assert kontrast(textfarbe(hintergrund), hintergrund) >= 4.0, status
-    assert textfarbe(STATUS_FARBE[Status.KRITISCH]) == "#FFFFFF"
-    assert textfarbe(STATUS_FARBE[Status.VERZUG]) == "#000000"
+    assert textfarbe(STATUS_FARBEN[Status.KRITISCH]) == "#FFFFFF"
+    assert textfarbe(STATUS_FARBEN[Status.VERZUG]) == "#000000"
 
 
 # -- dot and interval -----------------------------------------------------------------------
@@ -217,11 +218,11 @@ def test_zielerreichung_balken_in_statusfarben_mit_ziellinie() -> None:
     d = _gueltig(diagramme.zielerreichung_balken(daten))
     balken, texte = d["data"]
     assert balken["marker"]["color"][:2] == [
-        STATUS_FARBE[Status.AUF_KURS],
-        STATUS_FARBE[Status.KRITISCH],
+        STATUS_FARBEN[Status.AUF_KURS],
+        STATUS_FARBEN[Status.KRITISCH],
     ]
     assert balken["x"] == [91.4, 36.0, None]
-    assert texte["text"] == ["91\u00a0% · auf Kurs", "36\u00a0% · kritisch", "keine Daten"]
+    assert texte["text"] == ["91\u00a0% · ↗ auf Kurs", "36\u00a0% · ✕ kritisch", "○ keine Daten"]
     assert min(texte["x"]) > max(x for x in balken["x"] if x is not None)  # beside, not on
     assert d["layout"]["shapes"][0]["x0"] == 100
 
@@ -240,10 +241,18 @@ def test_heatmap_statusfarben_text_und_keine_daten() -> None:
     )
     karte, texte = d["data"][:2]
     assert karte["z"] == [[1.0, 3.0], [4.0, 0.0]]
-    assert texte["text"] == ["97\u00a0%", "40\u00a0%", "–", "110\u00a0%"]
+    # the symbol before each number: status is not colour alone
+    assert texte["text"] == ["↗\u202f97", "✕\u202f40", "○\u202f–", "✓\u202f110"]
+    assert "Zielerreichung: 97\u00a0% · ↗ auf Kurs" in karte["hovertext"][0][0]
     assert texte["textfont"]["color"][1] == "#FFFFFF"  # white on red
     assert "A1 – X" in karte["hovertext"][0][0]
-    assert [s["name"] for s in d["data"][2:]] == [str(s) for s in Status]
+    assert [s["name"] for s in d["data"][2:]] == [
+        "✓ erreicht",
+        "↗ auf Kurs",
+        "! Verzug",
+        "✕ kritisch",
+        "○ keine Daten",
+    ]
 
 
 # -- staircase ------------------------------------------------------------------------------
@@ -377,11 +386,20 @@ def test_indikator_tabelle_zeigt_alle_indikatoren_mit_markierung() -> None:
     assert list(tabelle["ID"]) == [i.id for i in INDIKATOREN]
     a1 = tabelle.set_index("ID").loc["A1"]
     assert a1["Wert"] == "1.463\u00a0Personen" and a1["Zielerreichung"] == "91\u00a0%"
-    assert a1["Trend"] == "↑ steigend" and a1["Status"] == "auf Kurs"
+    assert a1["Trend"] == "↑ steigend" and a1["Status"] == "↗ auf Kurs"
     a5 = tabelle.set_index("ID").loc["A5"]
     assert a5["Wert"] == "< 10" and a5["n"] == "< 10"
     b1 = tabelle.set_index("ID").loc["B1"]
-    assert b1["Status"] == "keine Daten" and b1["n"] == "0"
+    assert b1["Status"] == "○ keine Daten" and b1["n"] == "0"
+
+
+def test_status_wert_ohne_zielwert_heisst_kein_zielwert() -> None:
+    """A site with values but no targets: "kein Zielwert", not "keine Daten" (issue 16, 3.)."""
+    ohne_ziel = pd.Series({"status": "keine Daten", "wert": 86.7, "zielwert": np.nan})
+    ohne_wert = pd.Series({"status": "keine Daten", "wert": np.nan, "zielwert": 80.0})
+    assert auf.status_text(ohne_ziel) == "○ kein Zielwert"
+    assert auf.status_text(ohne_wert) == "○ keine Daten"
+    assert auf.status_text(None) == "○ keine Daten"
 
 
 def test_aktualitaet_markiert_alte_und_fehlende_importe() -> None:
@@ -403,8 +421,40 @@ def test_aktualitaet_markiert_alte_und_fehlende_importe() -> None:
     assert list(auf.aktualitaet(importe, date(2025, 6, 30), ("B",))["Standort"]) == ["Neu"]
 
 
+def test_aktualitaet_richtet_sich_nach_dem_neuesten_datendatum() -> None:
+    """Imported yesterday, but the newest activity is 18 months old: not "aktuell"."""
+    importe = pd.DataFrame(
+        {
+            "Standort-ID": ["A", "B"],
+            "Standort": ["Alte Daten", "Neue Daten"],
+            "Letzter Import": [datetime(2025, 6, 29), datetime(2025, 1, 2)],
+            "Art": ["Aktivitäten", "Befragung"],
+            "Neueste Daten": [date(2023, 12, 31), date(2025, 6, 1)],
+        }
+    )
+    stand = auf.aktualitaet(importe, date(2025, 6, 30))
+    assert list(stand["Aktualität"]) == ["⚠ Daten älter als ein Quartal", "✓ aktuell"]
+    assert list(stand.columns) == [
+        "Standort",
+        "Letzter Import",
+        "Neueste Daten",
+        "Art",
+        "Aktualität",
+    ]
+
+
 def test_zieltrend_zaehlt_richtungen_der_indikatoren() -> None:
     trend = auf.zieltrend({"A1": "steigend", "A2": "steigend", "A5": "fallend", "B1": "x"}, Ziel.A)
     assert (trend.steigend, trend.fallend, trend.gleich) == (2, 1, 0)
     assert trend.pfeil == "↑"
     assert auf.zieltrend({}, Ziel.B).pfeil == ""
+
+
+def test_protokolldetails_ohne_json_und_null() -> None:
+    from ui.verwaltungsseite import details_lesbar
+
+    text = '{"benutzer": "anna", "standort": null, "dateien": [{"art": "befragung"}], "neu": true}'
+    assert details_lesbar(text) == (
+        "benutzer: anna · standort: – · dateien: (art: befragung) · neu: ja"
+    )
+    assert details_lesbar(None) == "–" and details_lesbar("kein json") == "kein json"

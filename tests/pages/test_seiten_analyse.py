@@ -183,7 +183,8 @@ def test_uebersicht_zeigt_ziele_kennzahlen_tabelle_und_aktualitaet(demo_db: Path
     assert len(indikatoren) == 21
     a5 = indikatoren.set_index("ID").loc["A5"]
     assert a5["Wert"] == wert_text(REGISTER["A5"], _zeile(erwartet.indikatoren, "A5")["wert"])
-    assert a5["Status"] == _zeile(erwartet.indikatoren, "A5")["status"]
+    symbol, status = a5["Status"].split(" ", 1)  # the symbol is the second channel
+    assert status == _zeile(erwartet.indikatoren, "A5")["status"] and symbol in "✓↗!✕○"
     aktualitaet = next(t for t in tabellen if "Aktualität" in t.columns)
     assert len(aktualitaet) == 6 and set(aktualitaet["Aktualität"]) == {"✓ aktuell"}
     assert _diagramm(app, "Zielerreichung")["data"][0]["y"][0].startswith("A1 ")
@@ -216,7 +217,8 @@ def test_uebersicht_folgt_den_filtern(demo_db: Path) -> None:
 
     app.sidebar.multiselect(key="f_formate").set_value([])
     zeitraum = app.sidebar.select_slider(key="f_zeitraum")
-    erstes, zweites = zeitraum.options[:2]
+    assert zeitraum.options[0] == "Q1 2025"  # one quarter format on every page
+    erstes, zweites = (f"{text[-4:]}-{text[:2]}" for text in zeitraum.options[:2])
     zeitraum.set_range(erstes, zweites)
     metriken = _metriken(_neu(app))
     von, bis = quartal_grenzen(erstes)[0], quartal_grenzen(zweites)[1]
@@ -227,7 +229,7 @@ def test_uebersicht_folgt_den_filtern(demo_db: Path) -> None:
     assert bool(a1["ziel_anteilig"])
     tabelle = next(t.value for t in app.dataframe if "Zielerreichung" in t.value.columns)
     assert tabelle.set_index("ID").loc["A1", "Zielwert"].endswith("(anteilig für den Zeitraum)")
-    assert tabelle.set_index("ID").loc["A1", "Status"] == a1["status"]
+    assert tabelle.set_index("ID").loc["A1", "Status"].split(" ", 1)[1] == a1["status"]
     assert any("anteiligen Zielwert" in c.value for c in app.caption)
 
 
@@ -377,6 +379,16 @@ def test_standortvergleich_forest_heatmap_vielfache_karte(demo_db: Path) -> None
 
     heatmap = next(f for f in _diagramme(app) if f["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["z"]) == 7 and len(heatmap["data"][0]["z"][0]) == 21
+    # The same for phones as a list: one line per site (and the total), counts per status.
+    liste = next(m.value for m in app.markdown if m.value.startswith("- **"))
+    zeilen = liste.splitlines()
+    assert len(zeilen) == 7
+    ind = erwartet.indikatoren
+    ganz = ind[(ind["gruppe"] == GESAMT) & (ind["periode"] == GESAMT)]
+    erster = ganz[ganz["standort"] == sorted(namen, key=namen.get)[0]]
+    kritisch = int((erster["status"] == "kritisch").sum())
+    zeile = next(z for z in zeilen if namen[sorted(namen, key=namen.get)[0]] in z)
+    assert (f"✕ {kritisch} kritisch" in zeile) == (kritisch > 0)
     vielfache = next(f for f in _diagramme(app) if "xaxis6" in f["layout"])
     assert len(vielfache["layout"]["annotations"]) == 6
     karte = _diagramme(app)[-1]

@@ -474,7 +474,10 @@ def test_bericht_vorschau_eines_standorts_mit_dessen_zielen(db_datei: Path) -> N
     berlin = t[(t["standort"] == "D_BERLIN") & (t["gruppe"] == "gesamt")].set_index("indikator")
     mit_ziel = berlin[berlin["zielwert"].notna()]
     assert len(mit_ziel)
-    status = dict(zip(vorschau["ID"], vorschau["Status"], strict=True))
+    # shown with its symbol first (status is not colour alone): "↗ auf Kurs"
+    status = {
+        i: s.split(" ", 1)[1] for i, s in zip(vorschau["ID"], vorschau["Status"], strict=True)
+    }
     for indikator, zeile in mit_ziel.iterrows():
         assert status[indikator] == zeile["status"]
     assert set(status[i] for i in mit_ziel.index) != {"keine Daten"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import duckdb
 import pandas as pd
 import pytest
 from hilfen_anmeldung import TEST_PASSWORT, anmelden, konto
-from hilfen_echte_daten import ERWARTETE_SEITEN, EchteDaten, echte_datenbank
+from hilfen_echte_daten import ERWARTETE_SEITEN, EchteDaten
 from streamlit.testing.v1 import AppTest
 
 from indikatoren.engine import berechne
@@ -46,19 +45,7 @@ ANDERE_TEXTE = ("LEIPZIG", "Leipzig", "DORTMUND", "Dortmund")
 ALLE_SEITEN = sorted(p.name for p in (WURZEL / "pages").glob("*.py"))
 
 
-# -- the real database ------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def echte_daten(tmp_path_factory: pytest.TempPathFactory) -> EchteDaten:
-    return echte_datenbank(tmp_path_factory.mktemp("zugang"))
-
-
-@pytest.fixture
-def echt_db(echte_daten: EchteDaten, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the real database for this test (tests add users, logins, approvals)."""
-    pfad = tmp_path / "monitor.duckdb"
-    shutil.copy(echte_daten.pfad, pfad)
-    monkeypatch.setenv("MONITOR_DB", str(pfad))
-    return pfad
+# The real database: fixtures ``echte_daten`` and ``echt_db`` in conftest.py.
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -461,7 +448,7 @@ def _ausfuehren(app: AppTest, aktion: str, grund: str = "") -> AppTest:
 
 def _stand(app: AppTest, quartal: str) -> str:
     tabelle = next(d.value for d in app.dataframe if "Status" in d.value.columns)
-    zeile = tabelle[(tabelle["Quartal"] == quartal.replace("-Q", " Q"))]
+    zeile = tabelle[(tabelle["Quartal"] == f"{quartal[-2:]} {quartal[:4]}")]
     return str(zeile.iloc[0]["Status"])
 
 
@@ -486,7 +473,7 @@ def test_freigabe_einreichen_zurueckgeben_freigeben(echt_db: Path) -> None:
         "Zurückgeben (mit Begründung)",
     }
     _ausfuehren(leitung, "zurueckgeben")
-    assert "Für 'zurueckgeben' ist eine Begründung nötig." in _fehlermeldungen(leitung)
+    assert "Für „zurückgeben“ ist eine Begründung nötig." in _fehlermeldungen(leitung)
     with verbinden(echt_db) as db:
         assert freigabe.status(db, EIGENER, quartal) is freigabe.Status.EINGEREICHT
 
