@@ -61,6 +61,8 @@ input { font-size: 1.1rem !important; min-height: 2.75rem; }
 _RTL = """
 <style>
 [data-testid="stMain"] { direction: rtl; text-align: right; }
+[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] { text-align: right !important; }
 </style>
 """
 
