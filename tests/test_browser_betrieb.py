@@ -62,7 +62,7 @@ def _anmelden(page: Page, url: str) -> None:
     page.goto(url, timeout=SEITE_TIMEOUT_MS)
     page.locator("h1", has_text="Wirkungsmonitor – Anmeldung").wait_for(timeout=SEITE_TIMEOUT_MS)
     page.get_by_label("Benutzername").fill(NAME)
-    page.get_by_label("Passwort").fill(PASSWORT)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORT)
     page.get_by_role("button", name="Anmelden").click()
     page.get_by_text(f"Angemeldet: {NAME}").wait_for(timeout=SEITE_TIMEOUT_MS)
     _warten_bis_fertig(page)

@@ -64,7 +64,7 @@ def test_anmeldecookie_httponly_vom_server(server: str, browser: Browser) -> Non
             timeout=SEITE_TIMEOUT_MS
         )
         page.get_by_label("Benutzername").fill(NAME)
-        page.get_by_label("Passwort").fill(PASSWORT)
+        page.get_by_label("Passwort", exact=True).fill(PASSWORT)
         page.get_by_role("button", name="Anmelden").click()
         page.get_by_text(f"Angemeldet: {NAME}").wait_for(timeout=SEITE_TIMEOUT_MS)
         _warten_bis_fertig(page)
