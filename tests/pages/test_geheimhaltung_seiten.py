@@ -7,12 +7,10 @@ and from the approval list — not from the page.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from hilfen_anmeldung import TEST_PASSWORT, anmelden, konto
-from hilfen_echte_daten import EchteDaten, echte_datenbank
 from streamlit.testing.v1 import AppTest
 
 from monitor import benutzer, freigabe
@@ -22,16 +20,10 @@ WURZEL = Path(__file__).resolve().parents[2]
 FREIGEGEBEN = (("BERLIN", "2025-Q2"), ("BERLIN", "2025-Q3"), ("LEIPZIG", "2025-Q2"))
 
 
-@pytest.fixture(scope="module")
-def echte_daten(tmp_path_factory: pytest.TempPathFactory) -> EchteDaten:
-    return echte_datenbank(tmp_path_factory.mktemp("geheim"))
-
-
 @pytest.fixture
-def app(echte_daten: EchteDaten, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    pfad = tmp_path / "monitor.duckdb"
-    shutil.copy(echte_daten.pfad, pfad)
-    monkeypatch.setenv("MONITOR_DB", str(pfad))
+def app(echt_db: Path) -> AppTest:
+    """The funder logged in on a copy of the real data (``echt_db`` from conftest.py)."""
+    pfad = echt_db
     konto(pfad, "leitung", "projektleitung")
     with verbinden(pfad) as db:
         sitzung = benutzer.anmelden(db, "leitung", TEST_PASSWORT)
@@ -69,9 +61,7 @@ def test_aktualitaet_ohne_importzeiten(app: AppTest) -> None:
     assert all("Letzter Import" not in t.columns for t in tabellen)
 
 
-def test_url_mit_mehreren_standorten_wird_nicht_ausgewertet(
-    echte_daten: EchteDaten, app: AppTest
-) -> None:
+def test_url_mit_mehreren_standorten_wird_nicht_ausgewertet(app: AppTest) -> None:
     """A shared link of an internal role (two sites) does not become a funder's selection."""
     app.query_params["standorte"] = "BERLIN,LEIPZIG"
     app.run()
