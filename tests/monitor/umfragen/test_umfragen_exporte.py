@@ -15,6 +15,7 @@ from umfrage_exporte import (
     PII_MARKE,
     Zeile,
     google_forms_csv,
+    indikatoren,
     kobo_csv_labels,
     kobo_xlsx,
     limesurvey_csv,
@@ -25,7 +26,6 @@ from umfrage_exporte import (
     vorlage_csv,
 )
 
-from indikatoren.engine import berechne
 from monitor.db import Datenbank
 from monitor.importieren import Importergebnis, importiere
 from monitor.umfragen.erkennung import Werkzeug
@@ -38,15 +38,6 @@ _SPALTEN = ", ".join(f.name for f in FELDER)
 def befragungen(db: Datenbank) -> pd.DataFrame:
     """Every stored questionnaire, in a fixed order, without import bookkeeping."""
     return db.query(f"SELECT {_SPALTEN} FROM befragungen ORDER BY code, welle")
-
-
-def indikatoren(db: Datenbank) -> pd.DataFrame:
-    tabelle = berechne(db).indikatoren
-    return (
-        tabelle[["indikator", "standort", "gruppe", "periode", "wert", "n"]]
-        .sort_values(["indikator", "standort", "gruppe", "periode"])
-        .reset_index(drop=True)
-    )
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from umfrage_exporte import (
     FELDER,
     Zeile,
     google_forms_csv,
+    indikatoren,
     kobo_xlsx,
     limesurvey_csv,
     ms_forms_xlsx,
@@ -28,7 +29,6 @@ from umfrage_exporte import (
     vorlage_csv,
 )
 
-from indikatoren.engine import berechne
 from monitor.db import Datenbank
 from monitor.importieren import ImportAbgelehnt, Importergebnis, importiere, pruefe_datei
 from monitor.pruefung import DOPPELTE_ABLEHNEN, Importoptionen
@@ -44,22 +44,13 @@ def _befragungen(db: Datenbank) -> pd.DataFrame:
     return db.query(f"SELECT {_SPALTEN} FROM befragungen ORDER BY standort, code, welle")
 
 
-def _indikatoren(db: Datenbank) -> pd.DataFrame:
-    tabelle = berechne(db).indikatoren
-    return (
-        tabelle[["indikator", "standort", "gruppe", "periode", "wert", "n"]]
-        .sort_values(["indikator", "standort", "gruppe", "periode"])
-        .reset_index(drop=True)
-    )
-
-
 def _wie_vorlage(db: Datenbank, neue_db: Oeffnen, erwartet: list[Zeile]) -> None:
     """The stored rows and indicators equal those of ``erwartet`` entered in our template."""
     vorlage = neue_db("vorlage")
     importiere(vorlage, vorlage_csv(erwartet), "vorlage.csv")
     assert len(_befragungen(db)) == len(erwartet)
     pd.testing.assert_frame_equal(_befragungen(db), _befragungen(vorlage))
-    pd.testing.assert_frame_equal(_indikatoren(db), _indikatoren(vorlage))
+    pd.testing.assert_frame_equal(indikatoren(db), indikatoren(vorlage))
 
 
 def _entscheidungen(db: Datenbank) -> dict[str, int]:

@@ -14,8 +14,11 @@ import random
 from collections.abc import Iterator
 
 import openpyxl
+import pandas as pd
 
+from indikatoren.engine import berechne
 from monitor import schema
+from monitor.db import Datenbank
 from monitor.schema import Feld, Typ
 from monitor.umfragen.erkennung import Werkzeug
 from monitor.umfragen.limesurvey import ls_fragen
@@ -513,3 +516,13 @@ STANDORTE_CSV = (
     "KOELN;Begegnungshaus Köln;Köln;Nordrhein-Westfalen;01.02.2025\n"
     "BERLIN;Kiezprojekt;Berlin;Berlin;2025-01-15\n"
 )
+
+
+def indikatoren(db: Datenbank) -> pd.DataFrame:
+    """The released indicator values in a fixed order, to compare an export with the template."""
+    tabelle = berechne(db).indikatoren
+    return (
+        tabelle[["indikator", "standort", "gruppe", "periode", "wert", "n"]]
+        .sort_values(["indikator", "standort", "gruppe", "periode"])
+        .reset_index(drop=True)
+    )
