@@ -77,10 +77,7 @@ def _paare(db: Datenbank, filter_: Filter, indikatoren: Sequence[Indikator]) -> 
     """Per wave, site (and "gesamt") and group (``vg``: comparison group or not) the pair sums
     the engine's pre/post table is built from — one scan over both groups."""
     namen = sorted({i.messgroesse for i in indikatoren})
-    scores = "".join(
-        f", {engine._score_sql(MESSGROESSEN_NACH_NAME[m])} AS {m}"  # noqa: SLF001
-        for m in namen
-    )
+    scores = "".join(f", {engine._score_sql(MESSGROESSEN_NACH_NAME[m])} AS {m}" for m in namen)
     bedingungen, parameter = ["TRUE"], {}
     if filter_.standorte:
         bedingungen.append("list_contains($standorte, v.standort)")
@@ -94,11 +91,11 @@ def _paare(db: Datenbank, filter_: Filter, indikatoren: Sequence[Indikator]) -> 
     if filter_.formate:
         bedingungen.append("list_contains($formate, coalesce(n.format, v.format))")
         parameter["formate"] = list(filter_.formate)
-    paare = engine._paar_join(", v.vg", namen, " AND ".join(bedingungen))  # noqa: SLF001
-    aggregate = engine._select(engine._paar_aggregate(indikatoren))  # noqa: SLF001
+    paare = engine._paar_join(", v.vg", namen, " AND ".join(bedingungen))
+    aggregate = engine._select(engine._paar_aggregate(indikatoren))
     sql = (
         "WITH bef AS (SELECT code, standort, welle, datum, format, "
-        f"{engine._PERIODE} AS periode, coalesce(vergleichsgruppe, false) AS vg{scores} "  # noqa: SLF001
+        f"{engine._PERIODE} AS periode, coalesce(vergleichsgruppe, false) AS vg{scores} "
         f"FROM befragungen), paare AS ({paare}) "
         f"SELECT welle, CASE WHEN grouping(standort) = 1 THEN '{GESAMT}' ELSE standort END "
         f"AS standort, vg, {aggregate} FROM paare "
@@ -225,14 +222,14 @@ def unterdruecken(tabelle: pd.DataFrame, schwellen: Schwellen) -> pd.DataFrame:
 
 
 def vergleichstabelle(
-    db: Datenbank, filter_: Filter = Filter(), schwellen: Schwellen | None = None
+    db: Datenbank, filter_: Filter | None = None, schwellen: Schwellen | None = None
 ) -> pd.DataFrame:
     """DiD per pre/post indicator, follow-up wave and site (and "gesamt") for the filter's sites,
     period (by the later questionnaire) and formats — only cells where both groups have pairs;
     small cells suppressed. Empty (with the columns) where no site has a comparison group."""
     schwellen = schwellen or Schwellen.aus_umgebung()
     indikatoren = _vn_indikatoren()
-    roh = _paare(db, filter_, indikatoren)
+    roh = _paare(db, filter_ or Filter(), indikatoren)
     if roh.empty or not roh["vg"].astype(bool).any():
         return pd.DataFrame({s: [] for s in SPALTEN})
     tabelle = pd.concat([_block(roh, ind) for ind in indikatoren], ignore_index=True)
