@@ -25,6 +25,9 @@ Intervals:
   It keeps Newcombe's good coverage near 0 % and 100 % (a Wald interval would have zero width
   there) and never leaves [−200; 200] pp. No p value: the interval is what is judged.
 
+The "gesamt" row pools the sites that survey a comparison group (participants of other sites
+are left out there: the comparison would otherwise mix site differences into the estimate).
+
 Small cells: a cell is shown only when both groups have at least ``min_paare`` pairs (the same
 threshold and the same functions as every effect, :mod:`indikatoren.unterdrueckung`); a site line
 in which a hidden site could be recovered from the project total gets further sites hidden.
@@ -34,7 +37,7 @@ record-level access (see ``ui.vergleichsgruppe`` and ``monitor.bericht``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -73,12 +76,22 @@ def _vn_indikatoren() -> list[Indikator]:
     return [i for i in INDIKATOREN if i.vorher_nachher]
 
 
-def _paare(db: Datenbank, filter_: Filter, indikatoren: Sequence[Indikator]) -> pd.DataFrame:
+def _paare(
+    db: Datenbank,
+    filter_: Filter,
+    indikatoren: Sequence[Indikator],
+    zellen: Collection[tuple[str, str]] | None,
+) -> pd.DataFrame:
     """Per wave, site (and "gesamt") and group (``vg``: comparison group or not) the pair sums
-    the engine's pre/post table is built from — one scan over both groups."""
+    the engine's pre/post table is built from — one scan over both groups. ``zellen``: only
+    pairs whose later questionnaire lies in these (standort, quarter) cells (as
+    :func:`indikatoren.engine.nur_zellen` for the engine)."""
     namen = sorted({i.messgroesse for i in indikatoren})
     scores = "".join(f", {engine._score_sql(MESSGROESSEN_NACH_NAME[m])} AS {m}" for m in namen)
-    bedingungen, parameter = ["TRUE"], {}
+    # Only sites that survey a comparison group: the total compares like with like (the
+    # participants of sites without one would mix site differences into the estimate).
+    bedingungen = ["v.standort IN (SELECT standort FROM bef WHERE vg)"]
+    parameter: dict[str, object] = {}
     if filter_.standorte:
         bedingungen.append("list_contains($standorte, v.standort)")
         parameter["standorte"] = list(filter_.standorte)
@@ -91,6 +104,9 @@ def _paare(db: Datenbank, filter_: Filter, indikatoren: Sequence[Indikator]) -> 
     if filter_.formate:
         bedingungen.append("list_contains($formate, coalesce(n.format, v.format))")
         parameter["formate"] = list(filter_.formate)
+    if zellen is not None:
+        bedingungen.append("list_contains($zellen, n.standort || ' ' || n.periode)")
+        parameter["zellen"] = [f"{standort} {quartal}" for standort, quartal in zellen]
     paare = engine._paar_join(", v.vg", namen, " AND ".join(bedingungen))
     aggregate = engine._select(engine._paar_aggregate(indikatoren))
     sql = (
@@ -222,14 +238,19 @@ def unterdruecken(tabelle: pd.DataFrame, schwellen: Schwellen) -> pd.DataFrame:
 
 
 def vergleichstabelle(
-    db: Datenbank, filter_: Filter | None = None, schwellen: Schwellen | None = None
+    db: Datenbank,
+    filter_: Filter | None = None,
+    schwellen: Schwellen | None = None,
+    *,
+    zellen: Collection[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """DiD per pre/post indicator, follow-up wave and site (and "gesamt") for the filter's sites,
     period (by the later questionnaire) and formats — only cells where both groups have pairs;
-    small cells suppressed. Empty (with the columns) where no site has a comparison group."""
+    small cells suppressed. Empty (with the columns) where no site has a comparison group.
+    ``zellen``: approved (standort, quarter) cells only, for sessions that see no others."""
     schwellen = schwellen or Schwellen.aus_umgebung()
     indikatoren = _vn_indikatoren()
-    roh = _paare(db, filter_ or Filter(), indikatoren)
+    roh = _paare(db, filter_ or Filter(), indikatoren, zellen)
     if roh.empty or not roh["vg"].astype(bool).any():
         return pd.DataFrame({s: [] for s in SPALTEN})
     tabelle = pd.concat([_block(roh, ind) for ind in indikatoren], ignore_index=True)

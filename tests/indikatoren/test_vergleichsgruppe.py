@@ -230,3 +230,14 @@ def test_standortfilter(klein, daten) -> None:
     tabelle = vergleichstabelle(klein, Filter(standorte=("BER",)), schwellen=OFFEN)
     assert set(tabelle["standort"]) == {"gesamt", "BER"}
     assert _zeile(tabelle, "A7")["did"] == pytest.approx(15)
+
+
+def test_gesamt_nur_standorte_mit_vergleichsgruppe(klein, daten) -> None:
+    """HAM has participants but no comparison group: the total compares BER's participants with
+    BER's comparison group only (HAM's large change would otherwise enter the estimate)."""
+    daten.standorte(["HAM"])
+    daten.befragungen(_zeilen("HAM", [(0, 100)] * 3, False, "h"))
+    tabelle = vergleichstabelle(klein, schwellen=OFFEN)
+    assert set(tabelle["standort"]) == {"gesamt", "BER"}
+    z = _zeile(tabelle, "A7")
+    assert (z["n_teilnehmende"], z["did"]) == (3, pytest.approx(15))
