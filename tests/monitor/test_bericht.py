@@ -669,8 +669,8 @@ def test_blatt_vergleichsgruppe_gegen_scipy(bericht: Bericht) -> None:
 
 def test_vergleichsgruppe_nicht_fuer_foerdergeber(bericht: Bericht) -> None:
     """Aggregated access gets no DiD (no table beside the protected lattice to difference)."""
-    from monitor.bericht import TEXT_VERGLEICH_GESCHUETZT
     from monitor.benutzer import zugriff_fuer
+    from monitor.bericht import TEXT_VERGLEICH_GESCHUETZT
 
     mappe = load_workbook(
         io.BytesIO(bericht_bytes(bericht.db, heute=HEUTE, zugriff=zugriff_fuer("foerdergeber")))
