@@ -117,6 +117,16 @@ STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
         "geschehen wäre (Zeit, äußere Ereignisse, Regression zur Mitte, Auswahl durch Ausfall).",
     ),
     (
+        "Wirkung mit Vergleichsgruppe",
+        "Wo ein Standort zusätzlich eine Vergleichsgruppe befragt (Personen, die nicht "
+        "teilnehmen; Spalte vergleichsgruppe = ja, zu T0 erfasst), schätzt deren Veränderung die "
+        "allgemeine zeitliche Entwicklung. Wirkung = Veränderung der Teilnehmenden minus "
+        "Veränderung der Vergleichsgruppe (Differenz-in-Differenzen) – unter der Annahme, dass "
+        "sich beide Gruppen ohne das Projekt gleich entwickelt hätten. Intervall: Welch "
+        "(Punktwerte) bzw. MOVER aus Newcombe-Intervallen (Ja/Nein). Nur hier heißt es "
+        "„Wirkung“; alle Indikatoren und Zielwerte beziehen sich auf die Teilnehmenden allein.",
+    ),
+    (
         "Vorher-Nachher-Vergleich",
         "Nur Personen mit Fragebogen zu T0 und T1 (bzw. T2) am selben Standort zählen "
         "(gepaarte Messung über den pseudonymen Code). Ausgewiesen werden die Zahl der Paare, "
