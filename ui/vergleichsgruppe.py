@@ -12,6 +12,7 @@ import streamlit as st
 
 from indikatoren.definitionen import Ziel
 from indikatoren.filter import Filter
+from indikatoren.katalog import REGISTER
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.vergleichsgruppe import mit_vergleichsgruppe
 from ui import daten
@@ -39,7 +40,7 @@ def anzeigetabelle(tabelle: pd.DataFrame, ziel: Ziel, namen: dict[str, str]) -> 
 
     zeilen = []
     for _, z in gezeigt.iterrows():
-        stellen = 1
+        stellen = REGISTER[str(z["indikator"])].dezimalstellen
         zeilen.append(
             {
                 "Indikator": f"{z['indikator']} {z['name']}",
