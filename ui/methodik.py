@@ -94,7 +94,7 @@ erfasst und auf T1/T2 übertragen), schätzt deren Veränderung, was sich in der
 verändert hat. Die **Wirkung** ist dann die Differenz der Differenzen: Veränderung der
 Teilnehmenden minus Veränderung der Vergleichsgruppe – gültig unter der Annahme, dass sich beide
 Gruppen ohne das Projekt gleich entwickelt hätten (parallele Trends). Das 95-%-Intervall folgt
-für Punktwerte Welch (Standardfehler $\sqrt{se_1^2 + se_2^2}$, Freiheitsgrade nach
+für Punktwerte Welch (Standardfehler $\\sqrt{se_1^2 + se_2^2}$, Freiheitsgrade nach
 Welch–Satterthwaite), für Ja/Nein-Indikatoren der MOVER-Methode (Zou & Donner 2008) aus den
 Newcombe-Intervallen beider Gruppen. Gezeigt wird sie auf den Zielseiten („Wirkung im Vergleich
 zur Vergleichsgruppe“) und im Excel-Bericht nur, wo beide Gruppen mindestens so viele Paare haben

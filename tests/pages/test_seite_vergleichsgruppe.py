@@ -18,21 +18,12 @@ from streamlit.testing.v1 import AppTest
 from indikatoren.katalog import REGISTER
 from monitor import benutzer, freigabe
 from monitor.db import verbinden
-from monitor.demo import lade_demo
 from monitor.importieren import importiere
 from ui.format import intervall, zahl
 from ui.vergleichsgruppe import TITEL
 
 WURZEL = Path(__file__).resolve().parents[2]
 DASHBOARD = WURZEL / "dashboard.py"
-
-
-@pytest.fixture(scope="module")
-def demo_datei(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pfad = tmp_path_factory.mktemp("vergleich") / "demo.duckdb"
-    with verbinden(pfad) as db:
-        lade_demo(db)
-    return pfad
 
 
 def _seite(datei: str, app: AppTest | None = None) -> AppTest:
@@ -67,8 +58,8 @@ def _welch(pfad: Path, standort: str) -> tuple[float, float, float, int, int]:
     return sum(t) / len(t) - sum(v) / len(v), ci.low, ci.high, len(t), len(v)
 
 
-def test_demo_zeigt_wirkung_mit_welch(demo_datei: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MONITOR_DB", str(demo_datei))
+def test_demo_zeigt_wirkung_mit_welch(demo_db: Path) -> None:
+    demo_datei = demo_db
     app = _seite("ziel_a.py")
     assert _hat_abschnitt(app)
     tabelle = next(d.value for d in app.dataframe if "Wirkung (DiD)" in d.value.columns)
@@ -89,10 +80,7 @@ def test_demo_zeigt_wirkung_mit_welch(demo_datei: Path, monkeypatch: pytest.Monk
     assert not any("Wirkung" in m.label for m in app.metric)
 
 
-def test_ohne_vergleichsgruppe_kein_abschnitt(
-    demo_datei: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MONITOR_DB", str(demo_datei))
+def test_ohne_vergleichsgruppe_kein_abschnitt(demo_db: Path) -> None:
     app = _seite("ziel_b.py")
     assert _hat_abschnitt(app)
     app.sidebar.multiselect(key="f_standorte").set_value(["D_DORTMUND"]).run()
