@@ -84,6 +84,13 @@ def datensatz(pfad: Path, standorte: int, teilnehmende: int, sitzungen: int) -> 
                 lege_an(db, name, rolle, PASSWORT, standort if rolle == "standort" else None)
 
 
+def _rss_mb(pid: int) -> float:
+    for zeile in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if zeile.startswith("VmRSS:"):
+            return round(int(zeile.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def _cpu_s(pid: int) -> float:
     felder = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(felder[11]) + int(felder[12])) / os.sysconf("SC_CLK_TCK")
@@ -179,6 +186,32 @@ def _quantil(werte: list[float], q: float) -> float:
     return statistics.quantiles(werte, n=100, method="inclusive")[int(q * 100) - 1]
 
 
+async def seitenkosten(pid: int, url: str, wiederholungen: int = 5) -> dict[str, float]:
+    """Server CPU seconds per run of each page, one session alone (a projektleitung login sees
+    every analysis page; the admin pages are added by an admin session)."""
+    kosten: dict[str, float] = {}
+    for rolle, nummer in (("projektleitung", 1), ("admin", 0)):
+        tab = Sitzung(url)
+        await tab.oeffnen()
+        await tab.lauf(
+            werte={
+                tab.kennung("text_input", "Benutzername"): f"last.{rolle}.{nummer}",
+                tab.kennung("text_input", "Passwort"): PASSWORT,
+                tab.kennung("button", "Anmelden"): AUSLOESER,
+            }
+        )
+        for titel, seite in sorted(tab.seiten.items()):
+            if titel in kosten:
+                continue
+            await tab.lauf(seite=seite)  # first run fills the caches
+            vorher = _cpu_s(pid)
+            for _ in range(wiederholungen):
+                await tab.lauf(seite=seite)
+            kosten[titel] = round((_cpu_s(pid) - vorher) / wiederholungen, 3)
+        await tab.schliessen()
+    return kosten
+
+
 async def _unter_last(
     pid: int,
     person: Callable[[int, float, float, Messung], Awaitable[None]],
@@ -204,6 +237,7 @@ async def lauf(args: argparse.Namespace) -> dict[str, object]:
         cwd=WURZEL, env=umgebung, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     messung = Messung()
+    kosten: dict[str, float] = {}
     try:
         time.sleep(8)
         if args.browser:
@@ -218,11 +252,13 @@ async def lauf(args: argparse.Namespace) -> dict[str, object]:
                 cpu, dauer = await _unter_last(server.pid, person, args, messung)
                 await browser.close()
         else:
+            kosten = await seitenkosten(server.pid, url)
 
             def person(n: int, ende: float, denkzeit: float, m: Messung) -> Awaitable[None]:
                 return protokoll_sitzung(url, n, ende, denkzeit, m)
 
             cpu, dauer = await _unter_last(server.pid, person, args, messung)
+        speicher = _rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -251,6 +287,8 @@ async def lauf(args: argparse.Namespace) -> dict[str, object]:
         "server_kerne_ausgelastet": round(cpu / dauer, 2),
         "last_1_5_15": os.getloadavg(),
         "seiten": seiten,
+        "cpu_s_je_seite_allein": kosten,
+        "server_rss_mb_am_ende": speicher,
     }
 
 
