@@ -307,8 +307,11 @@ def test_standort_sieht_nur_den_eigenen_standort(echt_db: Path, echte_daten: Ech
     assert metriken["Standorte"] == "1"
     assert metriken["Teilnehmende"] == zahl(eigene["code"].nunique())
     assert metriken["Fragebögen"] == zahl(len(eigene))
+    # the indicator A1 counts participants only (issue 15: the demo's comparison group is out)
+    vergleich = eigene["vergleichsgruppe"].astype(str).str.lower().isin(["ja", "true"])
+    assert vergleich.any()
     assert metriken["Erreichte Teilnehmende"] == zahl(
-        eigene.loc[eigene["welle"] == "T0", "code"].nunique()
+        eigene.loc[(eigene["welle"] == "T0") & ~vergleich, "code"].nunique()
     )
     aktivitaeten = echte_daten.tabellen["aktivitaeten"]
     anzahl = int((aktivitaeten["standort"] == EIGENER).sum())
