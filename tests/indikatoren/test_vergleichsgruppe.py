@@ -241,3 +241,24 @@ def test_gesamt_nur_standorte_mit_vergleichsgruppe(klein, daten) -> None:
     assert set(tabelle["standort"]) == {"gesamt", "BER"}
     z = _zeile(tabelle, "A7")
     assert (z["n_teilnehmende"], z["did"]) == (3, pytest.approx(15))
+
+
+def test_ausfallpruefung_nur_teilnehmende(daten) -> None:
+    """The attrition check (T0 baselines with and without follow-up) qualifies the participants'
+    effects: comparison people — one of them without T1, far off — do not change it."""
+    from indikatoren.datenqualitaet import ausgangswerte
+
+    daten.standorte(["BER"])
+    ohne_t1 = [
+        {"code": f"o{i}", "standort": "BER", "welle": "T0", "datum": T0, "a_thermometer": 30 + i}
+        for i in range(3)
+    ]
+    daten.befragungen(_zeilen("BER", TEILNEHMENDE, False, "t") + ohne_t1)
+    vorher = ausgangswerte(daten.db, schwellen=OFFEN)
+    ausreisser = {"code": "vx", "standort": "BER", "welle": "T0", "datum": T0}
+    ausreisser |= {"vergleichsgruppe": "ja", "a_thermometer": 100}
+    daten.befragungen([ausreisser, *_zeilen("BER", VERGLEICH, True, "v")])
+    nachher = ausgangswerte(daten.db, schwellen=OFFEN)
+    pd.testing.assert_frame_equal(vorher, nachher)
+    a7 = nachher[(nachher["indikator"] == "A7") & (nachher["standort"] == "gesamt")]
+    assert (a7.iloc[0]["n_mit"], a7.iloc[0]["n_ohne"]) == (3, 3)
