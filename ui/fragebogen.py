@@ -157,8 +157,14 @@ def _sprachwahl(zustand: Zustand) -> None:
 def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
     st.header(_t(zustand, ue.T_DATENSCHUTZ))
     standort = erhebung.standortname(db, link.standort)
-    verantwortlich = os.environ.get(VERANTWORTLICH_VARIABLE) or _t(zustand, ue.T_TRAEGER)
-    st.write(_t(zustand, ue.T_WER, verantwortlich=verantwortlich, standort=standort))
+    st.write(
+        _t(
+            zustand,
+            ue.T_WER,
+            verantwortlich=verantwortlich(zustand.sprache or "de"),
+            standort=standort,
+        )
+    )
     for text in (ue.T_WAS, ue.T_WARUM, ue.T_WIE_LANGE, ue.T_RECHTE):
         st.write(_t(zustand, text))
     with st.form("datenschutz", enter_to_submit=False):
@@ -168,6 +174,11 @@ def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
                 zustand.schritt = 1
                 st.rerun()
             st.error(_t(zustand, ue.T_PFLICHT))
+
+
+def verantwortlich(sprache: str) -> str:
+    """Who the privacy notice names: the operator's setting, else the translated default."""
+    return os.environ.get(VERANTWORTLICH_VARIABLE) or ue.uebersetze(sprache, ue.T_TRAEGER)
 
 
 def _code(link: Erhebungslink, zustand: Zustand) -> None:
@@ -296,7 +307,7 @@ def _block(
     except EingabeFehler:
         st.error(_t(zustand, ue.T_NICHT_GESPEICHERT))
         return
-    _zahlen_auffrischen()
+    zahlen_auffrischen()
     zustand.fertig = True
     zustand.antworten = {}
     st.rerun()
@@ -309,7 +320,8 @@ AUFFRISCHEN_ALLE_S = 60.0
 _zuletzt_aufgefrischt = [0.0]
 
 
-def _zahlen_auffrischen() -> None:
+def zahlen_auffrischen() -> None:
+    """Clear the dashboard's cached numbers after a submission, at most once a minute."""
     if time.monotonic() - _zuletzt_aufgefrischt[0] >= AUFFRISCHEN_ALLE_S:
         _zuletzt_aufgefrischt[0] = time.monotonic()
         daten.cache_leeren()
