@@ -1,11 +1,12 @@
-"""The public questionnaire: reached only by a link ``/?t=TOKEN``, nothing else reachable.
+"""The public questionnaire as a Streamlit page (``/?t=TOKEN`` when it reaches Streamlit).
 
-Why a Streamlit page and not a separate web route: ``streamlit run dashboard.py`` must stay the
-one start command. Streamlit 1.67 can serve custom routes only when the entry file becomes an
-``st.App`` (ASGI) wrapper around another script, which would change how every page and test
-starts the dashboard. A page costs little here: each screen is a form, so a participant causes
-one script run per screen (about ten per questionnaire), not one per tap. The measurements are
-in ``benchmarks/README.md``.
+Participants normally never see this page: ``streamlit run dashboard.py`` (and ``server.py``)
+answer questionnaire links with the light HTML page of :mod:`ui.fragebogen_web`, before
+Streamlit is involved, because Streamlit sessions could not carry an event's load (10 browsers:
+p95 4.9 s from "Absenden" to the thank-you page; figures in ``benchmarks/README.md``). This
+page stays for the script run itself – ``AppTest`` and any start without the ``st.App``
+wrapper – and shares its building blocks with the light page (:func:`verantwortlich`,
+:func:`zahlen_auffrischen`). Each screen is a form, so one script run per screen.
 
 What it guarantees:
 
