@@ -21,7 +21,6 @@ What it guarantees:
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -35,14 +34,10 @@ from monitor.erhebung import AntwortenFehlerhaft, Erhebungslink, LinkUngueltig
 from monitor.pruefung import normalisiere_code
 from monitor.schema import Feld, Typ
 from ui import daten
+from ui.fragebogen_web import PARAMETER, verantwortlich
 
-#: URL parameter that carries the token.
-PARAMETER = "t"
 #: Session-state key of this page's progress (never the database, never the token twice).
 ZUSTAND = "_fragebogen"
-#: Whom the privacy notice names as responsible: name and contact of the organisation, set by
-#: the operator (Art. 13 GDPR); without it a translated general statement is shown.
-VERANTWORTLICH_VARIABLE = "MONITOR_VERANTWORTLICH"
 
 _STIL = """
 <style>
@@ -175,11 +170,6 @@ def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
                 zustand.schritt = 1
                 st.rerun()
             st.error(_t(zustand, ue.T_PFLICHT))
-
-
-def verantwortlich(sprache: str) -> str:
-    """Who the privacy notice names: the operator's setting, else the translated default."""
-    return os.environ.get(VERANTWORTLICH_VARIABLE) or ue.uebersetze(sprache, ue.T_TRAEGER)
 
 
 def _code(link: Erhebungslink, zustand: Zustand) -> None:

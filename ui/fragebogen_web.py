@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import quote
@@ -46,9 +47,13 @@ from monitor.einlesen import EingabeFehler
 from monitor.erhebung import AntwortenFehlerhaft, Erhebungslink, LinkUngueltig
 from monitor.pruefung import Fehler, normalisiere_code
 from monitor.schema import Feld
-from ui import daten
-from ui.fragebogen import PARAMETER, verantwortlich, zahlen_auffrischen
 from ui.webserver import SICHERHEITSKOPFZEILEN
+
+#: URL parameter that carries the token (also read by the Streamlit page).
+PARAMETER = "t"
+#: Whom the privacy notice names as responsible: name and contact of the organisation, set by
+#: the operator (Art. 13 GDPR); without it a translated general statement is shown.
+VERANTWORTLICH_VARIABLE = "MONITOR_VERANTWORTLICH"
 
 #: The page's path; old printed links (``/?t=TOKEN``) are answered by the same handler.
 PFAD = "/fragebogen"
@@ -152,6 +157,11 @@ KOPFZEILEN = {
     ),
     "Cache-Control": "no-store",
 }
+
+
+def verantwortlich(sprache: str) -> str:
+    """Who the privacy notice names: the operator's setting, else the translated default."""
+    return os.environ.get(VERANTWORTLICH_VARIABLE) or ue.uebersetze(sprache, ue.T_TRAEGER)
 
 
 def _e(text: object) -> str:
@@ -389,7 +399,15 @@ def _uebersetzt(link: Erhebungslink, sprache: str, fehler: Mapping[str, str]) ->
 
 
 def bearbeiten(methode: str, token: str | None, felder: Mapping[str, str]) -> tuple[str, int]:
-    """One request of the page as (HTML, status); blocking database work, run in a thread."""
+    """One request of the page as (HTML, status); blocking database work, run in a thread.
+
+    The dashboard's shared connection and cache are imported here, not at the top: uvicorn
+    imports this module (through ``dashboard.py``) before Streamlit's runtime exists, and
+    Streamlit's cache decorators would warn about that at every start.
+    """
+    from ui import daten
+    from ui.fragebogen import zahlen_auffrischen
+
     db = daten.datenbank()
     try:
         link = erhebung.link_pruefen(db, token)
