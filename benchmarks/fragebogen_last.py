@@ -11,8 +11,10 @@
   questionnaire at the same moment – the server's share without N browsers' CPU on the same
   two cores.
 
-Both: how many questionnaires arrived (rows counted in the database after the server stopped:
-0 lost, 0 doubled), the dashboard's start page (a real Chromium page load until Streamlit's
+Both: the dashboard process's CPU seconds during the burst (the server's share on a shared
+machine; includes the dashboard page measured meanwhile), how many questionnaires arrived
+(rows counted in the database after the server stopped: 0 lost, 0 doubled), the dashboard's
+start page (a real Chromium page load until Streamlit's
 script run is over) before and during the burst, and the machine's load average.
 
     python benchmarks/fragebogen_last.py                  # 50 + 50
@@ -81,6 +83,21 @@ def _zusammenfassen(name: str, zeiten: list[float]) -> dict[str, float]:
         f"{name}_p95_s": round(_perzentil(zeiten, 0.95), 2),
         f"{name}_max_s": round(max(zeiten), 2),
     }
+
+
+def _server_cpu(url: str) -> float:
+    """CPU seconds (user + system) the dashboard process has used so far (Linux ``/proc``):
+    the server's own share, whatever else the shared machine runs."""
+    port = url.rsplit(":", 1)[1]
+    for eintrag in Path("/proc").iterdir():
+        try:
+            aufruf = (eintrag / "cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(aufruf) and port.encode() in aufruf:
+                felder = (eintrag / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(felder[11]) + int(felder[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return float("nan")
 
 
 def _last() -> str:
@@ -184,8 +201,10 @@ async def _lauf(url: str, link: str, sitzungen: int, mit_browser: bool) -> dict[
         for faden in faeden:
             faden.start()
         await asyncio.to_thread(bereit.wait)
+        cpu = _server_cpu(url)
         unter_last = asyncio.create_task(_dashboard_messen(browser, url, 0.05))
         await asyncio.to_thread(lambda: [faden.join() for faden in faeden])
+        ergebnis["server_cpu_protokoll_s"] = round(_server_cpu(url) - cpu, 2)
         ergebnis["last_protokoll"] = _last()
         ergebnis["dashboard_waehrend_protokoll_s"] = round(await unter_last, 2)
         ergebnis.update(_zusammenfassen("protokoll_absenden_bis_danke", zeiten))
@@ -205,8 +224,10 @@ async def _lauf(url: str, link: str, sitzungen: int, mit_browser: bool) -> dict[
             vorbereitung = time.perf_counter()
             await alle_bereit.wait()
             ergebnis["browser_vorbereitung_s"] = round(time.perf_counter() - vorbereitung, 1)
+            cpu = _server_cpu(url)
             unter_last = asyncio.create_task(_dashboard_messen(browser, url, 0.05))
             await asyncio.gather(*aufgaben)
+            ergebnis["server_cpu_browser_s"] = round(_server_cpu(url) - cpu, 2)
             ergebnis["last_browser"] = _last()
             ergebnis["dashboard_waehrend_browser_s"] = round(await unter_last, 2)
             ergebnis.update(_zusammenfassen("browser_absenden_bis_danke", zeiten))
