@@ -441,8 +441,8 @@ class _Schlange:
 
 
 #: Group commit: wait until no submission arrived for this long, at most ``SAMMELN_MAX_S``.
-SAMMELN_PAUSE_S = 0.03
-SAMMELN_MAX_S = 0.3
+SAMMELN_PAUSE_S = 0.1
+SAMMELN_MAX_S = 0.5
 
 _SCHLANGEN: dict[Path, _Schlange] = {}
 _SCHLANGEN_SPERRE = threading.Lock()
@@ -560,10 +560,12 @@ def _aussortieren(
 def _schreibe_gepruefte(db: Datenbank, offen: list[_Auftrag], pruefung: Pruefergebnis) -> None:
     # 2. a stored row with the same key is never overwritten from a public link
     daten = pruefung.daten.reset_index(drop=True)
+    vorhanden = _vorhandene_schluessel(db, daten)
+    schluessel = schema.SCHLUESSEL[Art.BEFRAGUNG]
     neu: list[tuple[_Auftrag, pd.DataFrame]] = []
     for i, auftrag in enumerate(offen):
         zeile = daten.iloc[[i]]
-        if not _vorhandener_schluessel(db, zeile):
+        if tuple(str(daten[s].iloc[i]) for s in schluessel) not in vorhanden:
             neu.append((auftrag, zeile))
         elif _gleiche_zeile(db, zeile):
             auftrag.erledigt(Einreichung(Ergebnis.BEREITS))
@@ -604,9 +606,17 @@ def _schluessel_bedingung(daten: pd.DataFrame) -> tuple[str, list[object]]:
     return bedingung, [daten[s].iloc[0] for s in schluessel]
 
 
-def _vorhandener_schluessel(db: Datenbank, daten: pd.DataFrame) -> bool:
-    bedingung, werte = _schluessel_bedingung(daten)
-    return bool(db.scalar(f"SELECT count(*) FROM befragungen WHERE {bedingung}", werte))
+def _vorhandene_schluessel(db: Datenbank, daten: pd.DataFrame) -> set[tuple[str, ...]]:
+    """The keys (site, code, wave) of a batch that already have a stored row: one query for
+    the whole batch, not one per submission."""
+    codes = sorted({str(code) for code in daten["code"]})
+    return {
+        tuple(str(wert) for wert in zeile)
+        for zeile in db.rows(
+            "SELECT standort, code, welle FROM befragungen WHERE list_contains(?::VARCHAR[], code)",
+            [codes],
+        )
+    }
 
 
 def _gleiche_zeile(db: Datenbank, daten: pd.DataFrame) -> bool:
