@@ -17,7 +17,8 @@ What it keeps from the Streamlit page, because it uses the same parts:
   before the first question, the participant code typed twice and normalised like the import;
 * the submission goes through :func:`monitor.erhebung.einreichen` – the import's checks, keys,
   lock/inbox, archive, audit and the group commit of simultaneous submissions. Its rule errors
-  are shown next to the field in the chosen language, with every answer kept.
+  are shown next to the field in the chosen language, with every answer kept. The database
+  work runs in threads of its own pool (:data:`GLEICHZEITIG`), never in the event loop.
 
 No cookies and no session: the language and the answers travel in the form. An identical
 second submission (double tap, reload) is stored once by the import path. Nothing about the
@@ -28,6 +29,7 @@ one block per screen with a progress bar; without it every block on one page.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import os
@@ -35,7 +37,8 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
+import anyio
+import anyio.to_thread
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -444,6 +447,20 @@ def bearbeiten(methode: str, token: str | None, felder: Mapping[str, str]) -> tu
     ), status
 
 
+#: Threads for the page's database work, apart from the server's shared pool (40 threads):
+#: a submission waits in its thread for the group commit, and 50 waiting submissions must
+#: neither make the 41st wait for a free thread (it would miss the batch) nor block the
+#: threads Streamlit's own file responses use.
+GLEICHZEITIG = 250
+_GRENZE: list[anyio.CapacityLimiter] = []
+
+
+def _grenze() -> anyio.CapacityLimiter:
+    if not _GRENZE:  # created in the event loop that serves the requests
+        _GRENZE.append(anyio.CapacityLimiter(GLEICHZEITIG))
+    return _GRENZE[0]
+
+
 async def seite(request: Request) -> Response:
     """``GET`` (language choice, form) and ``POST`` (submission) of the questionnaire."""
     felder: dict[str, str] = {SPRACHFELD: request.query_params.get(SPRACHFELD, "")}
@@ -451,7 +468,8 @@ async def seite(request: Request) -> Response:
         async with request.form(max_fields=MAX_FELDER, max_files=0) as formular:
             felder = {name: wert for name, wert in formular.items() if isinstance(wert, str)}
     token = request.query_params.get(PARAMETER)
-    inhalt, status = await run_in_threadpool(bearbeiten, request.method, token, felder)
+    arbeit = functools.partial(bearbeiten, request.method, token, felder)
+    inhalt, status = await anyio.to_thread.run_sync(arbeit, limiter=_grenze())
     return HTMLResponse(inhalt, status_code=status, headers=KOPFZEILEN)
 
 
