@@ -11,7 +11,7 @@ import streamlit as st
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.zielerreichung import bewertungs_text
 from ui import aufbereitung as auf
-from ui import bausteine, daten, vergleich
+from ui import bausteine, daten, sprung, vergleich
 from ui.farben import standort_farben
 from ui.seitenleiste import aktueller_filter
 
@@ -76,14 +76,20 @@ if karte_ziel is None:
     st.info("Keine Zielwerte oder Werte für diese Auswahl.")
 else:
     # Wide screens and print: the heat map; phones: the same as a list (CSS picks one).
+    # A click on a cell opens that site's goal page (ui.sprung); the list links the same way.
     with st.container(key="wm_breit"):
-        bausteine.diagramm(karte_ziel)
+        sprung.springen(
+            sprung.aus_auswahl(bausteine.diagramm(karte_ziel, key="sv_heatmap", anklickbar=True))
+        )
         st.caption(
             "Zellen: Symbol und Zielerreichung in % des Ziels, Farbe: Status. „○ –“ (grau): "
-            "kein Zielwert oder kein ausgewiesener Wert. " + bausteine.status_legende()
+            "kein Zielwert oder kein ausgewiesener Wert. Ein Klick auf eine Zelle öffnet die "
+            "Zielseite dieses Standorts beim Indikator. " + bausteine.status_legende()
         )
     with st.container(key="wm_schmal"):
-        st.markdown("\n".join(vergleich.status_liste(ergebnis, namen)))
+        for standort, zeile in vergleich.status_liste(ergebnis, namen):
+            st.markdown(zeile)
+            sprung.ziel_links(standort)
         st.caption(bausteine.status_legende())
     st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))
 
@@ -103,9 +109,10 @@ else:
 
 st.subheader("Karte der Standorte")
 karte, ohne_koordinaten = vergleich.karte(ind, werte, standorte, namen, farben)
-bausteine.diagramm(karte)
+sprung.springen(sprung.aus_auswahl(bausteine.diagramm(karte, key="sv_karte", anklickbar=True)))
 st.caption(
-    f"Kreisfläche ~ Fallzahl von {ind.id}; Farbe wie in den Diagrammen oben. Umrisse: "
+    f"Kreisfläche ~ Fallzahl von {ind.id}; Farbe wie in den Diagrammen oben; ein Klick auf "
+    f"einen Standort öffnet seine Zielseite bei {ind.id}. Umrisse: "
     "Natural Earth (gemeinfrei)."
     + (f" Ohne Koordinaten: {', '.join(ohne_koordinaten)}." if ohne_koordinaten else "")
 )

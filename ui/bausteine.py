@@ -7,6 +7,8 @@ selection and the chart call live here once, so every page shows them the same w
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -35,9 +37,16 @@ RICHTUNG_TEXT: dict[Richtung, str] = {
 
 
 def diagramm(
-    fig: go.Figure, *, key: str | None = None, beschreibung_text: str | None = None
-) -> None:
+    fig: go.Figure,
+    *,
+    key: str | None = None,
+    beschreibung_text: str | None = None,
+    anklickbar: bool = False,
+) -> Mapping[str, Any] | None:
     """Show a plotly figure across the full width, without logo and selection tools.
+
+    ``anklickbar``: a click on a point selects it and reruns the page; the selection
+    (``{"points": [...]}``) is returned — the drill-down of :mod:`ui.sprung` reads it.
 
     Labels get the dashboard's text colours (Streamlit's chart grey #808495 is 3.7:1 on white,
     below WCAG AA), and a text alternative is placed before the chart for screen readers
@@ -50,7 +59,13 @@ def diagramm(
     fig.update_yaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)
     text = beschreibung_text or alternativtext(fig)
     st.html(f'<p class="wm-sr" role="note">Diagramm: {html.escape(text)}</p>')
-    st.plotly_chart(fig, config=KONFIG, key=key)
+    if not anklickbar:
+        st.plotly_chart(fig, config=KONFIG, key=key)
+        return None
+    ereignis = st.plotly_chart(
+        fig, config=KONFIG, key=key, on_select="rerun", selection_mode="points"
+    )
+    return ereignis.get("selection")
 
 
 def status_chip(status: str) -> str:

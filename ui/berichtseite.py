@@ -22,6 +22,7 @@ from monitor.bericht import bericht_bytes, protokolliere_export
 from monitor.db import Datenbank
 from monitor.mikrodaten import mikrodaten_bytes
 from ui.aufbereitung import indikator_tabelle
+from ui.seitenleiste import quartal_von
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_CSV = "text/csv"
@@ -73,16 +74,11 @@ def csv(
     return erzeugen
 
 
-def quartal(datum: date) -> str:
-    """The quarter of a date as the period filter writes it ("2026-Q3")."""
-    return f"{datum.year}-Q{(datum.month - 1) // 3 + 1}"
-
-
 def dateiname(filter_: Filter, endung: str, heute: date | None = None) -> str:
     """``wirkungsbericht_2026-11-27.xlsx``; with the period when one is chosen."""
     teile = ["wirkungsbericht" if endung == "xlsx" else "indikatoren"]
     if filter_.von and filter_.bis:
-        teile.append(f"{quartal(filter_.von)}_bis_{quartal(filter_.bis)}")
+        teile.append(f"{quartal_von(filter_.von)}_bis_{quartal_von(filter_.bis)}")
     teile.append((heute or date.today()).isoformat())
     return "_".join(teile) + f".{endung}"
 

@@ -161,14 +161,19 @@ def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:
     status = teil.pivot(index="label", columns="indikator", values="status")
     erreichung = erreichung.reindex(index=reihen, columns=spalten)
     status = status.reindex(index=reihen, columns=spalten).fillna("keine Daten")
+    kennung = dict(zip(teil["label"], teil["standort"], strict=True))
     return diagramme.zielerreichung_heatmap(
-        erreichung, status, spalten_text={i.id: f"{i.id} – {i.name}" for i in INDIKATOREN}
+        erreichung,
+        status,
+        spalten_text={i.id: f"{i.id} – {i.name}" for i in INDIKATOREN},
+        zeilen_kennung=[kennung.get(r, GESAMT) for r in reihen],
     )
 
 
-def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
+def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[tuple[str, str]]:
     """The heat map as a list for narrow screens: per site the count of indicators per status
-    (with symbols) and which ones are critical — one markdown line each, readable at 390 px."""
+    (with symbols) and which ones are critical — (site ID, one markdown line) each, readable at
+    390 px; the page puts the links to the site's goal pages under each line."""
     ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
     teil = ganz[ganz["gruppe"] == GESAMT]
     zeilen = []
@@ -192,7 +197,7 @@ def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
         kritisch_maske = ort["status"].astype(str) == Status.KRITISCH.value
         kritisch = ", ".join(sorted(ort.loc[kritisch_maske, "indikator"]))
         zeile = f"- **{auf.standort_label(namen, standort)}**: {zaehlung}"
-        zeilen.append(zeile + (f" — kritisch: {kritisch}" if kritisch else ""))
+        zeilen.append((standort, zeile + (f" — kritisch: {kritisch}" if kritisch else "")))
     return zeilen
 
 
@@ -260,6 +265,8 @@ def karte(
                 "farbe": daten["standort"].map(farben).fillna(GESAMT_FARBE),
                 "groesse": daten["n"].where(~daten["unterdrueckt"].fillna(True).astype(bool)),
                 "info": info,
+                "standort": daten["standort"],
+                "indikator": ind.id,
             }
         )
     )

@@ -23,7 +23,7 @@ from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
-from ui import bausteine, daten, diagramme
+from ui import bausteine, daten, diagramme, periodenvergleich, sprung
 from ui.farben import GESAMT_FARBE, gruppe_farbe, standort_farben
 from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, anzahl, intervall, prozent, zahl
 from ui.seitenleiste import aktueller_filter
@@ -80,10 +80,11 @@ def zeige_ziel(ziel: Ziel) -> None:
     if not auf.hat_werte(ganz[ganz["indikator"].isin(ids)]):
         bausteine.keine_daten()
         return
+    periodenvergleich.zeigen(indikatoren, filter_, bezug)
     st.subheader("Indikatoren")
     reiter = st.tabs(
-        [f"{i.id} {i.name}" for i in indikatoren],
-        key=f"ziel_{ziel.value}_reiter",
+        [sprung.reiter_titel(i) for i in indikatoren],
+        key=sprung.reiter_schluessel(ziel),
         on_change="rerun",
     )
     for tab, ind in zip(reiter, indikatoren, strict=True):
