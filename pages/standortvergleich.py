@@ -56,7 +56,11 @@ st.subheader(f"{ind.id} {ind.name} je Standort")
 if not auf.hat_werte(werte.assign(n=werte["n"].fillna(0))):
     st.info(f"Für {ind.id} liegen in dieser Auswahl keine Werte je Standort vor.")
 else:
-    bausteine.diagramm(vergleich.forest(ind, werte, namen, farben))
+    bausteine.diagramm_oder_liste(
+        vergleich.forest(ind, werte, namen, farben),
+        vergleich.forest_liste(ind, werte, namen),
+        key="forest",
+    )
     st.caption(
         "Standorte nach Namen sortiert, nicht nach Rang: Bei den oft kleinen Fallzahlen "
         "überlappen sich die 95-%-Intervalle meist – eine Rangliste würde Unterschiede "

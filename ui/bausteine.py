@@ -68,6 +68,18 @@ def diagramm(
     return ereignis.get("selection")
 
 
+def diagramm_oder_liste(fig: go.Figure, zeilen: list[str], *, key: str) -> None:
+    """Wide screens and print: the chart; phones (≤ 640 px): the same values as a list.
+
+    Both are drawn, the stylesheet of :mod:`ui.deutsch` shows one (containers keyed
+    ``wm_breit_…``/``wm_schmal_…``) — Streamlit does not know the screen width on the server.
+    """
+    with st.container(key=f"wm_breit_{key}"):
+        diagramm(fig)
+    with st.container(key=f"wm_schmal_{key}"):
+        st.markdown("\n".join(zeilen))
+
+
 def status_chip(status: str) -> str:
     """HTML of a status label on its status colour with its symbol (text colour chosen for
     contrast); the badge rule is its tooltip."""

@@ -21,7 +21,7 @@ from monitor.schema import FORMAT_LABELS
 from ui import aufbereitung as auf
 from ui import diagramme
 from ui.farben import FORMAT_FARBE, GESAMT_FARBE, STATUS_SYMBOL
-from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, zahl
+from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, intervall, zahl
 
 #: The small multiples show at most this many sites (more facets are unreadable and slow).
 MAX_FACETTEN = 24
@@ -145,6 +145,38 @@ def forest(
         else (gesamt.iloc[0]["unten"], gesamt.iloc[0]["oben"]),
         markierung=marke,
     )
+
+
+def werte_liste(ind: Indikator, punkte: pd.DataFrame, zeilen: list[str]) -> list[str]:
+    """A dot-and-interval chart as a list for phones: one markdown line per row label of
+    ``zeilen`` (order kept) with value, 95 % interval and n — per series (e.g. T0→T1, T0→T2)
+    when the chart has several. Readable at 390 px, where a forest plot's labels squeeze the
+    plot to nothing. Suppressed values keep their mark and show no n."""
+    mit_intervall = ind.berechnung in auf.MIT_INTERVALL
+    liste = []
+    for label in zeilen:
+        teil = punkte[punkte["zeile"] == label]
+        angaben = []
+        for zeile in teil.itertuples(index=False):
+            text = auf.wert_text(ind, zeile.wert, unterdrueckt=bool(zeile.unterdrueckt))
+            if not zeile.unterdrueckt and not pd.isna(zeile.wert):
+                if mit_intervall:
+                    text += f" {intervall(zeile.unten, zeile.oben, ind.dezimalstellen)}"
+                if ind.berechnung not in auf.SUMMEN:  # a count is its own n
+                    text += f" (n = {zahl(zeile.n)})"
+            serie = str(zeile.serie)
+            angaben.append(f"{serie}: {text}" if serie else text)
+        if angaben:
+            liste.append(f"- **{label}**: " + "; ".join(angaben))
+    return liste
+
+
+def forest_liste(ind: Indikator, werte: pd.DataFrame, namen: dict[str, str]) -> list[str]:
+    """:func:`forest` as a list for phones: the pooled value first, then the sites by name."""
+    orte = _mit_labels(werte, namen)
+    gesamt = auf.standort_label(namen, GESAMT)
+    punkte = werte.assign(zeile=werte["standort"].map(lambda s: auf.standort_label(namen, s)))
+    return werte_liste(ind, punkte, [gesamt, *orte["label"]])
 
 
 def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:

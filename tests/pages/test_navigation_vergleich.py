@@ -34,6 +34,7 @@ from monitor import benutzer, freigabe, sicht
 from monitor.benutzer import zugriff_fuer
 from monitor.db import verbinden
 from ui import aufbereitung as auf
+from ui.format import zahl
 from ui.seitenleiste import quartal_grenzen
 from ui.sprung import Sprung, aus_auswahl
 
@@ -366,3 +367,34 @@ def test_quartalsvergleich_des_foerdergebers_zeigt_nur_gitterzellen(echt_db: Pat
         assert zeile["Vorjahresquartal Q2 2025"] == "–"
         assert zeile["Veränderung zum Vorjahresquartal"] == "–"
     assert versteckt >= 1 and gezeigt >= 1  # tested on hidden and on shown cells
+
+
+# -- forest plots on phones -------------------------------------------------------------------
+def test_forest_plot_als_liste_fuer_das_telefon(echt_db: Path) -> None:
+    """Beside the forest plot the same values as a list (the stylesheet shows it ≤ 640 px)."""
+    app = _als(echt_db, "leitung", "projektleitung")
+    _ohne_fehler(app.switch_page("pages/standortvergleich.py").run())
+    ind = REGISTER[app.selectbox(key="sv_indikator").value]
+    assert ind.vorher_nachher  # the default is a pre/post change with interval
+    zeilen = "\n".join(m.value for m in app.main.markdown if m.value.startswith("- **"))
+    zeilen = zeilen.splitlines()
+    namen = _namen(echt_db)
+    with verbinden(echt_db) as db:
+        vn = berechne(db, Filter()).vorher_nachher
+    vn = vn[
+        (vn["indikator"] == ind.id)
+        & (vn["welle"] == "T1")
+        & (vn["gruppe"] == GESAMT)
+        & (vn["periode"] == GESAMT)
+    ].set_index("standort")
+    stellen = ind.dezimalstellen
+    for standort in STANDORTE:
+        z = vn.loc[standort]
+        assert not z["unterdrueckt"]
+        erwartet = (
+            f"- **{namen[standort]}**: {zahl(z['differenz'], stellen, vorzeichen=True)}\xa0"
+            f"{ind.einheit} [{zahl(z['ci_unten'], stellen)}; {zahl(z['ci_oben'], stellen)}] "
+            f"(n = {int(z['n_paare'])})"
+        )
+        assert erwartet in zeilen
+    assert zeilen[0].startswith("- **Alle gewählten Standorte**: ")
