@@ -119,6 +119,22 @@ def tabelle(
     return pd.DataFrame(zeilen)
 
 
+def liste(vergleich: pd.DataFrame) -> list[str]:
+    """The comparison table as markdown lines for phones: per indicator the chosen quarter,
+    then each comparison quarter with the change in brackets."""
+    spalten = list(vergleich.columns)
+    zeilen = []
+    for zeile in vergleich.itertuples(index=False):
+        werte = dict(zip(spalten, zeile, strict=True))
+        teile = [f"{spalten[1]}: {werte[spalten[1]]}"]
+        for wert_spalte, differenz_spalte in zip(spalten[2::2], spalten[3::2], strict=True):
+            teile.append(
+                f"{wert_spalte}: {werte[wert_spalte]} (Veränderung {werte[differenz_spalte]})"
+            )
+        zeilen.append(f"- **{werte['Indikator']}**: " + " · ".join(teile))
+    return zeilen
+
+
 def zeigen(indikatoren: Sequence[Indikator], filter_: Filter, bezug: str) -> None:
     """The comparison section of a goal page (a hint how to get it when no single quarter is
     chosen)."""
@@ -133,7 +149,12 @@ def zeigen(indikatoren: Sequence[Indikator], filter_: Filter, bezug: str) -> Non
     werte = lesen(
         daten.ergebnis_oder_nichts, filter_, vergleichsquartale(quartal).values(), daten.quartale()
     )
-    st.dataframe(tabelle(indikatoren, werte, quartal, bezug), hide_index=True)
+    vergleich = tabelle(indikatoren, werte, quartal, bezug)
+    # Phones: six columns do not fit 390 px — the same as a list (the stylesheet picks one).
+    with st.container(key="wm_breit_quartale"):
+        st.dataframe(vergleich, hide_index=True)
+    with st.container(key="wm_schmal_quartale"):
+        st.markdown("\n".join(liste(vergleich)))
     st.caption(
         "Jedes Quartal ist für sich berechnet – genau so, wie es bei der Wahl nur dieses "
         "Quartals in der Seitenleiste erscheint. Veränderung: gewähltes Quartal minus "

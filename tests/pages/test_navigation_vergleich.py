@@ -312,6 +312,15 @@ def test_quartalsvergleich_wie_die_einzelnen_quartale(echt_db: Path) -> None:
             )
             geprueft += 1
     assert geprueft >= 6
+    # the phone list says the same (the stylesheet shows it instead of the table ≤ 640 px)
+    a1 = tabelle.loc["A1 Erreichte Teilnehmende"]
+    liste = next(m.value for m in app.main.markdown if m.value.startswith("- **A1 "))
+    assert liste.splitlines()[0] == (
+        f"- **A1 Erreichte Teilnehmende**: Q2 2026: {a1['Q2 2026']} · Vorquartal Q1 2026: "
+        f"{a1['Vorquartal Q1 2026']} (Veränderung {a1['Veränderung zum Vorquartal']}) · "
+        f"Vorjahresquartal Q2 2025: {a1['Vorjahresquartal Q2 2025']} (Veränderung "
+        f"{a1['Veränderung zum Vorjahresquartal']})"
+    )
 
     # a period of more than one quarter: only the hint, no table
     app.select_slider(key="f_zeitraum").set_value(("2026-Q1", "2026-Q2")).run()
