@@ -58,7 +58,7 @@ if not auf.hat_werte(werte.assign(n=werte["n"].fillna(0))):
 else:
     bausteine.diagramm_oder_liste(
         vergleich.forest(ind, werte, namen, farben),
-        vergleich.forest_liste(ind, werte, namen),
+        vergleich.forest_liste(werte, namen),
         key="forest",
     )
     st.caption(

@@ -106,12 +106,18 @@ def _geoeffneter_reiter(page: Page) -> str:
     return page.locator('[role="tab"][aria-selected="true"]').first.inner_text().strip()
 
 
-def _tabellentext(page: Page) -> str:
-    """Text of every st.dataframe (a canvas; its cells are in the grid's accessible table)."""
-    return " ".join(
-        page.locator('[data-testid="stDataFrame"]').evaluate_all(
-            "els => els.map((e) => e.textContent)"
-        )
+def _tabelle_zeigt(page: Page, text: str) -> None:
+    """Wait until an st.dataframe shows ``text`` (a canvas grid, drawn when scrolled into view;
+    its cells are also in the grid's accessible table, which is what is read here)."""
+    tabellen = page.locator('[data-testid="stDataFrame"]')
+    for k in range(tabellen.count()):
+        if tabellen.nth(k).is_visible():
+            tabellen.nth(k).scroll_into_view_if_needed()
+    page.wait_for_function(
+        """(text) => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
+            .some((el) => el.textContent.includes(text))""",
+        arg=text,
+        timeout=30_000,
     )
 
 
@@ -161,7 +167,7 @@ def test_klick_des_foerdergebers_bleibt_im_schutzgitter(server: str, browser: Br
         page.get_by_role("option", name="Q2 2026").click()
         _warten_bis_fertig(page)
         page.locator("h3", has_text="Quartalsvergleich").wait_for(timeout=SEITE_TIMEOUT_MS)
-        assert "Vorquartal Q1 2026" in _tabellentext(page)
+        _tabelle_zeigt(page, "Vorquartal Q1 2026")
         _deutsch_und_fotos(page, "quartalsvergleich_foerdergeber")
     finally:
         page.close()
@@ -189,6 +195,17 @@ def test_telefon_listen_statt_heatmap_und_forest_plot(server: str, browser: Brow
         assert "Treffpunkt Berlin (Berlin)" in page.locator('[data-testid="stMain"]').inner_text()
         _deutsch_und_fotos(page, "sprung_telefon_ziel_c_berlin")
 
+        # the Formate page's two dot-and-interval charts: lists as well
+        page.set_viewport_size({"width": 390, "height": 844})
+        _oeffnen(page, server, "vergleich-formate", "Formate")
+        breit = page.locator('[class*="st-key-wm_breit"]')
+        schmal = page.locator('[class*="st-key-wm_schmal"]')
+        assert breit.count() == 2 and schmal.count() == 2
+        for k in range(2):
+            assert not breit.nth(k).is_visible() and schmal.nth(k).is_visible()
+        assert "Präsenz: " in schmal.nth(0).inner_text()
+        _deutsch_und_fotos(page, "formate_telefon")
+
         # wide again: the heat map and the forest plot, not the lists
         page.set_viewport_size({"width": 1440, "height": 900})
         _oeffnen(page, server, "vergleich-standorte", "Standortvergleich")
@@ -205,7 +222,7 @@ def test_quartalsvergleich_und_freigabematrix(server: str, browser: Browser) -> 
         # a link with one quarter (the sidebar takes it over for a new session)
         _oeffnen(page, server, "ziel-a?von=2026-Q2&bis=2026-Q2", "Ziel a – Kontakte")
         page.locator("h3", has_text="Quartalsvergleich").wait_for(timeout=SEITE_TIMEOUT_MS)
-        assert "Vorjahresquartal Q2 2025" in _tabellentext(page)
+        _tabelle_zeigt(page, "Vorjahresquartal Q2 2025")
         _deutsch_und_fotos(page, "quartalsvergleich_projektleitung")
         page.set_viewport_size({"width": 390, "height": 844})
         _deutsch_und_fotos(page, "quartalsvergleich_projektleitung")
@@ -214,8 +231,8 @@ def test_quartalsvergleich_und_freigabematrix(server: str, browser: Browser) -> 
         _oeffnen(page, server, "freigabe", "Freigaben")
         haupt = page.locator('[data-testid="stMain"]').inner_text()
         assert "Stand je Standort und Quartal" in haupt
-        matrix = _tabellentext(page)
-        assert "Q1 2026" in matrix and "🔒 Freigegeben" in matrix and "✏️ Entwurf" in matrix
+        for text in ("Q1 2026", "🔒 Freigegeben", "✏️ Entwurf"):
+            _tabelle_zeigt(page, text)
         _deutsch_und_fotos(page, "freigaben_matrix")
         page.set_viewport_size({"width": 390, "height": 844})
         _deutsch_und_fotos(page, "freigaben_matrix")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from indikatoren.definitionen import Berechnung, Indikator
 from indikatoren.engine import Ergebnis
-from indikatoren.katalog import INDIKATOREN
+from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.statistik import Metaanalyse, standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status
@@ -147,20 +147,21 @@ def forest(
     )
 
 
-def werte_liste(ind: Indikator, punkte: pd.DataFrame, zeilen: list[str]) -> list[str]:
+def werte_liste(punkte: pd.DataFrame, zeilen: list[str]) -> list[str]:
     """A dot-and-interval chart as a list for phones: one markdown line per row label of
-    ``zeilen`` (order kept) with value, 95 % interval and n — per series (e.g. T0→T1, T0→T2)
-    when the chart has several. Readable at 390 px, where a forest plot's labels squeeze the
-    plot to nothing. Suppressed values keep their mark and show no n."""
-    mit_intervall = ind.berechnung in auf.MIT_INTERVALL
+    ``zeilen`` (order kept) with value, 95 % interval and n — per series (e.g. T0→T1, T0→T2, or
+    the formats) when the chart has several. Readable at 390 px, where a forest plot's labels
+    squeeze the plot to nothing. Each value is written as its indicator's (column
+    ``indikator`` of :func:`ui.aufbereitung.punkte`); suppressed values keep their mark, no n."""
     liste = []
     for label in zeilen:
         teil = punkte[punkte["zeile"] == label]
         angaben = []
         for zeile in teil.itertuples(index=False):
+            ind = REGISTER[str(zeile.indikator)]
             text = auf.wert_text(ind, zeile.wert, unterdrueckt=bool(zeile.unterdrueckt))
             if not zeile.unterdrueckt and not pd.isna(zeile.wert):
-                if mit_intervall:
+                if ind.berechnung in auf.MIT_INTERVALL:
                     text += f" {intervall(zeile.unten, zeile.oben, ind.dezimalstellen)}"
                 if ind.berechnung not in auf.SUMMEN:  # a count is its own n
                     text += f" (n = {zahl(zeile.n)})"
@@ -171,12 +172,12 @@ def werte_liste(ind: Indikator, punkte: pd.DataFrame, zeilen: list[str]) -> list
     return liste
 
 
-def forest_liste(ind: Indikator, werte: pd.DataFrame, namen: dict[str, str]) -> list[str]:
+def forest_liste(werte: pd.DataFrame, namen: dict[str, str]) -> list[str]:
     """:func:`forest` as a list for phones: the pooled value first, then the sites by name."""
     orte = _mit_labels(werte, namen)
     gesamt = auf.standort_label(namen, GESAMT)
     punkte = werte.assign(zeile=werte["standort"].map(lambda s: auf.standort_label(namen, s)))
-    return werte_liste(ind, punkte, [gesamt, *orte["label"]])
+    return werte_liste(punkte, [gesamt, *orte["label"]])
 
 
 def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:
@@ -368,23 +369,26 @@ def reichweite_tabelle(reichweite: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def format_anteile(ergebnis: Ergebnis, formate: list[str]) -> go.Figure:
-    """Shares (mixing, satisfaction, new contacts, …) per format with Wilson intervals."""
+def _format_anteile_punkte(ergebnis: Ergebnis, formate: list[str]) -> pd.DataFrame:
     ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
     teil = ganz[
         ganz["indikator"].isin(FORMAT_ANTEILE)
         & (ganz["standort"] == GESAMT)
         & ganz["gruppe"].isin(formate)
     ]
-    zeilen = [auf.indikator_auswahl_label(i) for i in FORMAT_ANTEILE]
+    return auf.punkte(
+        teil,
+        zeile=teil["indikator"].map(auf.indikator_auswahl_label),
+        serie=teil["gruppe"].map(FORMAT_LABELS),
+        farbe=teil["gruppe"].map(FORMAT_FARBE),
+    )
+
+
+def format_anteile(ergebnis: Ergebnis, formate: list[str]) -> go.Figure:
+    """Shares (mixing, satisfaction, new contacts, …) per format with Wilson intervals."""
     return diagramme.punkte_intervalle(
-        auf.punkte(
-            teil,
-            zeile=teil["indikator"].map(auf.indikator_auswahl_label),
-            serie=teil["gruppe"].map(FORMAT_LABELS),
-            farbe=teil["gruppe"].map(FORMAT_FARBE),
-        ),
-        zeilen=zeilen,
+        _format_anteile_punkte(ergebnis, formate),
+        zeilen=[auf.indikator_auswahl_label(i) for i in FORMAT_ANTEILE],
         serien=[FORMAT_LABELS[f] for f in formate],
         serien_farben={FORMAT_LABELS[f]: FORMAT_FARBE[f] for f in formate},
         x_titel="Anteil (%)",
@@ -394,21 +398,46 @@ def format_anteile(ergebnis: Ergebnis, formate: list[str]) -> go.Figure:
     )
 
 
-def format_effekte(ergebnis: Ergebnis, formate: list[str], welle: str = "T1") -> go.Figure:
-    """Pre/post change per format, one small dot-and-interval panel per indicator."""
-    indikatoren = [i for i in INDIKATOREN if i.vorher_nachher]
+def format_anteile_liste(ergebnis: Ergebnis, formate: list[str]) -> list[str]:
+    """:func:`format_anteile` as a list for phones: per indicator the value of each format."""
+    return werte_liste(
+        _format_anteile_punkte(ergebnis, formate),
+        [auf.indikator_auswahl_label(i) for i in FORMAT_ANTEILE],
+    )
+
+
+def _format_effekte_teil(ergebnis: Ergebnis, formate: list[str], welle: str) -> pd.DataFrame:
     vn = ergebnis.vorher_nachher
-    teil = vn[
+    return vn[
         (vn["periode"] == GESAMT)
         & (vn["standort"] == GESAMT)
         & (vn["welle"] == welle)
         & vn["gruppe"].isin(formate)
     ]
+
+
+def format_effekte(ergebnis: Ergebnis, formate: list[str], welle: str = "T1") -> go.Figure:
+    """Pre/post change per format, one small dot-and-interval panel per indicator."""
+    teil = _format_effekte_teil(ergebnis, formate, welle)
     return diagramme.effekte_raster(
         auf.punkte(
             teil, zeile=teil["gruppe"].map(FORMAT_LABELS), farbe=teil["gruppe"].map(FORMAT_FARBE)
         ),
-        indikatoren=indikatoren,
+        indikatoren=[i for i in INDIKATOREN if i.vorher_nachher],
         zeilen=[FORMAT_LABELS[f] for f in formate],
         markierung=UNTERDRUECKT_PAARE,
+    )
+
+
+def format_effekte_liste(ergebnis: Ergebnis, formate: list[str], welle: str = "T1") -> list[str]:
+    """:func:`format_effekte` as a list for phones: per indicator the change of each format."""
+    teil = _format_effekte_teil(ergebnis, formate, welle)
+    punkte = auf.punkte(
+        teil,
+        zeile=teil["indikator"].map(auf.indikator_auswahl_label),
+        serie=teil["gruppe"].map(FORMAT_LABELS),
+        farbe="",
+    )
+    return werte_liste(
+        punkte, [auf.indikator_auswahl_label(i.id) for i in INDIKATOREN if i.vorher_nachher]
     )

@@ -423,7 +423,7 @@ def _je_standort(
             )
         # Phones: the same values as a list (a forest plot of many sites is unreadable there).
         bausteine.diagramm_oder_liste(
-            fig, vergleich.werte_liste(ind, punkte, list(orte["label"])), key="standorte"
+            fig, vergleich.werte_liste(punkte, list(orte["label"])), key="standorte"
         )
         st.caption(
             "Nach Standortnamen sortiert, nicht nach Rang. Überlappende Intervalle bedeuten: "

@@ -27,7 +27,7 @@ from hilfen_anmeldung import TEST_PASSWORT, anmelden, konto
 from streamlit.testing.v1 import AppTest
 
 from indikatoren.engine import berechne
-from indikatoren.filter import Filter
+from indikatoren.filter import Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import GESAMT
 from monitor import benutzer, freigabe, sicht
@@ -407,3 +407,40 @@ def test_forest_plot_als_liste_fuer_das_telefon(echt_db: Path) -> None:
         )
         assert erwartet in zeilen
     assert zeilen[0].startswith("- **Alle gewählten Standorte**: ")
+
+
+def test_formate_als_listen_fuer_das_telefon(echt_db: Path) -> None:
+    """The two dot-and-interval charts of the Formate page also as lists, value by value."""
+    app = _als(echt_db, "leitung", "projektleitung")
+    _ohne_fehler(app.switch_page("pages/formate.py").run())
+    zeilen = "\n".join(m.value for m in app.main.markdown if m.value.startswith("- **"))
+    zeilen = zeilen.splitlines()
+    with verbinden(echt_db) as db:
+        ergebnis = berechne(db, Filter(gruppierung=Gruppierung.FORMAT))
+    ind_tab = ergebnis.indikatoren
+    a3 = ind_tab[
+        (ind_tab["indikator"] == "A3")
+        & (ind_tab["standort"] == GESAMT)
+        & (ind_tab["periode"] == GESAMT)
+        & (ind_tab["gruppe"] == "praesenz")
+    ].iloc[0]
+    zeile = next(z for z in zeilen if z.startswith("- **A3 – Zufriedenheit**: "))
+    if a3["unterdrueckt"]:
+        assert "Präsenz: < 5" in zeile
+    else:
+        assert (
+            f"Präsenz: {zahl(a3['wert'], 1)}\xa0% [{zahl(a3['ci_unten'], 1)}; "
+            f"{zahl(a3['ci_oben'], 1)}] (n = {int(a3['n'])})"
+        ) in zeile
+    vn = ergebnis.vorher_nachher
+    a5 = vn[
+        (vn["indikator"] == "A5")
+        & (vn["standort"] == GESAMT)
+        & (vn["periode"] == GESAMT)
+        & (vn["welle"] == "T1")
+        & (vn["gruppe"] == "digital")
+    ].iloc[0]
+    zeile = next(z for z in zeilen if z.startswith("- **A5 – Kontakthäufigkeit**: "))
+    assert not a5["unterdrueckt"]
+    assert f"Digital: {zahl(a5['differenz'], 2, vorzeichen=True)}\xa0Punkte" in zeile
+    assert f"(n = {int(a5['n_paare'])})" in zeile
