@@ -378,6 +378,11 @@ def test_quartalsvergleich_des_foerdergebers_zeigt_nur_gitterzellen(echt_db: Pat
     assert versteckt >= 1 and gezeigt >= 1  # tested on hidden and on shown cells
 
 
+def _ki(unten: float, oben: float, stellen: int) -> str:
+    """A 95 % interval as the dashboard writes it: German decimals, the true minus sign."""
+    return f"[{zahl(unten, stellen)}; {zahl(oben, stellen)}]".replace("-", "\u2212")
+
+
 # -- forest plots on phones -------------------------------------------------------------------
 def test_forest_plot_als_liste_fuer_das_telefon(echt_db: Path) -> None:
     """Beside the forest plot the same values as a list (the stylesheet shows it ≤ 640 px)."""
@@ -402,7 +407,7 @@ def test_forest_plot_als_liste_fuer_das_telefon(echt_db: Path) -> None:
         assert not z["unterdrueckt"]
         erwartet = (
             f"- **{namen[standort]}**: {zahl(z['differenz'], stellen, vorzeichen=True)}\xa0"
-            f"{ind.einheit} [{zahl(z['ci_unten'], stellen)}; {zahl(z['ci_oben'], stellen)}] "
+            f"{ind.einheit} {_ki(z['ci_unten'], z['ci_oben'], stellen)} "
             f"(n = {int(z['n_paare'])})"
         )
         assert erwartet in zeilen
@@ -429,8 +434,8 @@ def test_formate_als_listen_fuer_das_telefon(echt_db: Path) -> None:
         assert "Präsenz: < 5" in zeile
     else:
         assert (
-            f"Präsenz: {zahl(a3['wert'], 1)}\xa0% [{zahl(a3['ci_unten'], 1)}; "
-            f"{zahl(a3['ci_oben'], 1)}] (n = {int(a3['n'])})"
+            f"Präsenz: {zahl(a3['wert'], 1)}\xa0% {_ki(a3['ci_unten'], a3['ci_oben'], 1)} "
+            f"(n = {int(a3['n'])})"
         ) in zeile
     vn = ergebnis.vorher_nachher
     a5 = vn[
