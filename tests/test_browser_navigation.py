@@ -90,9 +90,29 @@ _ZELLE = """([zeile, spalte]) => {
 }"""
 
 
+#: Page position of the map point of a site (the map trace: customdata without a "Zelle").
+_ORT = """(standort) => {
+  for (const el of document.querySelectorAll('.js-plotly-plot')) {
+    const spur = (el.data || []).find((t) => t.customdata && t.name !== 'Zelle');
+    if (!spur) continue;
+    const i = spur.customdata.findIndex((c) => c[0] === standort);
+    if (i < 0) continue;
+    el.scrollIntoView({block: 'center'});
+    const xa = el._fullLayout.xaxis, ya = el._fullLayout.yaxis;
+    const rand = el.getBoundingClientRect();
+    return [rand.left + xa._offset + xa.d2p(spur.x[i]), rand.top + ya._offset + ya.d2p(spur.y[i])];
+  }
+  return null;
+}"""
+
+
 def _zelle_klicken(page: Page, zeile: str, spalte: str) -> None:
-    punkt = page.evaluate(_ZELLE, [zeile, spalte])
-    assert punkt is not None, "keine anklickbare Heatmap auf der Seite"
+    _klicken(page, page.evaluate(_ZELLE, [zeile, spalte]))
+
+
+def _klicken(page: Page, punkt: list[float] | None) -> None:
+    """Hover, then click at a chart position (plotly selects the point under the mouse)."""
+    assert punkt is not None, "kein anklickbarer Punkt auf der Seite"
     page.mouse.move(punkt[0], punkt[1])
     page.wait_for_timeout(300)
     page.mouse.click(punkt[0], punkt[1])
@@ -212,6 +232,12 @@ def test_telefon_listen_statt_heatmap_und_forest_plot(server: str, browser: Brow
         for k in range(2):
             assert page.locator('[class*="st-key-wm_breit"]').nth(k).is_visible()
             assert not page.locator('[class*="st-key-wm_schmal"]').nth(k).is_visible()
+        # a click on a site of the map: its goal page at the chosen indicator (A5 → goal a)
+        _klicken(page, page.evaluate(_ORT, "DORTMUND"))
+        page.locator("h1", has_text="Ziel a – Kontakte").wait_for(timeout=SEITE_TIMEOUT_MS)
+        _warten_bis_fertig(page)
+        assert "standorte=DORTMUND" in page.url
+        assert _geoeffneter_reiter(page) == "A5 Kontakthäufigkeit"
     finally:
         page.close()
 

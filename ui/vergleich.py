@@ -77,14 +77,14 @@ def meta_text(ind: Indikator, meta: Metaanalyse) -> str:
     st = ind.dezimalstellen
     text = (
         f"Zufällige Effekte (DerSimonian–Laird) über {meta.k} Standorte: mittlere Veränderung "
-        f"{zahl(meta.mittel, st, vorzeichen=True)} [{zahl(meta.unten, st)}; "
-        f"{zahl(meta.oben, st)}], τ² = {zahl(meta.tau2, 2)}, I² = {zahl(100 * meta.i2, 0)} % "
+        f"{zahl(meta.mittel, st, vorzeichen=True)} {intervall(meta.unten, meta.oben, st)}, "
+        f"τ² = {zahl(meta.tau2, 2)}, I² = {zahl(100 * meta.i2, 0)} % "
         "(Anteil der Streuung zwischen Standorten, der nicht Zufall ist)"
     )
     if pd.notna(meta.vorhersage_unten):
         text += (
-            f"; Vorhersageintervall für einen weiteren Standort [{zahl(meta.vorhersage_unten, st)}"
-            f"; {zahl(meta.vorhersage_oben, st)}]"
+            "; Vorhersageintervall für einen weiteren Standort "
+            f"{intervall(meta.vorhersage_unten, meta.vorhersage_oben, st)}"
         )
     return text + "."
 
