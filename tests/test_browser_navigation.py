@@ -115,6 +115,7 @@ def _klicken(page: Page, punkt: list[float] | None) -> None:
     assert punkt is not None, "kein anklickbarer Punkt auf der Seite"
     page.mouse.move(punkt[0], punkt[1])
     page.wait_for_timeout(300)
+    assert englisch(page) == []  # the toolbar shown on hover of a selectable chart: German
     page.mouse.click(punkt[0], punkt[1])
 
 
