@@ -142,8 +142,9 @@ def zeigen(indikatoren: Sequence[Indikator], filter_: Filter, bezug: str) -> Non
     quartal = gewaehltes_quartal(filter_)
     if quartal is None:
         st.caption(
-            "Wählen Sie in der Seitenleiste ein einzelnes Quartal (Zeitraum von und bis gleich), "
-            "dann steht es hier neben dem Vorquartal und dem Vorjahresquartal."
+            "Wählen Sie in der Seitenleiste ein einzelnes Quartal (beim Schieberegler Anfang "
+            "und Ende auf dasselbe Quartal), dann steht es hier neben dem Vorquartal und dem "
+            "Vorjahresquartal."
         )
         return
     werte = lesen(
