@@ -87,7 +87,7 @@ else:
         )
         st.caption(
             "Zellen: Symbol und Zielerreichung in % des Ziels, Farbe: Status. „○ –“ (grau): "
-            "kein Zielwert oder kein ausgewiesener Wert. Ein Klick auf eine Zelle öffnet die "
+            "kein Zielwert oder kein ausgewiesener Wert. Eine angeklickte Zelle öffnet die "
             "Zielseite dieses Standorts beim Indikator. " + bausteine.status_legende()
         )
     with st.container(key="wm_schmal"):
@@ -115,8 +115,8 @@ st.subheader("Karte der Standorte")
 karte, ohne_koordinaten = vergleich.karte(ind, werte, standorte, namen, farben)
 sprung.springen(sprung.aus_auswahl(bausteine.diagramm(karte, key="sv_karte", anklickbar=True)))
 st.caption(
-    f"Kreisfläche ~ Fallzahl von {ind.id}; Farbe wie in den Diagrammen oben; ein Klick auf "
-    f"einen Standort öffnet seine Zielseite bei {ind.id}. Umrisse: "
+    f"Kreisfläche ~ Fallzahl von {ind.id}; Farbe wie in den Diagrammen oben; ein angeklickter "
+    f"Standort öffnet seine Zielseite bei {ind.id}. Umrisse: "
     "Natural Earth (gemeinfrei)."
     + (f" Ohne Koordinaten: {', '.join(ohne_koordinaten)}." if ohne_koordinaten else "")
 )

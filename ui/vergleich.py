@@ -164,7 +164,8 @@ def werte_liste(punkte: pd.DataFrame, zeilen: list[str]) -> list[str]:
                 if ind.berechnung in auf.MIT_INTERVALL:
                     text += f" {intervall(zeile.unten, zeile.oben, ind.dezimalstellen)}"
                 if ind.berechnung not in auf.SUMMEN:  # a count is its own n
-                    text += f" (n = {zahl(zeile.n)})"
+                    # ", n = …", not " (n = …)": "] (" after an interval reads like a link
+                    text += f", n = {zahl(zeile.n)}"
             serie = str(zeile.serie)
             angaben.append(f"{serie}: {text}" if serie else text)
         if angaben:

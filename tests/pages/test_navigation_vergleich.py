@@ -407,8 +407,8 @@ def test_forest_plot_als_liste_fuer_das_telefon(echt_db: Path) -> None:
         assert not z["unterdrueckt"]
         erwartet = (
             f"- **{namen[standort]}**: {zahl(z['differenz'], stellen, vorzeichen=True)}\xa0"
-            f"{ind.einheit} {_ki(z['ci_unten'], z['ci_oben'], stellen)} "
-            f"(n = {int(z['n_paare'])})"
+            f"{ind.einheit} {_ki(z['ci_unten'], z['ci_oben'], stellen)}"
+            f", n = {int(z['n_paare'])}"
         )
         assert erwartet in zeilen
     assert zeilen[0].startswith("- **Alle gewählten Standorte**: ")
@@ -434,8 +434,8 @@ def test_formate_als_listen_fuer_das_telefon(echt_db: Path) -> None:
         assert "Präsenz: < 5" in zeile
     else:
         assert (
-            f"Präsenz: {zahl(a3['wert'], 1)}\xa0% {_ki(a3['ci_unten'], a3['ci_oben'], 1)} "
-            f"(n = {int(a3['n'])})"
+            f"Präsenz: {zahl(a3['wert'], 1)}\xa0% {_ki(a3['ci_unten'], a3['ci_oben'], 1)}"
+            f", n = {int(a3['n'])}"
         ) in zeile
     vn = ergebnis.vorher_nachher
     a5 = vn[
@@ -448,4 +448,4 @@ def test_formate_als_listen_fuer_das_telefon(echt_db: Path) -> None:
     zeile = next(z for z in zeilen if z.startswith("- **A5 – Kontakthäufigkeit**: "))
     assert not a5["unterdrueckt"]
     assert f"Digital: {zahl(a5['differenz'], 2, vorzeichen=True)}\xa0Punkte" in zeile
-    assert f"(n = {int(a5['n_paare'])})" in zeile
+    assert f", n = {int(a5['n_paare'])}" in zeile
