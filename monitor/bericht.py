@@ -66,7 +66,7 @@ from indikatoren.statistik import standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT, Schwellen
 from indikatoren.zielerreichung import (
     REGEL_TEXT,
-    STATUS_FARBE,
+    STATUS_FARBEN,
     STATUS_REIHENFOLGE,
     bewertungs_text,
     ziel_zusammenfassung,
@@ -366,7 +366,7 @@ class _Blatt:
     def status_farben(self, bereich: str) -> None:
         """Colour status cells by their text (zielerreichung.STATUS_FARBE), as Excel rules."""
         for status in STATUS_REIHENFOLGE:
-            farbe = STATUS_FARBE[status].lstrip("#").upper()
+            farbe = STATUS_FARBEN[status].lstrip("#").upper()
             hell = _helligkeit(farbe) > 150
             self.ws.conditional_formatting.add(
                 bereich,

@@ -1,4 +1,4 @@
-"""Bericht: choose sites, quarters and goals; download the Excel report and the indicator CSV.
+"""Bericht: choose sites, quarters and goals; download the Excel and PDF reports and the CSV.
 
 Thin page: the workbook is the one of ``python -m monitor export`` (:mod:`monitor.bericht`), the
 choices and the preview come from :mod:`ui.berichtseite`.
@@ -18,7 +18,8 @@ st.title("Bericht")
 st.caption(
     "Excel-Bericht für Projektleitung, Fördergeber und Evaluation: Zielerreichung, "
     "Wirkungsziele mit Diagrammen, Vorher-Nachher, Standorte, Formate, Datenqualität und "
-    "Methodik. Kleine Zellen sind wie im Dashboard unterdrückt."
+    "Methodik. Der PDF-Wirkungsbericht fasst Zielstand, Standortvergleich und Methodik zum "
+    "Lesen und Weitergeben zusammen. Kleine Zellen sind in beiden wie im Dashboard unterdrückt."
 )
 
 db = daten.datenbank()
@@ -64,6 +65,14 @@ knoepfe.download_button(
     mime=berichtseite.MIME_XLSX,
     type="primary",
     icon=":material/download:",
+    on_click="ignore",
+)
+knoepfe.download_button(
+    "PDF-Wirkungsbericht herunterladen",
+    berichtseite.pdf(db, filter_, zugriff, zugang.akteur()),
+    file_name=berichtseite.dateiname(filter_, "pdf"),
+    mime=berichtseite.MIME_PDF,
+    icon=":material/picture_as_pdf:",
     on_click="ignore",
 )
 ergebnis = daten.ergebnis(filter_)
