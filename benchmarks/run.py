@@ -894,6 +894,23 @@ def schritt_bericht(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) ->
         if not ziel.read_bytes().startswith(b"PK"):
             raise AssertionError("Bericht ist keine XLSX-Datei")
         messung.details["datei_kib"] = round(ziel.stat().st_size / 1024)
+    pdf = protokoll.neu(
+        "bericht_pdf",
+        "PDF-Wirkungsbericht (typst), alle Standorte",
+        ds.name,
+        budget=BUDGET_BERICHT_S if ds.name == "standard" else None,
+    )
+    pdf_ziel = ds.ordner / "bericht.pdf"
+    with protokoll.schritt(pdf):
+        from monitor.berichtpdf import schreibe_pdf
+
+        with verbinden(ds.db_pfad) as db:
+            messen(
+                pdf, lambda: schreibe_pdf(db, pdf_ziel, Filter(), heute=STICHTAG), wiederholungen
+            )
+        if not pdf_ziel.read_bytes().startswith(b"%PDF-"):
+            raise AssertionError("Bericht ist keine PDF-Datei")
+        pdf.details["datei_kib"] = round(pdf_ziel.stat().st_size / 1024)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ from indikatoren.zielerreichung import (
     REGEL_TEXT,
     STATUS_FARBEN,
     STATUS_REIHENFOLGE,
+    STATUS_SYMBOL,
+    Status,
     bewertungs_text,
     ziel_zusammenfassung,
 )
@@ -349,10 +351,20 @@ class _Blatt:
         self.ws.auto_filter.ref = f"A{kopfzeile}:{_BUCHSTABEN[spalten]}{ende}"
         self.ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
 
-    def querformat(self, *, auf_breite: bool, nur_tabelle: int = 0, diagramme: str = "") -> None:
-        """Landscape A4; ``auf_breite`` scales to the page width. ``nur_tabelle`` prints that
-        many columns and, on pages of their own, the ``diagramme`` range — charts beside a table
-        would otherwise shrink it unreadably."""
+    def querformat(
+        self,
+        *,
+        auf_breite: bool,
+        nur_tabelle: int = 0,
+        diagramme: str = "",
+        seiten_breit: int = 1,
+        titelspalten: str | None = None,
+    ) -> None:
+        """Landscape A4 scaled to ``seiten_breit`` page widths (``auf_breite``; pages run on
+        downwards). ``titelspalten`` ("A:B") repeat on every continuation page, so a wide table
+        keeps its row labels (site names). ``nur_tabelle`` prints that many columns and, on
+        pages of their own, the ``diagramme`` range — charts beside a table would otherwise
+        shrink it unreadably."""
         if nur_tabelle:
             bereiche = [f"A1:{_BUCHSTABEN[nur_tabelle]}{max(self.zeile, 1)}"]
             self.ws.print_area = [*bereiche, diagramme] if diagramme else bereiche
@@ -360,11 +372,27 @@ class _Blatt:
         self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
         if auf_breite:
             self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-            self.ws.page_setup.fitToWidth = 1
+            self.ws.page_setup.fitToWidth = seiten_breit
             self.ws.page_setup.fitToHeight = 0
+        if titelspalten:
+            self.ws.print_title_cols = titelspalten
+
+    def kopf_und_fuss(self, titel: str) -> None:
+        """Printed header (report title, sheet name) and footer ("Seite 3 von 7", date).
+
+        ``&`` starts a control code in Excel's header text, so a literal one is doubled.
+        """
+        kopf, fuss = self.ws.oddHeader, self.ws.oddFooter
+        kopf.left.text = titel.replace("&", "&&")
+        kopf.right.text = "&A"  # sheet name
+        fuss.center.text = "Seite &P von &N"
+        fuss.right.text = "&D"  # print date
+        for teil in (kopf.left, kopf.right, fuss.center, fuss.right):
+            teil.size = 8
 
     def status_farben(self, bereich: str) -> None:
-        """Colour status cells by their text (zielerreichung.STATUS_FARBE), as Excel rules."""
+        """Colour status cells by their text ("✓ erreicht", :func:`status_text`) in the
+        dashboard's colour-blind-safe palette (zielerreichung.STATUS_FARBEN), as Excel rules."""
         for status in STATUS_REIHENFOLGE:
             farbe = STATUS_FARBEN[status].lstrip("#").upper()
             hell = _helligkeit(farbe) > 150
@@ -372,11 +400,20 @@ class _Blatt:
                 bereich,
                 CellIsRule(
                     operator="equal",
-                    formula=[f'"{status}"'],
+                    formula=[f'"{status_text(status)}"'],
                     fill=PatternFill("solid", start_color=farbe, end_color=farbe),
                     font=Font(name=_SCHRIFT, color="000000" if hell else "FFFFFF", bold=True),
                 ),
             )
+
+
+def status_text(status: str) -> str:
+    """ "✓ erreicht": the status with its symbol, so it never relies on colour (also printed
+    in grey). Anything that is not a status stays as it is."""
+    try:
+        return f"{STATUS_SYMBOL[Status(status)]} {status}"
+    except ValueError:
+        return status
 
 
 def _helligkeit(farbe: str) -> float:
@@ -413,6 +450,8 @@ class _Mappe:
         return blatt
 
     def speichern(self) -> bytes:
+        for blatt in self.blaetter:
+            blatt.kopf_und_fuss(self.wb.properties.title or "")
         roh = io.BytesIO()
         self.wb.save(roh)
         blaetter = {b.ws.path.lstrip("/"): b for b in self.blaetter}
@@ -668,7 +707,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
             [
                 _ziel_label(stand.ziel),
                 stand.zielerreichung,
-                str(stand.status),
+                status_text(stand.status),
                 *(stand.anzahl[x] for x in STATUS_REIHENFOLGE),
             ],
             ["text", "z0", "text", *["z0"] * len(STATUS_REIHENFOLGE)],
@@ -768,7 +807,7 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
                 zeile["stichtag"] if pd.notna(zeile["stichtag"]) else None,
                 _freigegeben(zeile["wert"], aus, marke),
                 _wert(zeile["zielerreichung"]),
-                zeile["status"],
+                status_text(zeile["status"]),
                 _freigegeben(zeile["zaehler"], aus, marke, ind.berechnung in _HAT_ZAEHLER),
                 _freigegeben(zeile["nenner"], aus, marke, ind.berechnung in _HAT_NENNER),
                 _freigegeben(zeile["n"], aus, marke),
@@ -796,9 +835,8 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
         )
     b.tabelle_einrichten(1, len(kopf), "D2")
     b.status_farben(f"M2:M{max(b.zeile, 2)}")
-    b.querformat(auf_breite=True)
-    b.ws.page_setup.fitToWidth = 2  # one page would shrink the quarter columns unreadably
-    b.ws.print_title_cols = "A:C"
+    # one page would shrink the quarter columns unreadably: two widths, the indicator on each
+    b.querformat(auf_breite=True, seiten_breit=2, titelspalten="A:C")
 
 
 @dataclass(frozen=True, slots=True)
@@ -875,6 +913,7 @@ def _diagrammdaten(mappe: _Mappe, d: _Daten) -> _Diagrammquellen:
                 ["text", *[_zahl_stil(ind.dezimalstellen)] * len(FORMATE)],
             )
         format_bloecke[name] = (kopfzeile, b.zeile)
+    b.querformat(auf_breite=True, seiten_breit=3, titelspalten="A:A")
     return _Diagrammquellen(b.ws, quartal_zeilen, standort_zeilen, spalte, format_bloecke)
 
 
@@ -1159,7 +1198,14 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     if balken is not None:
         b.ws.add_chart(balken, f"{links}2")
         diagramme = f"{links}1:{rechts}{math.ceil(balken.height / _ZEILE_CM) + 3}"
-    b.querformat(auf_breite=False, nur_tabelle=len(kopf), diagramme=diagramme)
+    # 23 columns cannot fit one page width readably: three widths, site columns on each
+    b.querformat(
+        auf_breite=True,
+        nur_tabelle=len(kopf),
+        diagramme=diagramme,
+        seiten_breit=3,
+        titelspalten="A:B",
+    )
 
 
 def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:

@@ -29,12 +29,21 @@ from indikatoren.engine import Ergebnis, berechne
 from indikatoren.filter import GRUPPEN_LABEL, Filter
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import Schwellen
-from indikatoren.zielerreichung import REGEL_TEXT, STATUS_FARBE
+from indikatoren.zielerreichung import REGEL_TEXT
 from monitor.bericht import BLATT_NAMEN, bericht_bytes, indikator_csv, schreibe_bericht
 from monitor.db import Datenbank, verbinden
 from monitor.demo import lade_demo
 
 HEUTE = date(2026, 11, 27)
+#: The dashboard's status colours and symbols (issue 16), written out here by hand: blue – light
+#: blue – amber – red – grey, never green/red, each with its symbol in the cell text.
+STATUS_ERWARTET = {
+    "erreicht": ("✓ erreicht", "08519C"),
+    "auf Kurs": ("↗ auf Kurs", "6BAED6"),
+    "Verzug": ("! Verzug", "F2B134"),
+    "kritisch": ("✕ kritisch", "B2182B"),
+    "keine Daten": ("○ keine Daten", "D4D4D4"),
+}
 SCHWELLEN = Schwellen.aus_umgebung()
 INJEKTIONEN = ('=HYPERLINK("http://x","y")', "=1+2", "@SUMME(A1:A2)", "+49 170", "-5")
 DATENBLAETTER = (
@@ -322,7 +331,7 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
     q = bericht.quartale.indikatoren
     for zeile, r in zip(zeilen, projekt.itertuples(index=False), strict=False):
         _pruefe_zelle(zeile["Ist"], r.wert, r.unterdrueckt, _marke(r.indikator))
-        assert zeile["Status"].value == r.status
+        assert zeile["Status"].value == STATUS_ERWARTET[r.status][0]
         if not math.isnan(r.zielerreichung):
             assert zeile["Zielerreichung (%)"].value == pytest.approx(r.zielerreichung)
         for periode in sorted(set(q["periode"]) - {"gesamt"}):
@@ -342,7 +351,7 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
         for bereich in ws.conditional_formatting
         for regel in bereich.rules
     }
-    assert regeln == {str(s): farbe.lstrip("#").upper() for s, farbe in STATUS_FARBE.items()}
+    assert regeln == dict(STATUS_ERWARTET.values())
 
 
 def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
@@ -542,6 +551,52 @@ def test_libreoffice_oeffnet_und_konvertiert_zu_pdf(bericht: Bericht, tmp_path: 
     pdf = tmp_path / "bericht.pdf"
     assert pdf.exists(), ergebnis.stdout + ergebnis.stderr
     assert pdf.stat().st_size > 10_000 and pdf.read_bytes().startswith(b"%PDF")
+    # printed as set up: every page has "Seite n von m" and its sheet's name in the header;
+    # each page of the Standortvergleich (three page widths) repeats the site names
+    seiten = _pdf_seiten(pdf)
+    assert all(re.search(r"Seite \d+ von \d+", s) for s in seiten)
+    vergleich = [  # the table's pages (the chart's page has no unit headers)
+        s
+        for s in seiten
+        if "Standortvergleich" in s.splitlines()[0] and re.search(r"\((%|Punkte|Personen)\)", s)
+    ]
+    assert len(vergleich) >= 3, [s.splitlines()[0] for s in seiten]
+    assert all("Zusammenhalt digital Berlin" in s for s in vergleich)
+    assert any(re.search(r"\bC6\b", s) for s in vergleich)  # the last column, too
+
+
+def _pdf_seiten(pdf: Path) -> list[str]:
+    """The text of each page of a PDF (poppler's pdftotext; pages split at form feeds)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [s.strip("\n") for s in text.split("\f") if s.strip()]
+
+
+def test_druckeinrichtung_jedes_blatts(bericht: Bericht) -> None:
+    """Every sheet prints on A4 landscape scaled to the page width (wide tables to a few
+    widths with their label columns repeated), with header and page numbers."""
+    breiten = {"Zielerreichung": 2, "Standortvergleich": 3, "Diagrammdaten": 3}
+    titelspalten = {"Zielerreichung": "$A:$C", "Standortvergleich": "$A:$B"}
+    for ws in bericht.mappe.worksheets:
+        ps = ws.page_setup
+        assert ps.orientation == "landscape" and int(ps.paperSize) == 9, ws.title  # 9 = A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert int(ps.fitToWidth) == breiten.get(ws.title, 1), ws.title
+        assert int(ps.fitToHeight) == 0, ws.title  # as many pages down as needed
+        assert ws.oddFooter.center.text == "Seite &P von &N", ws.title
+        assert ws.oddHeader.right.text == "&A", ws.title
+        assert ws.oddHeader.left.text == "Projekt =1+2 – Bericht", ws.title
+        if ws.title in titelspalten:
+            assert ws.print_title_cols == titelspalten[ws.title]
+        if ws.title in DATENBLAETTER:
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_kaufmanns_und_in_kopfzeile_bleibt_text(bericht: Bericht) -> None:
+    """ "&" starts a control code in Excel's header text: a project name with it is doubled."""
+    mappe = load_workbook(io.BytesIO(bericht_bytes(bericht.db, projektname="A & B", heute=HEUTE)))
+    assert mappe["Methodik"].oddHeader.left.text == "A && B – Bericht"
 
 
 def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
@@ -561,7 +616,7 @@ def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
     assert len(zeilen) == 3
     for name, erreichung, status in zeilen:
         stand = erwartet[name[0]]
-        assert status == str(stand.status) != "keine Daten"
+        assert status == STATUS_ERWARTET[str(stand.status)][0] != "○ keine Daten"
         assert erreichung == pytest.approx(stand.zielerreichung)
     texte = [c for r in mappe["Deckblatt"].iter_rows(values_only=True) for c in r if c]
     assert any(str(t).startswith("Stand der Wirkungsziele (Standort") for t in texte)
