@@ -59,7 +59,7 @@ from indikatoren.definitionen import (
     Richtung,
     Ziel,
 )
-from indikatoren.engine import Ergebnis
+from indikatoren.engine import SEKUNDAER, Ergebnis
 from indikatoren.filter import GRUPPEN_LABEL, Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.statistik import standort_metaanalyse
@@ -75,7 +75,13 @@ from indikatoren.zielerreichung import (
 )
 from monitor import sicht
 from monitor.audit import protokolliere
-from monitor.ausgabe import INDIKATOR_JSON, VORHER_NACHHER_JSON, als_csv, markierung
+from monitor.ausgabe import (
+    INDIKATOR_JSON,
+    SEKUNDAER_MARKE,
+    VORHER_NACHHER_JSON,
+    als_csv,
+    markierung,
+)
 from monitor.benutzer import Detailstufe, Zugriff, beschraenke_filter
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
@@ -529,7 +535,12 @@ class _Daten:
             return self.gesamt_name
         return self.namen.get(standort, standort)
 
-    def marke(self, indikator: Indikator) -> _Marke:
+    def marke(self, indikator: Indikator, grund: object = "") -> _Marke:
+        """The mark of a suppressed cell by its reason (engine column ``sperrgrund``): "•"
+        for one hidden to protect another (it is not small), else "< 5" / "< 10" — as on the
+        dashboard, so the workbook never calls a cell of 7 persons "< 5"."""
+        if grund == SEKUNDAER:
+            return _Marke(SEKUNDAER_MARKE)
         return _Marke(markierung(self.schwellen, paare=indikator.vorher_nachher))
 
     @property
@@ -684,7 +695,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
             f"Werte, die auf weniger als {s.min_personen} Personen beruhen, erscheinen als "
             f"„< {s.min_personen}“ (Vorher-Nachher-Effekte: weniger als {s.min_paare} Paare, "
             f"„< {s.min_paare}“) und nie als 0; ließe sich ein solcher Wert aus einer Summe "
-            "zurückrechnen, wird ein zweiter mit unterdrückt.",
+            "zurückrechnen, werden weitere mit unterdrückt (Zeichen „•“).",
             "umbruch",
         ),
     ]
@@ -779,20 +790,28 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
     q = d.quartale.indikatoren
     q = q[(q["gruppe"] == GESAMT) & (q["periode"] != GESAMT)]
     quartalswerte = {
-        (i, s, p): (w, u)
-        for i, s, p, w, u in zip(
-            q["indikator"], q["standort"], q["periode"], q["wert"], q["unterdrueckt"], strict=True
+        (i, s, p): (w, u, g)
+        for i, s, p, w, u, g in zip(
+            q["indikator"],
+            q["standort"],
+            q["periode"],
+            q["wert"],
+            q["unterdrueckt"],
+            q["sperrgrund"],
+            strict=True,
         )
     }
     for zeile in pd.concat([projekt, standorte]).to_dict("records"):
         ind = REGISTER[zeile["indikator"]]
-        marke = d.marke(ind)
+        marke = d.marke(ind, zeile["sperrgrund"])
         zahl = _zahl_stil(ind.dezimalstellen)
         aus = bool(zeile["unterdrueckt"])
         quartale = []
         for periode in perioden:
-            wert, verdeckt = quartalswerte.get((ind.id, zeile["standort"], periode), (None, False))
-            quartale.append(_freigegeben(wert, bool(verdeckt), marke))
+            wert, verdeckt, grund = quartalswerte.get(
+                (ind.id, zeile["standort"], periode), (None, False, "")
+            )
+            quartale.append(_freigegeben(wert, bool(verdeckt), d.marke(ind, grund)))
         b.schreibe(
             [
                 ind.id,
@@ -1005,7 +1024,7 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
     ids = [i.id for i in INDIKATOREN if i.ziel is ziel]
     t = d.haupt.indikatoren
     t = t[t["indikator"].isin(ids) & (t["periode"] == GESAMT)]
-    for ind_id, standort, gruppe, wert, n, unten, oben, zaehler, nenner, aus in zip(
+    for ind_id, standort, gruppe, wert, n, unten, oben, zaehler, nenner, aus, grund in zip(
         t["indikator"],
         t["standort"],
         t["gruppe"],
@@ -1016,10 +1035,11 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
         t["zaehler"],
         t["nenner"],
         t["unterdrueckt"],
+        t["sperrgrund"],
         strict=True,
     ):
         ind = REGISTER[ind_id]
-        marke = d.marke(ind)
+        marke = d.marke(ind, grund)
         zahl = _zahl_stil(ind.dezimalstellen)
         aus = bool(aus)
         ki = ind.berechnung in _HAT_KI
@@ -1095,6 +1115,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         "d_av",
         "d_av_unten",
         "d_av_oben",
+        "sperrgrund",
     ]
     for (
         ind_id,
@@ -1118,9 +1139,10 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         dav,
         dav_unten,
         dav_oben,
+        grund,
     ) in zip(*(t[s] for s in spalten), strict=True):
         ind = REGISTER[ind_id]
-        marke = d.marke(ind)
+        marke = d.marke(ind, grund)
         zahl = _zahl_stil(ind.dezimalstellen)
         aus, match_aus = bool(aus), bool(match_aus)
         effekt = ind.berechnung is Berechnung.VORHER_NACHHER
@@ -1178,9 +1200,14 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     t = d.haupt.indikatoren
     t = t[(t["gruppe"] == GESAMT) & (t["periode"] == GESAMT)]
     werte = {
-        (s, i): (w, u)
-        for s, i, w, u in zip(
-            t["standort"], t["indikator"], t["wert"], t["unterdrueckt"], strict=True
+        (s, i): (w, u, g)
+        for s, i, w, u, g in zip(
+            t["standort"],
+            t["indikator"],
+            t["wert"],
+            t["unterdrueckt"],
+            t["sperrgrund"],
+            strict=True,
         )
     }
     orte = sorted(set(t["standort"]) - {GESAMT})
@@ -1188,8 +1215,8 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     for standort in [GESAMT, *orte]:
         zeile: list[Any] = [standort, d.name(standort)]
         for ind in INDIKATOREN:
-            wert, aus = werte.get((standort, ind.id), (None, False))
-            zeile.append(_freigegeben(wert, bool(aus), d.marke(ind)))
+            wert, aus, grund = werte.get((standort, ind.id), (None, False, ""))
+            zeile.append(_freigegeben(wert, bool(aus), d.marke(ind, grund)))
         b.schreibe(zeile, stile)
     b.tabelle_einrichten(1, len(kopf), "C2")
     balken = _balken(quellen, REGISTER["A1"])
@@ -1235,7 +1262,6 @@ def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
     for ind in INDIKATOREN:
         if not ind.vorher_nachher:
             continue
-        marke = d.marke(ind)
         zahl = _zahl_stil(ind.dezimalstellen)
         for welle in sorted(set(t["welle"])):
             teil = t[(t["indikator"] == ind.id) & (t["welle"] == welle)]
@@ -1243,7 +1269,7 @@ def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
             gesamt = teil[teil["standort"] == GESAMT]
             aus = gesamt.empty or bool(gesamt.iloc[0]["unterdrueckt"])
             roh = [None] * 3 if gesamt.empty else [
-                _freigegeben(gesamt.iloc[0][s], aus, marke)
+                _freigegeben(gesamt.iloc[0][s], aus, d.marke(ind, gesamt.iloc[0]["sperrgrund"]))
                 for s in ("differenz", "ci_unten", "ci_oben")
             ]  # fmt: skip
             meta = standort_metaanalyse(
@@ -1287,17 +1313,23 @@ def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
     t = d.formate.indikatoren
     t = t[(t["standort"] == GESAMT) & (t["periode"] == GESAMT)]
     werte = {
-        (i, g): (w, n, u)
-        for i, g, w, n, u in zip(
-            t["indikator"], t["gruppe"], t["wert"], t["n"], t["unterdrueckt"], strict=True
+        (i, g): (w, n, u, s)
+        for i, g, w, n, u, s in zip(
+            t["indikator"],
+            t["gruppe"],
+            t["wert"],
+            t["n"],
+            t["unterdrueckt"],
+            t["sperrgrund"],
+            strict=True,
         )
     }
     for ind in INDIKATOREN:
-        marke = d.marke(ind)
         zeile: list[Any] = [ind.id, ind.name, ind.einheit]
         stile = ["text", "text", "text"]
         for x in (*FORMATE, GESAMT):
-            wert, n, aus = werte.get((ind.id, x), (None, None, False))
+            wert, n, aus, grund = werte.get((ind.id, x), (None, None, False, ""))
+            marke = d.marke(ind, grund)
             zeile += [_freigegeben(wert, bool(aus), marke), _freigegeben(n, bool(aus), marke)]
             stile += [_zahl_stil(ind.dezimalstellen), "z0"]
         b.schreibe(zeile, stile)
@@ -1368,6 +1400,7 @@ def _datenqualitaet(mappe: _Mappe, d: _Daten) -> None:
     if q is None:
         b.schreibe(["Datenqualität"], "titel", hoehe=24)
         b.schreibe([TEXT_OHNE_QUALITAET], "hinweis", hoehe=_zeilenhoehe(TEXT_OHNE_QUALITAET, 60))
+        b.querformat(auf_breite=True)
         return
     marke = _Marke(markierung(d.schwellen))
     breite = sum(_DQ_BREITEN)
@@ -1595,7 +1628,8 @@ def _methodik(mappe: _Mappe, d: _Daten) -> None:
             f"ausgewiesen und erscheint als „< {s.min_personen}“ (grau), nie als 0. "
             f"Vorher-Nachher-Effekte brauchen mindestens {s.min_paare} Paare („< {s.min_paare}“). "
             "Stehen eine Summe und ihre Teile nebeneinander und ist genau ein Teil unterdrückt, "
-            "wird ein zweiter unterdrückt, damit sich der erste nicht zurückrechnen lässt. Das "
+            "werden weitere unterdrückt (Zeichen „•“), damit sich der erste nicht zurückrechnen "
+            "lässt. Das "
             "geschieht in der Berechnung, daher gilt es für Dashboard, Kommandozeile und Bericht "
             "gleich.",
         ),

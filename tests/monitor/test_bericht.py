@@ -137,7 +137,11 @@ def _zeilen(ws: Worksheet, kopfzeile: int = 1) -> list[dict[str, Any]]:
     return zeilen
 
 
-def _marke(indikator_id: str) -> str:
+def _marke(indikator_id: str, grund: str = "") -> str:
+    """The mark a suppressed cell must show: "•" when it is hidden to protect another one
+    (engine ``sperrgrund`` "sekundaer"), else "< 5" (effects "< 10")."""
+    if grund == "sekundaer":
+        return "•"
     paare = REGISTER[indikator_id].vorher_nachher
     return f"< {SCHWELLEN.min_paare if paare else SCHWELLEN.min_personen}"
 
@@ -288,7 +292,7 @@ def test_ziel_blaetter_zeigen_genau_die_freigegebenen_werte(bericht: Bericht) ->
         assert len(zellen) == len(teil)
         for r in teil.itertuples(index=False):
             zeile = zellen[(r.indikator, r.standort, GRUPPEN_LABEL[r.gruppe])]
-            marke = _marke(r.indikator)
+            marke = _marke(r.indikator, r.sperrgrund)
             _pruefe_zelle(zeile["Wert"], r.wert, r.unterdrueckt, marke)
             _pruefe_zelle(zeile["n"], r.n, r.unterdrueckt, marke)
             unterdrueckte += bool(r.unterdrueckt)
@@ -319,7 +323,7 @@ def test_zahlen_sind_zahlen_mit_deutschen_formaten(bericht: Bericht) -> None:
     for z in vn:
         for spalte in ("n Paare", "Differenz", "Match-Quote (%)"):
             wert = z[spalte].value
-            assert wert is None or isinstance(wert, int | float) or wert in ("< 5", "< 10")
+            assert wert is None or isinstance(wert, int | float) or wert in ("< 5", "< 10", "•")
 
 
 def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Bericht) -> None:
@@ -330,7 +334,7 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
     assert [z["ID"].value for z in zeilen[: len(INDIKATOREN)]] == [i.id for i in INDIKATOREN]
     q = bericht.quartale.indikatoren
     for zeile, r in zip(zeilen, projekt.itertuples(index=False), strict=False):
-        _pruefe_zelle(zeile["Ist"], r.wert, r.unterdrueckt, _marke(r.indikator))
+        _pruefe_zelle(zeile["Ist"], r.wert, r.unterdrueckt, _marke(r.indikator, r.sperrgrund))
         assert zeile["Status"].value == STATUS_ERWARTET[r.status][0]
         if not math.isnan(r.zielerreichung):
             assert zeile["Zielerreichung (%)"].value == pytest.approx(r.zielerreichung)
@@ -342,7 +346,8 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
                 & (q["periode"] == periode)
             ].iloc[0]
             zelle = zeile[f"{periode[5:]} {periode[:4]}"]
-            _pruefe_zelle(zelle, quelle["wert"], bool(quelle["unterdrueckt"]), _marke(r.indikator))
+            marke = _marke(r.indikator, quelle["sperrgrund"])
+            _pruefe_zelle(zelle, quelle["wert"], bool(quelle["unterdrueckt"]), marke)
     # site rows: only sites with a target, each with its own status
     standorte = {z["Standort"].value for z in zeilen[len(INDIKATOREN) :]}
     assert "Zusammenhalt digital Berlin" in standorte and INJEKTIONEN[0] not in standorte
@@ -366,14 +371,15 @@ def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
     unterdrueckt = 0
     for r in vn.itertuples(index=False):
         zeile = zellen[(r.indikator, r.standort, GRUPPEN_LABEL[r.gruppe], r.welle)]
-        _pruefe_zelle(zeile["n Paare"], r.n_paare, r.unterdrueckt, "< 10")
-        _pruefe_zelle(zeile["Differenz"], r.differenz, r.unterdrueckt, "< 10")
+        paare = "•" if r.sperrgrund == "sekundaer" else "< 10"
+        _pruefe_zelle(zeile["n Paare"], r.n_paare, r.unterdrueckt, paare)
+        _pruefe_zelle(zeile["Differenz"], r.differenz, r.unterdrueckt, paare)
         _pruefe_zelle(zeile["Match-Quote (%)"], r.match_quote, r.match_unterdrueckt, "< 5")
-        _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, "< 10")
+        _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, paare)
         if REGISTER[r.indikator].berechnung.value == "vorher_nachher":
-            _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, "< 10")
-            _pruefe_zelle(zeile["d_av"], r.d_av, r.unterdrueckt, "< 10")
-            _pruefe_zelle(zeile["d_av KI oben"], r.d_av_oben, r.unterdrueckt, "< 10")
+            _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, paare)
+            _pruefe_zelle(zeile["d_av"], r.d_av, r.unterdrueckt, paare)
+            _pruefe_zelle(zeile["d_av KI oben"], r.d_av_oben, r.unterdrueckt, paare)
         unterdrueckt += bool(r.unterdrueckt)
     assert unterdrueckt > 0
 
@@ -392,6 +398,39 @@ def test_unterdrueckte_zellen_nie_null(bericht: Bericht) -> None:
         if z["Standort-ID"].value == "INJ" and z["ID"].value == "A1"
     ]
     assert ziel_a and all(z["Wert"].value == "< 5" for z in ziel_a)
+
+
+def test_sekundaer_verborgene_zellen_zeigen_punkt(bericht: Bericht) -> None:
+    """Cells hidden to protect others read "•" as on the dashboard, not "< 5" (issue 12, 6).
+
+    Expected from the raw rows: INJ has 3 T0 persons (SQL), so its A1 is a primary small
+    cell; the project total is released, so total minus the other sites would give INJ's
+    count unless at least one more site's A1 is hidden — that one must be marked "•".
+    """
+    personen = dict(
+        bericht.db.rows(
+            "SELECT standort, count(DISTINCT code) FROM befragungen WHERE welle = 'T0' "
+            "GROUP BY standort"
+        )
+    )
+    assert personen["INJ"] == 3 and all(n >= 5 for s, n in personen.items() if s != "INJ")
+    vergleich = {z["Standort-ID"].value: z for z in _zeilen(bericht.mappe["Standortvergleich"])}
+    spalte = "A1 Erreichte Teilnehmende (Personen)"
+    assert vergleich["INJ"][spalte].value == "< 5"
+    assert isinstance(vergleich["gesamt"][spalte].value, int | float)
+    punkte = [s for s, z in vergleich.items() if z[spalte].value == "•"]
+    assert punkte and "INJ" not in punkte
+    for standort in punkte:  # a large site, hidden only to protect INJ
+        assert personen[standort] >= 5
+        assert vergleich[standort][spalte].font.color.rgb.endswith("808080")
+    # and no sheet calls such a cell "< 5": the Ziel a rows of those sites say "•" as well
+    ziel_a = [
+        z
+        for z in _zeilen(bericht.mappe["Ziel a"])
+        if z["Standort-ID"].value in punkte and z["ID"].value == "A1"
+        and z["Gruppe"].value == GRUPPEN_LABEL["gesamt"]
+    ]  # fmt: skip
+    assert ziel_a and all(z["Wert"].value == "•" for z in ziel_a)
 
 
 def test_formeln_aus_importen_bleiben_text(bericht: Bericht) -> None:
@@ -445,7 +484,8 @@ def test_gefilterter_bericht_wie_engine_fuer_denselben_filter(bericht: Bericht) 
             & (t["standort"] == z["Standort-ID"].value)
             & (t["gruppe"] == gruppe)
         ].iloc[0]
-        _pruefe_zelle(z["Wert"], r["wert"], bool(r["unterdrueckt"]), _marke(r["indikator"]))
+        marke = _marke(r["indikator"], r["sperrgrund"])
+        _pruefe_zelle(z["Wert"], r["wert"], bool(r["unterdrueckt"]), marke)
     deckblatt = {z[0].value: z[1].value for z in mappe["Deckblatt"].iter_rows(max_col=2)}
     assert deckblatt["Zeitraum"] == "01.04.2025 bis 30.06.2026"
 
