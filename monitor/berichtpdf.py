@@ -54,6 +54,9 @@ from monitor.db import Datenbank
 
 #: Embedded typst fonts only (see the module docstring); DejaVu Sans Mono has the symbols.
 SCHRIFTEN = ("Libertinus Serif", "DejaVu Sans Mono")
+#: PDF/A-2a (archivable, tagged) and PDF/UA-1 (accessible: structure, language, alt texts).
+#: typst refuses to compile a document that breaks them, e.g. an image without alt text.
+PDF_STANDARDS = ["a-2a", "ua-1"]
 KEIN_WERT = "–"
 KEIN_ZIELWERT = "kein Zielwert"
 _STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -475,7 +478,12 @@ def pdf_bytes(
     daten = _daten_erheben(db, filter_, heute, schwellen, zugriff)
     quelle = _quelltext(db, daten, projektname, heute or date.today(), _sicht_text(zugriff, als))
     zeit = datetime.combine(heute or date.today(), datetime.min.time(), tzinfo=UTC)
-    return typst.compile(quelle.encode("utf-8"), ignore_system_fonts=True, timestamp=zeit)
+    return typst.compile(
+        quelle.encode("utf-8"),
+        ignore_system_fonts=True,
+        timestamp=zeit,
+        pdf_standards=PDF_STANDARDS,
+    )
 
 
 def schreibe_pdf(

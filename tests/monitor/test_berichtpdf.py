@@ -147,6 +147,19 @@ def test_ueberschriften_und_bekannter_wert(projekt: Projekt, tmp_path: Path) -> 
     assert re.search(r"Seite 1 von \d+", text)
 
 
+def test_pdf_ist_barrierefrei_und_archivfaehig(projekt: Projekt, tmp_path: Path) -> None:
+    """Tagged PDF/UA-1 and PDF/A-2a with title and language (typst checks alt texts etc.)."""
+    pdf = pdf_bytes(projekt.db, heute=HEUTE, projektname="Projekt Nord")
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in pdf
+    assert b"<pdfaid:part>2</pdfaid:part>" in pdf and b"<pdfaid:conformance>A<" in pdf
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "b.pdf")], check=False, capture_output=True, text=True
+    ).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    assert re.search(r"Title:\s+Projekt Nord – Wirkungsbericht", info)
+
+
 def test_injektion_bleibt_text(projekt: Projekt, tmp_path: Path) -> None:
     """KLEIN's name is printed verbatim (typst would fail on ``#panic`` if it were code)."""
     pdf = pdf_bytes(projekt.db, Filter(standorte=("KLEIN",)), heute=HEUTE)
