@@ -4,18 +4,20 @@ Run: ``python benchmarks/last.py [--sitzungen 20] [--dauer 180] [--denkzeit 5] [
 
 Why it is built this way:
 
-* **Real browsers, real protocol.** Each session is its own Chromium context (own cookies)
+* **Real protocol** (default): each session is a websocket client (:mod:`benchmarks.protokoll`)
+  that sends what a browser tab sends – the login form's values, then a navigation click as a
+  rerun on that page's script hash – and waits for ``script_finished``. The server does exactly
+  the work a browser causes; no Chromium competes with it for the two cores.
+* **Real browsers** (``--browser``): each session is its own Chromium context (own cookies)
   driven by Playwright: it logs in through the form and then clicks through the pages of its
-  sidebar, as a person would. What Streamlit's websocket carries (script runs, deltas, figures)
-  is exactly what a visitor causes; the time measured is from the click until the page is
-  finished (the app's ``data-test-script-state`` back at ``notRunning``, no running icon).
+  sidebar. The time is from the click until the page is finished (``data-test-script-state``
+  back at ``notRunning``); on one machine it includes the browsers' share of the cores.
 * **All roles**: sessions are spread over admin, projektleitung, standort, evaluation and
   foerdergeber (one account per session), each seeing only the pages of its role.
 * **The 100-site set** of ``benchmarks/run.py`` (``lade_demo`` with 100 sites, 127 000
   participants) is generated into ``--db`` if that file does not exist yet.
 * **CPU per page run** is the server process's user+system time (``/proc/<pid>/stat``) during
-  the run divided by the number of page runs. The browsers run on the same machine, so the
-  latencies include their share of the (shared) cores: the load average is printed alongside.
+  the run divided by the number of page runs; the load average is printed alongside.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +43,7 @@ if str(WURZEL) not in sys.path:
 
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 
+from benchmarks.protokoll import AUSLOESER, Sitzung  # noqa: E402
 from monitor.benutzer import SCHNELLE_HASHES_VARIABLE, lege_an  # noqa: E402
 from monitor.db import verbinden  # noqa: E402
 from monitor.demo import lade_demo  # noqa: E402
@@ -80,6 +84,13 @@ def datensatz(pfad: Path, standorte: int, teilnehmende: int, sitzungen: int) -> 
                 lege_an(db, name, rolle, PASSWORT, standort if rolle == "standort" else None)
 
 
+def _rss_mb(pid: int) -> float:
+    for zeile in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if zeile.startswith("VmRSS:"):
+            return round(int(zeile.split()[1]) / 1024, 1)
+    return float("nan")
+
+
 def _cpu_s(pid: int) -> float:
     felder = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(felder[11]) + int(felder[12])) / os.sysconf("SC_CLK_TCK")
@@ -94,6 +105,7 @@ async def _fertig(page: Page) -> None:
 async def sitzung(
     browser: Browser, url: str, nummer: int, ende: float, denkzeit: float, messung: Messung
 ) -> None:
+    """A person in a real Chromium window (``--browser``)."""
     rolle = ROLLEN[nummer % len(ROLLEN)]
     kontext = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await kontext.new_page()
@@ -103,7 +115,7 @@ async def sitzung(
         await asyncio.sleep(nummer * 1.5)  # ramp-up: people do not all arrive in one second
         await page.goto(url)
         await page.get_by_label("Benutzername").fill(f"last.{rolle}.{nummer}")
-        await page.get_by_label("Passwort").fill(PASSWORT)
+        await page.get_by_label("Passwort", exact=True).fill(PASSWORT)
         beginn = time.monotonic()
         await page.get_by_role("button", name="Anmelden").click()
         await page.get_by_text("Angemeldet:").wait_for(timeout=120_000)
@@ -134,10 +146,84 @@ async def sitzung(
         await kontext.close()
 
 
+async def protokoll_sitzung(
+    url: str, nummer: int, ende: float, denkzeit: float, messung: Messung
+) -> None:
+    """A person at protocol level (default): the browser's websocket messages, no drawing."""
+    rolle = ROLLEN[nummer % len(ROLLEN)]
+    zufall = random.Random(nummer)
+    tab = Sitzung(url)
+    try:
+        await asyncio.sleep(nummer * 1.5)  # ramp-up: people do not all arrive in one second
+        await tab.oeffnen()
+        werte: dict[str, object] = {
+            tab.kennung("text_input", "Benutzername"): f"last.{rolle}.{nummer}",
+            tab.kennung("text_input", "Passwort"): PASSWORT,
+            tab.kennung("button", "Anmelden"): AUSLOESER,
+        }
+        lauf = await tab.lauf(werte=werte)
+        if not tab.seiten or lauf.fehler:
+            messung.fehler.append(f"{rolle}: Anmeldung fehlgeschlagen {lauf.fehler}")
+            return
+        messung.zeiten.setdefault("Anmeldung → Übersicht", []).append(lauf.dauer_s)
+        while time.monotonic() < ende:
+            await asyncio.sleep(denkzeit)
+            titel = zufall.choice(sorted(tab.seiten))
+            lauf = await tab.lauf(seite=tab.seiten[titel])
+            messung.zeiten.setdefault(titel, []).append(lauf.dauer_s)
+            messung.fehler.extend(f"{rolle} {titel}: {f}" for f in lauf.fehler)
+            if lauf.ende != "ok":
+                messung.fehler.append(f"{rolle} {titel}: {lauf.ende}")
+    except Exception as fehler:
+        messung.fehler.append(f"{rolle}: {type(fehler).__name__}: {str(fehler)[:120]}")
+    finally:
+        await tab.schliessen()
+
+
 def _quantil(werte: list[float], q: float) -> float:
     if len(werte) == 1:
         return werte[0]
     return statistics.quantiles(werte, n=100, method="inclusive")[int(q * 100) - 1]
+
+
+async def seitenkosten(pid: int, url: str, wiederholungen: int = 5) -> dict[str, float]:
+    """Server CPU seconds per run of each page, one session alone (a projektleitung login sees
+    every analysis page; the admin pages are added by an admin session)."""
+    kosten: dict[str, float] = {}
+    for rolle, nummer in (("projektleitung", 1), ("admin", 0)):
+        tab = Sitzung(url)
+        await tab.oeffnen()
+        await tab.lauf(
+            werte={
+                tab.kennung("text_input", "Benutzername"): f"last.{rolle}.{nummer}",
+                tab.kennung("text_input", "Passwort"): PASSWORT,
+                tab.kennung("button", "Anmelden"): AUSLOESER,
+            }
+        )
+        for titel, seite in sorted(tab.seiten.items()):
+            if titel in kosten:
+                continue
+            await tab.lauf(seite=seite)  # first run fills the caches
+            vorher = _cpu_s(pid)
+            for _ in range(wiederholungen):
+                await tab.lauf(seite=seite)
+            kosten[titel] = round((_cpu_s(pid) - vorher) / wiederholungen, 3)
+        await tab.schliessen()
+    return kosten
+
+
+async def _unter_last(
+    pid: int,
+    person: Callable[[int, float, float, Messung], Awaitable[None]],
+    args: argparse.Namespace,
+    messung: Messung,
+) -> tuple[float, float]:
+    """Warm up with one session, then all sessions at once; server CPU seconds and duration."""
+    await person(0, time.monotonic() + 1, 0, Messung())  # opens the database, fills caches
+    cpu_vorher, beginn = _cpu_s(pid), time.monotonic()
+    ende = beginn + args.dauer
+    await asyncio.gather(*(person(n, ende, args.denkzeit, messung) for n in range(args.sitzungen)))
+    return _cpu_s(pid) - cpu_vorher, time.monotonic() - beginn
 
 
 async def lauf(args: argparse.Namespace) -> dict[str, object]:
@@ -151,25 +237,28 @@ async def lauf(args: argparse.Namespace) -> dict[str, object]:
         cwd=WURZEL, env=umgebung, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     messung = Messung()
+    kosten: dict[str, float] = {}
     try:
         time.sleep(8)
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path=args.chromium, args=["--disable-gpu", "--no-sandbox"]
-            )
-            # warm-up: one session opens the database and fills the caches
-            await sitzung(browser, url, 0, time.monotonic() + 1, 0, Messung())
-            cpu_vorher, beginn = _cpu_s(server.pid), time.monotonic()
-            ende = beginn + args.dauer
-            await asyncio.gather(
-                *(
-                    sitzung(browser, url, n, ende, args.denkzeit, messung)
-                    for n in range(args.sitzungen)
+        if args.browser:
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(
+                    executable_path=args.chromium, args=["--disable-gpu", "--no-sandbox"]
                 )
-            )
-            cpu = _cpu_s(server.pid) - cpu_vorher
-            dauer = time.monotonic() - beginn
-            await browser.close()
+
+                def person(n: int, ende: float, denkzeit: float, m: Messung) -> Awaitable[None]:
+                    return sitzung(browser, url, n, ende, denkzeit, m)
+
+                cpu, dauer = await _unter_last(server.pid, person, args, messung)
+                await browser.close()
+        else:
+            kosten = await seitenkosten(server.pid, url)
+
+            def person(n: int, ende: float, denkzeit: float, m: Messung) -> Awaitable[None]:
+                return protokoll_sitzung(url, n, ende, denkzeit, m)
+
+            cpu, dauer = await _unter_last(server.pid, person, args, messung)
+        speicher = _rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -184,6 +273,7 @@ async def lauf(args: argparse.Namespace) -> dict[str, object]:
         for titel, werte in sorted(messung.zeiten.items())
     }
     return {
+        "art": "Browser" if args.browser else "Protokoll",
         "sitzungen": args.sitzungen,
         "denkzeit_s": args.denkzeit,
         "dauer_s": round(dauer, 1),
@@ -197,6 +287,8 @@ async def lauf(args: argparse.Namespace) -> dict[str, object]:
         "server_kerne_ausgelastet": round(cpu / dauer, 2),
         "last_1_5_15": os.getloadavg(),
         "seiten": seiten,
+        "cpu_s_je_seite_allein": kosten,
+        "server_rss_mb_am_ende": speicher,
     }
 
 
@@ -211,6 +303,9 @@ def main() -> None:
     parser.add_argument("--skript", default="dashboard.py", help="dashboard.py oder server.py")
     parser.add_argument("--port", type=int, default=8611)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument(
+        "--browser", action="store_true", help="echte Chromium-Fenster statt Protokoll-Sitzungen"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     datensatz(args.db, args.standorte, args.teilnehmende, args.sitzungen)

@@ -22,6 +22,7 @@ from monitor.bericht import bericht_bytes, protokolliere_export
 from monitor.berichtpdf import pdf_bytes
 from monitor.db import Datenbank
 from monitor.mikrodaten import mikrodaten_bytes
+from ui import webserver
 from ui.aufbereitung import indikator_tabelle
 from ui.seitenleiste import quartal_grenzen
 
@@ -68,7 +69,7 @@ def excel(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Call
         protokolliere_export(db, akteur, "excel", filter_, dateiname(filter_, "xlsx"))
         return inhalt
 
-    return erzeugen
+    return webserver.fuer_diese_anmeldung(erzeugen)
 
 
 def pdf(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Callable[[], bytes]:
@@ -91,9 +92,16 @@ def _je_ziel(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
 def mikrodaten(db: Datenbank, sitzung: Sitzung, filter_: Filter) -> Callable[[], bytes]:
     """Pseudonymised microdata (CSV) of the selection, built and audited only when the
     download is clicked (:func:`monitor.mikrodaten.mikrodaten_bytes` checks the right)."""
-    return lambda: mikrodaten_bytes(
-        db, sitzung, "csv", standorte=filter_.standorte or None, von=filter_.von, bis=filter_.bis
-    )[0]
+    return webserver.fuer_diese_anmeldung(
+        lambda: mikrodaten_bytes(
+            db,
+            sitzung,
+            "csv",
+            standorte=filter_.standorte or None,
+            von=filter_.von,
+            bis=filter_.bis,
+        )[0]
+    )
 
 
 def csv_tabelle(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> bytes:
@@ -111,7 +119,7 @@ def csv(
         protokolliere_export(db, akteur, "csv", filter_, dateiname(filter_, "csv"))
         return inhalt
 
-    return erzeugen
+    return webserver.fuer_diese_anmeldung(erzeugen)
 
 
 def dateiname(filter_: Filter, endung: str, heute: date | None = None) -> str:

@@ -9,27 +9,32 @@ tests, development) keeps working without them. With ``server.py``:
   (:func:`uebergabe`, valid 60 s, usable once); a tiny script posts it to
   ``/api/sitzung``, whose response sets the cookie ``HttpOnly; SameSite=Strict`` (``Secure``
   behind https). Page scripts never see the token. ``/api/abmelden`` deletes the cookie.
-* **Downloads only with a login.** ``/media/…`` (files of ``st.download_button``) is answered
-  only for a request that carries a valid login cookie, once the database requires logins.
-  Streamlit names these files by a hash, and they lived for the whole page session; bound to
-  *the* session that made them they are not (Streamlit offers no hook for that) — a logged-in
-  user of the same server could fetch a file whose address they learned. Documented limit.
+* **Downloads only for the login that made them.** ``/media/…`` (files of
+  ``st.download_button``) is answered only for a request whose login cookie belongs to a
+  browser session that holds that file (:func:`sitzung_merken` records which login each
+  Streamlit session runs under; Streamlit's media manager knows which session made which
+  file). Another logged-in user who learned the address gets 403, as does everyone once the
+  login ended. In the open demo mode (no accounts) files stay public, like the demo itself.
 * **Security headers** on every response (frame-ancestors, no MIME sniffing, no referrer to
   other sites) and **``/_stcore/metrics`` closed** (404).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from monitor import benutzer
 from monitor.db import Datenbank, db_pfad, verbinden
@@ -114,19 +119,98 @@ ROUTEN = [
     Route("/api/abmelden", sitzung_loeschen, methods=["POST"]),
 ]
 
+#: Which login (SHA-256 of its token) each Streamlit browser session runs under.
+_LOGIN_JE_SITZUNG: dict[str, str] = {}
+
+
+def _fingerabdruck(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sitzung_merken(token: str | None) -> None:
+    """Record the login this browser session runs under (None: logged out), from a script run."""
+    kontext = get_script_run_ctx()
+    if kontext is None:
+        return
+    with _SPERRE:
+        if token:
+            _LOGIN_JE_SITZUNG[kontext.session_id] = _fingerabdruck(token)
+        else:
+            _LOGIN_JE_SITZUNG.pop(kontext.session_id, None)
+
+
+#: Files made on click (deferred downloads): SHA-256 of the content → logins that made it.
+#: Streamlit stores those files without a session, so the owner is recorded here.
+_ERZEUGT: OrderedDict[str, set[str]] = OrderedDict()
+_ERZEUGT_HOECHSTENS = 2000
+
+
+def fuer_diese_anmeldung(erzeugen: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``erzeugen`` for a download made on click, with the file bound to this login: what it
+    produces may be fetched only with the login cookie of the session that offered it."""
+    kontext = get_script_run_ctx()
+    with _SPERRE:
+        login = _LOGIN_JE_SITZUNG.get(kontext.session_id) if kontext is not None else None
+
+    def gebunden() -> bytes:
+        inhalt = erzeugen()
+        if login is not None:
+            schluessel = hashlib.sha256(inhalt).hexdigest()
+            with _SPERRE:
+                _ERZEUGT.setdefault(schluessel, set()).add(login)
+                _ERZEUGT.move_to_end(schluessel)
+                while len(_ERZEUGT) > _ERZEUGT_HOECHSTENS:
+                    _ERZEUGT.popitem(last=False)
+        return inhalt
+
+    return gebunden
+
+
+def _inhaber(datei: str) -> set[str]:
+    """The logins (fingerprints) allowed to fetch media file ``datei``.
+
+    Files given to a download button directly belong to the browser sessions that show them
+    (Streamlit's media manager: session → element → file id); files made on click belong to
+    the login recorded by :func:`fuer_diese_anmeldung` for their content. Unknown files, and
+    files of sessions that ended, have no owner.
+    """
+    if not Runtime.exists():
+        return set()
+    verwalter = Runtime.instance().media_file_mgr
+    with verwalter._lock:
+        sitzungen = {
+            sitzung
+            for sitzung, dateien in verwalter._files_by_session_and_coord.items()
+            if datei in dateien.values()
+        }
+    try:
+        inhalt = verwalter._storage.get_file(datei).content
+    except Exception:  # MediaFileStorageError: no such file
+        inhalt = None
+    with _SPERRE:
+        logins = {_LOGIN_JE_SITZUNG[s] for s in sitzungen if s in _LOGIN_JE_SITZUNG}
+        if inhalt is not None:
+            logins |= _ERZEUGT.get(hashlib.sha256(inhalt).hexdigest(), set())
+    return logins
+
+
 _DB: Datenbank | None = None
 _DB_SPERRE = threading.Lock()
 
 
-def _darf_laden(cookie: str | None) -> bool:
-    """Whether a request may fetch a download: open demo mode, or a valid login cookie."""
+def _darf_laden(cookie: str | None, pfad: str) -> bool:
+    """Whether a request may fetch a download: open demo mode, or a valid login cookie of a
+    login whose browser session made the file."""
     global _DB
     with _DB_SPERRE:
         if _DB is None:
             _DB = verbinden(db_pfad(), kurz=True, warten_s=5)
     if benutzer.zugangsmodus(_DB) is benutzer.Zugangsmodus.OFFEN_DEMO:
         return True
-    return bool(cookie) and benutzer.sitzung_aus_token(_DB, str(cookie)) is not None
+    if not cookie or benutzer.sitzung_aus_token(_DB, str(cookie)) is None:
+        return False
+    datei = pfad.rsplit("/", 1)[-1].split(".", 1)[0]
+    return _fingerabdruck(str(cookie)) in _inhaber(datei)
 
 
 Empfangen = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -149,7 +233,7 @@ class Schutz:
         if pfad.rstrip("/").endswith(GESPERRT):
             await PlainTextResponse("Nicht gefunden.", status_code=404)(scope, receive, send)
             return
-        if "/media/" in pfad and not _darf_laden(Request(scope).cookies.get(COOKIE)):
+        if "/media/" in pfad and not _darf_laden(Request(scope).cookies.get(COOKIE), pfad):
             antwort = PlainTextResponse("Bitte anmelden.", status_code=403)
             await antwort(scope, receive, send)
             return

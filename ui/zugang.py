@@ -218,6 +218,7 @@ def sitzung_sichern(db: Datenbank) -> Sitzung | None:
     if sitzung is None:
         if st.session_state.pop(SITZUNG, None) is not None:
             st.session_state["_abgelaufen"] = True
+        webserver.sitzung_merken(None)
         _cookie_schreiben()
         if modus is Zugangsmodus.EINRICHTUNG:
             inhalt, titel = _einrichtung, "Einrichtung"
@@ -233,6 +234,8 @@ def sitzung_sichern(db: Datenbank) -> Sitzung | None:
         return None
     st.session_state[SITZUNG] = sitzung
     _cookie_schreiben()
+    # Downloads made in this browser session are served only to this login (ui.webserver).
+    webserver.sitzung_merken(st.session_state.get(_TOKEN))
     return sitzung
 
 

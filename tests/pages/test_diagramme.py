@@ -458,3 +458,42 @@ def test_protokolldetails_ohne_json_und_null() -> None:
         "benutzer: anna · standort: – · dateien: (art: befragung) · neu: ja"
     )
     assert details_lesbar(None) == "–" and details_lesbar("kein json") == "kein json"
+
+
+def _wie_bisher(fig: go.Figure) -> dict:
+    """The styling as plotly's own update calls do it (the reference for ``_gestaltet``)."""
+    from ui.farben import NEBENTEXT, TEXTFARBE
+    from ui.klartext import ohne_links
+
+    sauber = ohne_links(fig.to_plotly_json())
+    ref = go.Figure(data=sauber["data"], layout=sauber["layout"])
+    ref.update_layout(font_color=TEXTFARBE, legend_font_color=TEXTFARBE)
+    ref.update_xaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)
+    ref.update_yaxes(tickfont_color=NEBENTEXT, title_font_color=NEBENTEXT)
+    return ref.to_plotly_json()
+
+
+def test_gestaltung_gleicht_plotlys_update_aufrufen() -> None:
+    """The dict-based styling of every chart gives the figure plotly's validated update calls
+    give: text colours on every axis of every subplot, axis titles kept, links escaped."""
+    from plotly.subplots import make_subplots
+
+    from ui.bausteine import _gestaltet
+
+    einfach = go.Figure(go.Bar(x=["<a href='https://x.de'>Köln</a>", "Bonn"], y=[1, 2]))
+    einfach.update_layout(xaxis_title="Standort", yaxis={"title": {"text": "Wert"}})
+    raster = make_subplots(rows=2, cols=2, subplot_titles=["A", "B", "C", "D"])
+    for nummer in range(4):
+        raster.add_trace(
+            go.Scatter(x=[1, 2], y=[nummer, 1], name=f"<a href='x'>{nummer}</a>"),
+            row=nummer // 2 + 1,
+            col=nummer % 2 + 1,
+        )
+    raster.update_yaxes(title_text="Prozent", row=2, col=1)
+    karte = go.Figure(go.Scattergeo(lat=[50.9], lon=[6.9], text=["Köln"]))
+    ohne_layout = go.Figure(data=[{"type": "bar", "x": [1], "y": [1]}], _validate=False)
+    for fig in (einfach, raster, karte, ohne_layout):
+        assert _gestaltet(fig).to_plotly_json() == _wie_bisher(fig)
+    beschriftung = _gestaltet(raster).to_plotly_json()
+    assert beschriftung["layout"]["yaxis3"]["title"]["text"] == "Prozent"
+    assert "&lt;a" in beschriftung["data"][0]["name"]
