@@ -81,7 +81,7 @@ def pdf(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Callab
         protokolliere_export(db, akteur, "pdf", filter_, dateiname(filter_, "pdf"))
         return inhalt
 
-    return erzeugen
+    return webserver.fuer_diese_anmeldung(erzeugen)
 
 
 def _je_ziel(indikatoren: pd.DataFrame, ziele: Sequence[str]) -> pd.DataFrame:
