@@ -30,6 +30,7 @@ from indikatoren.filter import GRUPPEN_LABEL, Filter
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import Schwellen
 from indikatoren.zielerreichung import REGEL_TEXT
+from monitor.benutzer import zugriff_fuer
 from monitor.bericht import BLATT_NAMEN, bericht_bytes, indikator_csv, schreibe_bericht
 from monitor.db import Datenbank, verbinden
 from monitor.demo import lade_demo
@@ -613,12 +614,21 @@ def _pdf_seiten(pdf: Path) -> list[str]:
     return [s.strip("\n") for s in text.split("\f") if s.strip()]
 
 
-def test_druckeinrichtung_jedes_blatts(bericht: Bericht) -> None:
+@pytest.mark.parametrize("rolle", [None, "foerdergeber"])
+def test_druckeinrichtung_jedes_blatts(bericht: Bericht, rolle: str | None) -> None:
     """Every sheet prints on A4 landscape scaled to the page width (wide tables to a few
-    widths with their label columns repeated), with header and page numbers."""
+    widths with their label columns repeated), with header and page numbers — also in the
+    funder's protected workbook (whose Datenqualität sheet is a note only)."""
     breiten = {"Zielerreichung": 2, "Standortvergleich": 3, "Diagrammdaten": 3}
     titelspalten = {"Zielerreichung": "$A:$C", "Standortvergleich": "$A:$B"}
-    for ws in bericht.mappe.worksheets:
+    mappe = bericht.mappe
+    if rolle is not None:
+        inhalt = bericht_bytes(
+            bericht.db, projektname="Projekt =1+2", heute=HEUTE, zugriff=zugriff_fuer(rolle)
+        )
+        mappe = load_workbook(io.BytesIO(inhalt))
+    assert mappe.sheetnames == list(BLATT_NAMEN)
+    for ws in mappe.worksheets:
         ps = ws.page_setup
         assert ps.orientation == "landscape" and int(ps.paperSize) == 9, ws.title  # 9 = A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
