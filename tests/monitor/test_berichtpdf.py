@@ -273,3 +273,19 @@ def test_cli_schreibt_pdf_und_exit_status(
     assert status == 2 and "nicht möglich" in fehler
     status, _, _ = aufruf("bericht-pdf")
     assert status == 2  # argparse: file missing
+
+
+def test_standortrolle_sieht_nur_den_eigenen_standort(projekt: Projekt, tmp_path: Path) -> None:
+    """A site coordinator's PDF compares only its own site and judges against its targets."""
+    zugriff = zugriff_fuer("standort", "D_BERLIN")
+    pdf = pdf_bytes(projekt.db, Filter(standorte=("D_BERLIN",)), heute=HEUTE, zugriff=zugriff)
+    text = text_aus(pdf, tmp_path)
+    assert "projektinterne Sicht, Standorte D_BERLIN" in text
+    assert "Stand der Wirkungsziele (Standort Zusammenhalt digital Berlin)" in text
+    for fremd in ("D_ROSTOCK", "KLEIN", "D_ERFURT"):
+        assert fremd not in text
+    eigen = _gesamtzeilen(
+        sicht.ergebnis(projekt.db, zugriff, Filter(standorte=("D_BERLIN",))).indikatoren,
+        "D_BERLIN",
+    )
+    assert f" {_erwartet(eigen['A1'], 'A1')} " in _zeile(text, "A1") + " "
