@@ -435,7 +435,11 @@ def konsistenz(
 
     Columns: befund (key of :data:`BEFUNDE`), standort, anzahl, unterdrueckt. The filter selects
     the questionnaires that are checked; their partners (the T0 row, the other site) are looked
-    up in all data, because a T0 outside the period is no inconsistency.
+    up in all data, because a T0 outside the period is no inconsistency. A T0 belongs to its
+    site: participants are keyed by (standort, code), and pairs form only within a site (as in
+    the engine), so a T1 whose code has its T0 at another site counts as "T1 ohne T0" there
+    (and as "mehrere Standorte"). Counts are persons (site and code); "mehrere Standorte"
+    counts codes.
     """
     filter_ = filter_ or Filter()
     schwellen = schwellen or Schwellen.aus_umgebung()
@@ -443,21 +447,21 @@ def konsistenz(
     roh = db.query(
         "WITH b AS (SELECT b.code, b.standort, b.welle, b.datum FROM befragungen b "
         f"WHERE {abfrage.sql}), "
-        "t0 AS (SELECT code, min(datum) AS datum FROM befragungen WHERE welle = $t0 "
-        "GROUP BY code), "
+        "t0 AS (SELECT standort, code, min(datum) AS datum FROM befragungen WHERE welle = $t0 "
+        "GROUP BY standort, code), "
         "orte AS (SELECT code, count(DISTINCT standort) AS anzahl FROM befragungen "
         "GROUP BY code), "
         "befunde AS ("
-        "SELECT 't1_ohne_t0' AS befund, b.standort, b.code FROM b ANTI JOIN t0 USING (code) "
-        "WHERE b.welle = $t1 "
-        "UNION ALL SELECT 't2_ohne_t0', b.standort, b.code FROM b ANTI JOIN t0 USING (code) "
-        "WHERE b.welle = $t2 "
-        "UNION ALL SELECT 'folge_vor_t0', b.standort, b.code FROM b JOIN t0 USING (code) "
-        "WHERE b.welle <> $t0 AND b.datum < t0.datum "
+        "SELECT 't1_ohne_t0' AS befund, b.standort, b.standort || chr(31) || b.code AS einheit "
+        "FROM b ANTI JOIN t0 USING (standort, code) WHERE b.welle = $t1 "
+        "UNION ALL SELECT 't2_ohne_t0', b.standort, b.standort || chr(31) || b.code "
+        "FROM b ANTI JOIN t0 USING (standort, code) WHERE b.welle = $t2 "
+        "UNION ALL SELECT 'folge_vor_t0', b.standort, b.standort || chr(31) || b.code "
+        "FROM b JOIN t0 USING (standort, code) WHERE b.welle <> $t0 AND b.datum < t0.datum "
         "UNION ALL SELECT DISTINCT 'mehrere_standorte', b.standort, b.code FROM b "
         "JOIN orte USING (code) WHERE orte.anzahl > 1) "
         "SELECT befund, standort AS _standort, grouping(standort) AS _g_standort, "
-        "count(DISTINCT code) AS anzahl FROM befunde GROUP BY GROUPING SETS "
+        "count(DISTINCT einheit) AS anzahl FROM befunde GROUP BY GROUPING SETS "
         "((befund, standort), (befund))",
         {**abfrage.parameter, "t0": WELLEN[0], "t1": WELLEN[1], "t2": WELLEN[2]},
     )

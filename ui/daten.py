@@ -33,6 +33,7 @@ from monitor.freigabe import freigegebene_quartale
 from monitor.reichweite import aktivitaeten_nach_format
 from monitor.start import bereitstellen
 from ui import zugang
+from ui.klartext import ohne_verweise
 
 #: Sites a session may read as a cache key: None = every site.
 Standorte = tuple[str, ...] | None
@@ -321,10 +322,12 @@ def standorte() -> pd.DataFrame:
 
 
 def standortnamen() -> dict[str, str]:
-    """Site ID → "Name (Ort)" for labels."""
+    """Site ID → "Name (Ort)" for labels — with no link pattern left in it, since pages put
+    these labels into Markdown (:func:`ui.klartext.ohne_verweise`)."""
     tabelle = standorte()
     return {
-        zeile.standort: f"{zeile.name} ({zeile.ort})" for zeile in tabelle.itertuples(index=False)
+        zeile.standort: ohne_verweise(f"{zeile.name} ({zeile.ort})")
+        for zeile in tabelle.itertuples(index=False)
     }
 
 

@@ -34,6 +34,28 @@ def ohne_links(wert: Any) -> Any:
     return wert
 
 
+#: Invisible word joiner: breaks a link pattern without changing what a reader sees.
+WORTVERBINDER = "\u2060"
+_VERWEIS = re.compile(r"(\]\s*)(\()|(?<=[A-Za-z])(:)(?=//)|(?<=www)(\.)|(@)", re.IGNORECASE)
+
+
+def ohne_verweise(text: str) -> str:
+    """``text`` for Markdown (page texts, captions, lists): no link can form from it.
+
+    Streamlit's Markdown turns ``[x](https://…)``, bare ``https://…``/``www.…`` addresses and
+    e-mail addresses into links. A word joiner inside ``](``, before ``://``, after ``www`` and
+    before ``@`` breaks each pattern; it is invisible, so the name reads the same — also in
+    charts and tables, where the same label is used.
+    """
+    return _VERWEIS.sub(_gebrochen, text)
+
+
+def _gebrochen(treffer: re.Match[str]) -> str:
+    teile = [teil for teil in treffer.groups() if teil]
+    # "](" → "]⁠(" ; ":", "." or "@" → "⁠:" …
+    return WORTVERBINDER.join(teile) if len(teile) == 2 else WORTVERBINDER + teile[0]
+
+
 def figur(fig: go.Figure) -> go.Figure:
     """The figure with links from data made plain text (rebuilt without re-validation)."""
     sauber = ohne_links(fig.to_plotly_json())

@@ -263,19 +263,28 @@ def test_konsistenz_befunde(daten) -> None:
     zeilen += [_person(f"k{i}", "K", "T1", "2026-03-01") for i in range(5)]
     # 2 T2 questionnaires at K without T0 → 2 (hidden)
     zeilen += [_person(f"j{i}", "K", "T2", "2026-06-01") for i in range(2)]
-    # 6 codes at both K (T0) and L (T1), T1 dated before T0 → each site 6, total 6 codes
+    # 6 codes at both K (T0) and L (T1): a T0 belongs to its site (pairs form only within a
+    # site), so the 6 T1 at L have no T0 → T1 ohne T0 at L; each site 6, total 6 codes
     for i in range(6):
         zeilen.append(_person(f"m{i}", "K", "T0", "2026-04-01"))
         zeilen.append(_person(f"m{i}", "L", "T1", "2026-03-15"))
+    # 7 codes at L with T0 and a T1 dated before it → follow-up before T0 at L
+    for i in range(7):
+        zeilen.append(_person(f"f{i}", "L", "T0", "2026-05-01"))
+        zeilen.append(_person(f"f{i}", "L", "T1", "2026-04-20"))
+    # the same code k0 also at L with T0 there: its T1 at K is still without T0 at K
+    zeilen.append(_person("k0", "L", "T0", "2026-02-01"))
     daten.befragungen(zeilen)
     tabelle = dq.konsistenz(daten.db, schwellen=STANDARD)
     assert _zeile(tabelle, befund="t1_ohne_t0", standort="K")["anzahl"] == 5
+    assert _zeile(tabelle, befund="t1_ohne_t0", standort="L")["anzahl"] == 6
+    assert _zeile(tabelle, befund="t1_ohne_t0", standort="gesamt")["anzahl"] == 11
     versteckt = _zeile(tabelle, befund="t2_ohne_t0", standort="K")
     assert versteckt["unterdrueckt"] and math.isnan(versteckt["anzahl"])
-    assert _zeile(tabelle, befund="mehrere_standorte", standort="K")["anzahl"] == 6
-    assert _zeile(tabelle, befund="mehrere_standorte", standort="L")["anzahl"] == 6
-    assert _zeile(tabelle, befund="mehrere_standorte", standort="gesamt")["anzahl"] == 6
-    assert _zeile(tabelle, befund="folge_vor_t0", standort="L")["anzahl"] == 6
+    assert _zeile(tabelle, befund="mehrere_standorte", standort="K")["anzahl"] == 7
+    assert _zeile(tabelle, befund="mehrere_standorte", standort="L")["anzahl"] == 7
+    assert _zeile(tabelle, befund="mehrere_standorte", standort="gesamt")["anzahl"] == 7
+    assert _zeile(tabelle, befund="folge_vor_t0", standort="L")["anzahl"] == 7
     # every finding has its total row, site rows only where something was found
     assert set(tabelle.loc[tabelle["standort"] == "gesamt", "befund"]) == set(dq.BEFUNDE)
     orte = tabelle[tabelle["standort"] != "gesamt"]

@@ -6,6 +6,7 @@ same form a user fills in; nothing about the session is faked.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -39,3 +40,17 @@ def anmelden(app: AppTest, name: str, passwort: str = TEST_PASSWORT) -> AppTest:
 def als_admin(app: AppTest, pfad: Path) -> AppTest:
     """Make sure an admin exists and log ``app`` in as it (real data needs a login)."""
     return anmelden(app, konto(pfad, "test-admin"))
+
+
+def alle_seiten(app: AppTest) -> Iterator[str]:
+    """Open every page the logged-in role has, one after the other (no exception on any);
+    yields each page's file while ``app`` shows it."""
+    from ui.navigation import SEITEN
+
+    for seite in SEITEN:
+        try:
+            app.switch_page(seite.datei).run()
+        except ValueError:
+            continue  # not registered for this role
+        assert not app.exception, [e.value for e in app.exception]
+        yield seite.datei

@@ -7,14 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hilfen_anmeldung import als_admin
+from hilfen_anmeldung import alle_seiten, als_admin
 from streamlit.testing.v1 import AppTest
 
 from monitor.db import verbinden
 from monitor.demo import lade_demo
 from monitor.importieren import importiere
 from ui.klartext import ohne_links
-from ui.navigation import SEITEN
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
 LINK = '<a href="https://boese.example/">Köln</a>'
@@ -52,15 +51,35 @@ def test_kein_link_aus_standortnamen_in_irgendeinem_diagramm(db_datei: Path) -> 
     app = AppTest.from_file(str(DASHBOARD), default_timeout=120)
     als_admin(app, db_datei)
     gezeigt, diagramme = False, 0
-    for seite in SEITEN:
-        try:
-            app.switch_page(seite.datei).run()
-        except ValueError:
-            continue
-        assert not app.exception, [e.value for e in app.exception]
+    for datei in alle_seiten(app):
         for element in app.get("plotly_chart"):
             diagramme += 1
             for text in _texte(json.loads(element.proto.spec)):
-                assert not re.search(r"<a[\s>]", text, re.IGNORECASE), (seite.datei, text)
+                assert not re.search(r"<a[\s>]", text, re.IGNORECASE), (datei, text)
                 gezeigt |= "&lt;a href" in text
     assert diagramme >= 5 and gezeigt  # the name reached a chart, as plain text
+
+
+MARKDOWN_LINK = "[Klick](https://boese.example) www.boese.example post@boese.example"
+
+
+def test_kein_link_aus_standortnamen_in_seitentexten(db_datei: Path) -> None:
+    """Markdown on the pages (lists, captions, texts) shows a hostile site name as text: no
+    ``[x](url)`` link, no bare address or e-mail that Streamlit's Markdown would link."""
+    with verbinden(db_datei) as db:
+        lade_demo(db, teilnehmende=60)
+        erster = db.scalar("SELECT min(standort) FROM standorte")
+        zeile = f"{erster};{MARKDOWN_LINK};Köln;Nordrhein-Westfalen;2025-01-01"
+        text = f"standort;name;ort;bundesland;start\n{zeile}\n"
+        importiere(db, text.encode("utf-8"), "standorte.csv")
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    als_admin(app, db_datei)
+    gefunden = 0
+    for _ in alle_seiten(app):
+        for element in [*app.markdown, *app.caption]:
+            if "Klick" not in element.value:
+                continue
+            gefunden += 1
+            assert not re.search(r"\]\s*\(|https?://|www\.|\w@\w", element.value), element.value
+            assert element.value.replace("\u2060", "").count(MARKDOWN_LINK) >= 1  # reads the same
+    assert gefunden >= 1  # the name reached a page text
