@@ -555,10 +555,14 @@ def _daten_erheben(
     heute: date | None,
     schwellen: Schwellen,
     zugriff: Zugriff | None,
+    *,
+    mit_qualitaet: bool = True,
 ) -> _Daten:
     """Everything the workbook shows, read within ``zugriff`` (None = everything, the CLI):
     its sites only, approved quarters only when it says so, and no row-level quality lists
-    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`."""
+    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`. ``mit_qualitaet=False`` skips the
+    quality checks (``qualitaet`` None) for the PDF, which does not show them: on a national
+    project they cost more than all indicator tables together."""
     basis = replace(filter_ or Filter(), gruppierung=Gruppierung.MH, nach_quartal=False)
     if zugriff is not None:
         basis = beschraenke_filter(basis, zugriff)
@@ -569,7 +573,7 @@ def _daten_erheben(
         if zugriff is None or zugriff.darf_standort(str(k))
     }
     qualitaet: dq.Datenqualitaet | None = None
-    if zugriff is None or not zugriff.geschuetzt:
+    if mit_qualitaet and (zugriff is None or not zugriff.geschuetzt):
         qualitaet = dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen)
     if qualitaet is not None and zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
         qualitaet = replace(qualitaet, ausreisser=qualitaet.ausreisser.iloc[0:0])

@@ -235,7 +235,9 @@ def _sicht_text(zugriff: Zugriff | None, als: str | None) -> str:
     return ", ".join(teile)
 
 
-def _deckblatt(db: Datenbank, d: _Daten, projektname: str, heute: date, sicht_text: str) -> str:
+def _deckblatt(
+    db: Datenbank, d: _Daten, projektname: str, heute: date, sicht_text: str, geschuetzt: bool
+) -> str:
     f = d.filter_
     if f.von or f.bis:
         zeitraum = (
@@ -247,7 +249,7 @@ def _deckblatt(db: Datenbank, d: _Daten, projektname: str, heute: date, sicht_te
         standorte = "; ".join(f"{s} ({d.name(s)})" for s in f.standorte)
     else:
         standorte = f"alle ({len(d.namen)} Standorte)"
-    if d.qualitaet is None:
+    if geschuetzt:  # import times are no data of an approved quarter
         datenstand = "in dieser geschützten Fassung nicht ausgewiesen"
     else:
         letzter = db.scalar("SELECT max(zeitpunkt) FROM importe")
@@ -430,7 +432,14 @@ def _methodik(d: _Daten) -> str:
     return "".join(teile)
 
 
-def _quelltext(db: Datenbank, d: _Daten, projektname: str, heute: date, sicht_text: str) -> str:
+def _quelltext(
+    db: Datenbank,
+    d: _Daten,
+    projektname: str,
+    heute: date,
+    zugriff: Zugriff | None,
+    als: str | None,
+) -> str:
     kopf = (
         f"#set document(title: {typst_text(projektname + ' – Wirkungsbericht')}, "
         'author: "Wirkungsmonitor")\n'
@@ -447,7 +456,14 @@ def _quelltext(db: Datenbank, d: _Daten, projektname: str, heute: date, sicht_te
     return "".join(
         [
             kopf,
-            _deckblatt(db, d, projektname, heute, sicht_text),
+            _deckblatt(
+                db,
+                d,
+                projektname,
+                heute,
+                _sicht_text(zugriff, als),
+                zugriff is not None and zugriff.geschuetzt,
+            ),
             _ziele(d),
             _standorte(d),
             _methodik(d),
@@ -475,8 +491,8 @@ def pdf_bytes(
     import typst
 
     schwellen = Schwellen.aus_umgebung()
-    daten = _daten_erheben(db, filter_, heute, schwellen, zugriff)
-    quelle = _quelltext(db, daten, projektname, heute or date.today(), _sicht_text(zugriff, als))
+    daten = _daten_erheben(db, filter_, heute, schwellen, zugriff, mit_qualitaet=False)
+    quelle = _quelltext(db, daten, projektname, heute or date.today(), zugriff, als)
     zeit = datetime.combine(heute or date.today(), datetime.min.time(), tzinfo=UTC)
     return typst.compile(
         quelle.encode("utf-8"),

@@ -145,6 +145,7 @@ def test_ueberschriften_und_bekannter_wert(projekt: Projekt, tmp_path: Path) -> 
     for standort in ("D_BERLIN", "D_ROSTOCK", "KLEIN"):
         assert standort in text
     assert re.search(r"Seite 1 von \d+", text)
+    assert re.search(r"Datenstand\s+letzter Import \d\d\.\d\d\.\d{4}", text)  # demo import
 
 
 def test_pdf_ist_barrierefrei_und_archivfaehig(projekt: Projekt, tmp_path: Path) -> None:
