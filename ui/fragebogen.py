@@ -1,11 +1,12 @@
-"""The public questionnaire: reached only by a link ``/?t=TOKEN``, nothing else reachable.
+"""The public questionnaire as a Streamlit page (``/?t=TOKEN`` when it reaches Streamlit).
 
-Why a Streamlit page and not a separate web route: ``streamlit run dashboard.py`` must stay the
-one start command. Streamlit 1.67 can serve custom routes only when the entry file becomes an
-``st.App`` (ASGI) wrapper around another script, which would change how every page and test
-starts the dashboard. A page costs little here: each screen is a form, so a participant causes
-one script run per screen (about ten per questionnaire), not one per tap. The measurements are
-in ``benchmarks/README.md``.
+Participants normally never see this page: ``streamlit run dashboard.py`` (and ``server.py``)
+answer questionnaire links with the light HTML page of :mod:`ui.fragebogen_web`, before
+Streamlit is involved, because Streamlit sessions could not carry an event's load (10 browsers:
+p95 4.9 s from "Absenden" to the thank-you page; figures in ``benchmarks/README.md``). This
+page stays for the script run itself – ``AppTest`` and any start without the ``st.App``
+wrapper – and shares its building blocks with the light page (:func:`verantwortlich`,
+:func:`zahlen_auffrischen`). Each screen is a form, so one script run per screen.
 
 What it guarantees:
 
@@ -20,7 +21,6 @@ What it guarantees:
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -34,14 +34,10 @@ from monitor.erhebung import AntwortenFehlerhaft, Erhebungslink, LinkUngueltig
 from monitor.pruefung import normalisiere_code
 from monitor.schema import Feld, Typ
 from ui import daten
+from ui.fragebogen_web import PARAMETER, verantwortlich
 
-#: URL parameter that carries the token.
-PARAMETER = "t"
 #: Session-state key of this page's progress (never the database, never the token twice).
 ZUSTAND = "_fragebogen"
-#: Whom the privacy notice names as responsible: name and contact of the organisation, set by
-#: the operator (Art. 13 GDPR); without it a translated general statement is shown.
-VERANTWORTLICH_VARIABLE = "MONITOR_VERANTWORTLICH"
 
 _STIL = """
 <style>
@@ -157,8 +153,14 @@ def _sprachwahl(zustand: Zustand) -> None:
 def _datenschutz(db: Datenbank, link: Erhebungslink, zustand: Zustand) -> None:
     st.header(_t(zustand, ue.T_DATENSCHUTZ))
     standort = erhebung.standortname(db, link.standort)
-    verantwortlich = os.environ.get(VERANTWORTLICH_VARIABLE) or _t(zustand, ue.T_TRAEGER)
-    st.write(_t(zustand, ue.T_WER, verantwortlich=verantwortlich, standort=standort))
+    st.write(
+        _t(
+            zustand,
+            ue.T_WER,
+            verantwortlich=verantwortlich(zustand.sprache or "de"),
+            standort=standort,
+        )
+    )
     for text in (ue.T_WAS, ue.T_WARUM, ue.T_WIE_LANGE, ue.T_RECHTE):
         st.write(_t(zustand, text))
     with st.form("datenschutz", enter_to_submit=False):
@@ -296,7 +298,7 @@ def _block(
     except EingabeFehler:
         st.error(_t(zustand, ue.T_NICHT_GESPEICHERT))
         return
-    _zahlen_auffrischen()
+    zahlen_auffrischen()
     zustand.fertig = True
     zustand.antworten = {}
     st.rerun()
@@ -309,7 +311,8 @@ AUFFRISCHEN_ALLE_S = 60.0
 _zuletzt_aufgefrischt = [0.0]
 
 
-def _zahlen_auffrischen() -> None:
+def zahlen_auffrischen() -> None:
+    """Clear the dashboard's cached numbers after a submission, at most once a minute."""
     if time.monotonic() - _zuletzt_aufgefrischt[0] >= AUFFRISCHEN_ALLE_S:
         _zuletzt_aufgefrischt[0] = time.monotonic()
         daten.cache_leeren()
