@@ -369,7 +369,8 @@ def schritt_import(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> 
 # ---------------------------------------------------------------------------------------------
 #: The floor: A1 (T0 count), A3 (share of T1 answers ≥ 4) and B1 (paired T0→T1 change of the
 #: ASKU scale score, at least 2 of 3 items) per site × migration group, with totals (CUBE), in
-#: one statement. The group of every questionnaire is the T0 answer of the same code (SPEC §3.1).
+#: one statement. The group of every questionnaire is the T0 answer of the same code (SPEC §3.1);
+#: comparison-group people (issue 15) are outside every indicator, as in the engine.
 HANDABFRAGE = """
 WITH t0 AS (
     SELECT code, migrationshintergrund AS mh FROM befragungen WHERE welle = 'T0'
@@ -387,6 +388,7 @@ WITH t0 AS (
                         + (b.b_selbstwirksamkeit_3 IS NOT NULL)::INTEGER)
            END AS sw
     FROM befragungen b LEFT JOIN t0 ON t0.code = b.code
+    WHERE b.vergleichsgruppe IS NOT TRUE
 ), einzeln AS (
     SELECT CASE WHEN grouping(standort) = 1 THEN 'gesamt' ELSE standort END AS standort,
            CASE WHEN grouping(gruppe) = 1 THEN 'gesamt' ELSE gruppe END AS gruppe,
@@ -432,6 +434,7 @@ def _mit_summen(tabelle: pd.DataFrame, werte: Callable[[Any], pd.DataFrame]) -> 
 def pandas_rechnung(db: Datenbank) -> pd.DataFrame:
     """The three indicators the way an analyst would write them: load everything, group, merge."""
     bef = db.query("SELECT * FROM befragungen")
+    bef = bef[~bef["vergleichsgruppe"].fillna(False).astype(bool)]  # participants only
     t0 = bef.loc[bef["welle"] == "T0", ["code", "migrationshintergrund"]]
     bef = bef.merge(t0.rename(columns={"migrationshintergrund": "mh_t0"}), on="code", how="left")
     bef["gruppe"] = (

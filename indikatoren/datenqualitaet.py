@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from indikatoren.definitionen import Berechnung
-from indikatoren.engine import _Abfrage, _score_sql, _standort_filter, _zeit_format
+from indikatoren.engine import (
+    NUR_TEILNEHMENDE,
+    _Abfrage,
+    _score_sql,
+    _standort_filter,
+    _zeit_format,
+)
 from indikatoren.filter import Filter
 from indikatoren.katalog import INDIKATOREN, MESSGROESSEN_NACH_NAME
 from indikatoren.statistik import fisher_p
@@ -590,6 +596,7 @@ def ausgangswerte(
     scores = "".join(f", ({_score_sql(MESSGROESSEN_NACH_NAME[m])})::DOUBLE AS {m}" for m in namen)
     abfrage = _befragungsfilter(filter_)
     abfrage.wo("welle = $t0", t0=WELLEN[0])
+    abfrage.wo(NUR_TEILNEHMENDE)  # the effects it qualifies are the participants' (issue 15)
     # one scan for both follow-up waves: a flag per wave, aggregates per wave and measure
     aggregate = ", ".join(
         f"count({m}) FILTER (WHERE {wo}) AS {m}__{w}__n_{k}, "

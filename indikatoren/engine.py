@@ -53,6 +53,10 @@ _GRUPPE_BEFRAGUNG: dict[Gruppierung, str] = {
     Gruppierung.ALTERSGRUPPE: "nullif(altersgruppe, 'keine_angabe')",
 }
 _PERIODE = "year(datum) || '-Q' || quarter(datum)"
+#: Every indicator is about project participants: a comparison-group person (``vergleichsgruppe``,
+#: asked at T0 and carried onto T1/T2 like the migration background) is outside the base of
+#: every indicator, target and lattice cell; only :mod:`indikatoren.vergleichsgruppe` reads them.
+NUR_TEILNEHMENDE = "vergleichsgruppe IS NOT TRUE"
 
 INDIKATOR_SPALTEN: tuple[str, ...] = (
     "indikator",
@@ -192,7 +196,7 @@ def _bef_cte(
     sql = (
         "bef AS (SELECT code, standort, welle, datum, format, "
         f"{_GRUPPE_BEFRAGUNG[gruppierung]} AS gruppe, {_PERIODE} AS periode"
-        f"{scores}\n  FROM befragungen)"
+        f"{scores}\n  FROM befragungen WHERE {NUR_TEILNEHMENDE})"
     )
     return sql, zeitraum.parameter
 
@@ -403,6 +407,7 @@ _BEFRAGUNG_SPALTEN = sorted(
         "datum",
         "format",
         "migrationshintergrund",
+        "vergleichsgruppe",
         "geschlecht",
         "altersgruppe",
         *(item for m in katalog.MESSGROESSEN for item in m.items),
@@ -447,7 +452,7 @@ def _vorberechnung_sql() -> list[str]:
         scores = "".join(f", {_score_sql(MESSGROESSEN_NACH_NAME[m])} AS {m}" for m in namen)
         return (
             f"bef AS (SELECT code, standort, welle, datum, format, {_PERIODE} AS periode"
-            f"{gruppen_bef}{scores} FROM befragungen)"
+            f"{gruppen_bef}{scores} FROM befragungen WHERE {NUR_TEILNEHMENDE})"
         )
 
     namen = _messgroessen(alle, einzeln=False)

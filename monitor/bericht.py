@@ -64,6 +64,7 @@ from indikatoren.filter import GRUPPEN_LABEL, Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.statistik import standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT, Schwellen
+from indikatoren.vergleichsgruppe import mit_vergleichsgruppe, vergleichstabelle
 from indikatoren.zielerreichung import (
     REGEL_TEXT,
     STATUS_FARBEN,
@@ -85,6 +86,7 @@ from monitor.ausgabe import (
 from monitor.benutzer import Detailstufe, Zugriff, beschraenke_filter
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
+from monitor.freigabe import freigegebene_quartale
 from monitor.schema import FORMAT_LABELS, FORMATE
 
 BLATT_NAMEN: tuple[str, ...] = (
@@ -96,6 +98,7 @@ BLATT_NAMEN: tuple[str, ...] = (
     "Vorher-Nachher",
     "Standortvergleich",
     "Meta-Analyse",
+    "Vergleichsgruppe",
     "Formate",
     "Datenqualität",
     "Methodik",
@@ -120,6 +123,16 @@ STATISTIK_REGELN: tuple[tuple[str, str], ...] = (
         "Ein Vorher-Nachher-Vergleich zeigt die Veränderung derselben Personen, nicht die "
         "Wirkung des Projekts: Ohne Vergleichsgruppe lässt sich nicht trennen, was ohnehin "
         "geschehen wäre (Zeit, äußere Ereignisse, Regression zur Mitte, Auswahl durch Ausfall).",
+    ),
+    (
+        "Wirkung mit Vergleichsgruppe",
+        "Wo ein Standort zusätzlich eine Vergleichsgruppe befragt (Personen, die nicht "
+        "teilnehmen; Spalte vergleichsgruppe = ja, zu T0 erfasst), schätzt deren Veränderung die "
+        "allgemeine zeitliche Entwicklung. Wirkung = Veränderung der Teilnehmenden minus "
+        "Veränderung der Vergleichsgruppe (Differenz-in-Differenzen) – unter der Annahme, dass "
+        "sich beide Gruppen ohne das Projekt gleich entwickelt hätten. Intervall: Welch "
+        "(Punktwerte) bzw. MOVER aus Newcombe-Intervallen (Ja/Nein). Nur hier heißt es "
+        "„Wirkung“; alle Indikatoren und Zielwerte beziehen sich auf die Teilnehmenden allein.",
     ),
     (
         "Vorher-Nachher-Vergleich",
@@ -523,6 +536,9 @@ class _Daten:
     qualitaet: dq.Datenqualitaet | None
     namen: dict[str, str]
     gesamt_name: str
+    #: Difference-in-differences against the comparison group; None for aggregated access
+    #: (funders), which gets no DiD (see :func:`_vergleichsgruppe`).
+    vergleich: pd.DataFrame | None = None
 
     @property
     def bezug(self) -> str:
@@ -578,6 +594,10 @@ def _daten_erheben(
     if qualitaet is not None and zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
         qualitaet = replace(qualitaet, ausreisser=qualitaet.ausreisser.iloc[0:0])
     ansehen = sicht.ansicht(db, zugriff, schwellen=schwellen)
+    vergleich = None
+    if zugriff is None or not zugriff.geschuetzt:
+        zellen = freigegebene_quartale(db) if zugriff and zugriff.nur_freigegeben else None
+        vergleich = vergleichstabelle(db, basis, schwellen, zellen=zellen)
 
     def rechnen(auswahl: Filter) -> Ergebnis:
         return ansehen(auswahl, heute=stichtag)
@@ -592,6 +612,7 @@ def _daten_erheben(
         qualitaet=qualitaet,
         namen=namen,
         gesamt_name="Gesamt (Auswahl)" if basis.standorte else "Gesamt (alle Standorte)",
+        vergleich=vergleich,
     )
 
 
@@ -737,6 +758,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
         ("Vorher-Nachher", "alle Vorher-Nachher-Vergleiche mit Effektstärken und Match-Quote"),
         ("Standortvergleich", "alle Indikatoren je Standort"),
         ("Meta-Analyse", "Veränderungen der Standorte gepoolt (zufällige Effekte, τ², I²)"),
+        ("Vergleichsgruppe", "Wirkung: Veränderung Teilnehmende minus Vergleichsgruppe (DiD)"),
         ("Formate", "Indikatoren nach Format (digital, hybrid, Präsenz)"),
         ("Datenqualität", "Meldestand, Vollständigkeit, Verbleib, Ausfall, Widersprüche"),
         ("Methodik", "Definition jedes Indikators und die Rechenregeln"),
@@ -1307,6 +1329,74 @@ def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
     b.querformat(auf_breite=True)
 
 
+TEXT_VERGLEICH_GESCHUETZT = (
+    "In der geschützten Fassung (zusammengefasste Ansicht) wird der Vergleich mit der "
+    "Vergleichsgruppe nicht ausgewiesen: Er beruht auf Zählungen außerhalb der gemeinsam "
+    "geschützten Tabelle. Die Projektleitung und die Evaluation sehen ihn im Dashboard."
+)
+TEXT_OHNE_VERGLEICH = (
+    "Für diese Auswahl gibt es keine Vergleichsgruppe mit genügend Paaren. Die Blätter zeigen "
+    "deshalb Veränderungen (vorher–nachher), keine Wirkungen: Ohne Vergleichsgruppe lässt sich "
+    "der Beitrag des Projekts nicht von allgemeinen zeitlichen Entwicklungen trennen."
+)
+TEXT_VERGLEICH = (
+    "Wirkung (Differenz-in-Differenzen) = Veränderung der Teilnehmenden minus Veränderung der "
+    "Vergleichsgruppe (Personen, die genauso befragt wurden, aber nicht teilgenommen haben) "
+    "zwischen T0 und der Folgebefragung. Annahme: Ohne das Projekt hätten sich beide Gruppen "
+    "gleich entwickelt. 95-%-Konfidenzintervall für Punktwerte nach Welch (Standardfehler "
+    "√(se₁² + se₂²), Freiheitsgrade nach Welch–Satterthwaite), für Ja/Nein-Indikatoren "
+    "(Prozentpunkte) MOVER aus den Newcombe-Intervallen beider Gruppen (kein p-Wert). "
+    "„Gesamt“ fasst die Standorte mit Vergleichsgruppe zusammen. Zellen, in denen eine der "
+    "beiden Gruppen weniger als {paare} Paare hat, werden nicht gezeigt."
+)
+
+
+def _vergleichsgruppe(mappe: _Mappe, d: _Daten) -> None:
+    """The DiD cells that are shown, with both groups' pairs and changes; a note otherwise."""
+    b = mappe.blatt("Vergleichsgruppe", [6, 34, 14, 22, 7, 10, 13, 10, 13, 13, 10, 10, 9])
+    if d.vergleich is None:
+        b.schreibe([TEXT_VERGLEICH_GESCHUETZT], "notiz")
+        return
+    gezeigt = mit_vergleichsgruppe(d.vergleich)
+    if gezeigt.empty:
+        b.schreibe([TEXT_OHNE_VERGLEICH], "notiz")
+        return
+    kopf = [
+        "ID",
+        "Indikator",
+        "Einheit",
+        "Standort",
+        "Welle",
+        "Paare Teilnehmende",
+        "Veränderung Teilnehmende",
+        "Paare Vergleichsgruppe",
+        "Veränderung Vergleichsgruppe",
+        "Wirkung (DiD)",
+        "KI unten",
+        "KI oben",
+        "p (Welch)",
+    ]
+    b.schreibe(kopf, _kopfstile(["text"] * 5 + ["z0"] * 8), hoehe=45)
+    for _, z in gezeigt.iterrows():
+        ind = REGISTER[str(z["indikator"])]
+        zahl = _zahl_stil(ind.dezimalstellen)
+        standort = "Gesamt (Standorte mit Vergleichsgruppe)" if z["standort"] == GESAMT else None
+        b.schreibe(
+            [
+                ind.id, ind.name, ind.einheit, standort or d.name(str(z["standort"])),
+                f"T0→{z['welle']}", _wert(z["n_teilnehmende"]),
+                _wert(z["veraenderung_teilnehmende"]), _wert(z["n_vergleich"]),
+                _wert(z["veraenderung_vergleich"]), _wert(z["did"]), _wert(z["ci_unten"]),
+                _wert(z["ci_oben"]), _wert(z["p_wert"]),
+            ],
+            [*["text"] * 4, "mitte", "z0", zahl, "z0", zahl, zahl, zahl, zahl, "p"],
+        )  # fmt: skip
+    b.tabelle_einrichten(1, len(kopf), "E2")
+    b.leerzeile()
+    b.schreibe([TEXT_VERGLEICH.format(paare=d.schwellen.min_paare)], "notiz")
+    b.querformat(auf_breite=True)
+
+
 def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
     kopf = ["ID", "Indikator", "Einheit"]
     for x in (*FORMATE, GESAMT):
@@ -1695,6 +1785,7 @@ def bericht_bytes(
     _vorher_nachher(mappe, daten)
     _standortvergleich(mappe, daten, quellen)
     _meta_analyse(mappe, daten)
+    _vergleichsgruppe(mappe, daten)
     _formate(mappe, daten, quellen)
     _datenqualitaet(mappe, daten)
     _methodik(mappe, daten)

@@ -375,15 +375,17 @@ def kennzahlen(
     """Headline numbers: sites, participants, questionnaires, activities, real imports, demo.
 
     Restricted to ``standorte``, participants are the distinct codes per site (a code at two
-    sites is two persons, as in the questionnaire key) within those sites and
-    imports are the real imports that wrote rows of them.
+    sites is two persons, as in the questionnaire key) within those sites — comparison-group
+    people are not participants (issue 15), their questionnaires still count as questionnaires —
+    and imports are the real imports that wrote rows of them.
     """
     bedingung, parameter = standort_bedingung(standorte)
     von_importen, import_parameter = _importe_der_standorte(standorte)
     standortzahl, personen, fragebogen, aktivitaeten, importe = db.rows(
         f"""
         SELECT (SELECT count(*) FROM ({_ORTE_SQL}) WHERE {bedingung}),
-               (SELECT count(DISTINCT (standort, code)) FROM befragungen WHERE {bedingung}),
+               (SELECT count(DISTINCT (standort, code)) FROM befragungen
+                WHERE {bedingung} AND vergleichsgruppe IS NOT TRUE),
                (SELECT count(*) FROM befragungen WHERE {bedingung}),
                (SELECT count(*) FROM aktivitaeten WHERE {bedingung}),
                (SELECT count(*) FROM importe WHERE NOT demo AND {von_importen})

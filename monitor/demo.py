@@ -21,7 +21,7 @@ Design decisions:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -591,6 +591,7 @@ def _erzeuge_befragungen(rng: np.random.Generator, st: _Standorte, anzahl: int) 
         "datum": _als_datum(z.tag),
         "format": _kategorie(pers.format[p], FORMATE),
         "migrationshintergrund": _kategorie(pers.mh[p], _MH),
+        "vergleichsgruppe": pd.arrays.BooleanArray(np.zeros(zeilen, bool), np.ones(zeilen, bool)),
         "geschlecht": _kategorie(pers.geschlecht[p], _GESCHLECHT),
         "altersgruppe": _kategorie(pers.altersgruppe[p], _ALTER),
     }
@@ -605,6 +606,28 @@ def _erzeuge_befragungen(rng: np.random.Generator, st: _Standorte, anzahl: int) 
             spalten[f.name] = _ganzzahl(wert, maske)
     reihenfolge = [f.name for f in codebuch if f.name in spalten]
     return pd.DataFrame(spalten)[reihenfolge]
+
+
+#: Sites (the first ones) that also survey a comparison group, and its size per participant.
+_VG_STANDORTE = 2
+_VG_ANTEIL = 1 / 25
+
+
+def _erzeuge_vergleichsgruppe(seed: int, st: _Standorte, teilnehmende: int) -> pd.DataFrame:
+    """A small comparison group at the first sites (issue 15): people surveyed like the
+    participants (same model, same drop-out) but without the project's effect, so the goal pages
+    show "Wirkung im Vergleich zur Vergleichsgruppe". It has its own random stream: the
+    participants' numbers are the same with or without it."""
+    rng = np.random.default_rng([seed, 15])
+    orte = min(_VG_STANDORTE, len(st.gewicht))
+    gewicht = np.where(np.arange(len(st.gewicht)) < orte, st.gewicht, 0.0)
+    ohne_projekt = replace(st, gewicht=gewicht, wirkung=np.zeros_like(st.wirkung))
+    vergleich = _erzeuge_befragungen(rng, ohne_projekt, round(teilnehmende * _VG_ANTEIL))
+    vergleich["code"] = vergleich["code"].astype(str).str.replace("demo_", "demo_vg_", n=1)
+    vergleich["vergleichsgruppe"] = pd.arrays.BooleanArray(
+        np.ones(len(vergleich), bool), np.zeros(len(vergleich), bool)
+    )
+    return vergleich
 
 
 # --------------------------------------------------------------------------------------------
@@ -882,6 +905,9 @@ def erzeuge_demo(*, seed: int = 42, standorte: int = 6, teilnehmende: int = 1500
     st = _erzeuge_standorte(rng, standorte)
     befragungen = _erzeuge_befragungen(rng, st, teilnehmende)
     aktivitaeten = _erzeuge_aktivitaeten(rng, st, teilnehmende)
+    befragungen = pd.concat(
+        [befragungen, _erzeuge_vergleichsgruppe(seed, st, teilnehmende)], ignore_index=True
+    )
     return DemoDaten(
         standorte=st.tabelle,
         befragungen=befragungen,
@@ -975,7 +1001,11 @@ def lade_demo(
         import_id = _ganzzahl_aus(cur, "SELECT nextval('import_id_seq')")
         ergebnis = DemoErgebnis(
             standorte=_einfuegen(cur, Art.STANDORTE, daten.standorte, import_id),
-            teilnehmende=int(daten.befragungen["code"].nunique()),
+            teilnehmende=int(
+                daten.befragungen.loc[
+                    ~daten.befragungen["vergleichsgruppe"].fillna(False), "code"
+                ].nunique()
+            ),
             befragungen=_einfuegen(cur, Art.BEFRAGUNG, daten.befragungen, import_id),
             aktivitaeten=_einfuegen(cur, Art.AKTIVITAETEN, daten.aktivitaeten, import_id),
             zielwerte=_einfuegen(

@@ -56,8 +56,9 @@ QUELLE = "fragebogen-link"
 TOKEN_BYTES = 24
 #: Default lifetime of a new link (one project phase; a shorter date can always be given).
 STANDARD_GUELTIGKEIT = timedelta(days=183)
-#: Variables the link fixes or the server sets; never asked on the page.
-FESTE_VARIABLEN = frozenset({"code", "standort", "welle", "datum"})
+#: Variables the link fixes or the server sets; never asked on the page (vergleichsgruppe:
+#: set only by import).
+FESTE_VARIABLEN = frozenset({"code", "standort", "welle", "datum", "vergleichsgruppe"})
 #: Inbox states.
 UEBERNOMMEN, VERWORFEN = "uebernommen", "verworfen"
 

@@ -268,7 +268,10 @@ def freigabestand(db: Datenbank, standorte: Iterable[str] | None = None) -> pd.D
 # -- the import's lock check --------------------------------------------------------------------
 _NEU = "die Zeile würde dort Daten hinzufügen oder ändern"
 _ALT = "die Zeile würde dort gespeicherte Daten ändern oder verschieben"
-_MH = "der Migrationshintergrund würde in einen Folgefragebogen dort übernommen"
+_MH = (
+    "eine T0-Angabe (Migrationshintergrund, Vergleichsgruppe) würde in einen Folgefragebogen "
+    "dort übernommen"
+)
 _GESPERRT_GRUND = (
     "{standort} {quartal} ist freigegeben und gesperrt – {was}. Zum Ändern muss das Quartal "
     "erst mit Begründung wiedereröffnet werden."
@@ -285,8 +288,8 @@ def gesperrte_aenderungen(
     stored row with the same key, and either its own (standort, quartal) or that of the stored
     row is approved. An unchanged row in an approved quarter is fine: sites re-upload their
     growing export every quarter. For questionnaires, an empty migrationshintergrund of a
-    T1/T2 row counts as unchanged (the import takes it from T0 anyway), and a T0 row whose
-    answer would be copied onto an approved T1/T2 row is in the way as well.
+    T1/T2 row counts as unchanged (the import takes it from T0 anyway; likewise vergleichsgruppe),
+    and a T0 row whose answer would be copied onto an approved T1/T2 row is in the way as well.
     """
     if art not in (Art.BEFRAGUNG, Art.AKTIVITAETEN) or daten.empty:
         return []
@@ -299,7 +302,7 @@ def gesperrte_aenderungen(
     verschieden = []
     for s in spalten:
         bedingung = f"t.{s} IS DISTINCT FROM d.{s}"
-        if art is Art.BEFRAGUNG and s == "migrationshintergrund":
+        if art is Art.BEFRAGUNG and s in schema.AUS_T0:
             bedingung = f"(d.{s} IS NOT NULL OR d.welle = 'T0') AND {bedingung}"
         verschieden.append(f"({bedingung})")
     geaendert = " OR ".join(verschieden) or "FALSE"
@@ -309,14 +312,17 @@ def gesperrte_aenderungen(
         "AND g.standort = {s} AND g.quartal = {q})"
     )
     uebernahme = "NULL::VARCHAR"
-    if art is Art.BEFRAGUNG and "migrationshintergrund" in daten.columns:
+    aus_t0 = [s for s in schema.AUS_T0 if s in daten.columns] if art is Art.BEFRAGUNG else []
+    if aus_t0:
+        anders = " OR ".join(
+            f"(d.{s} IS NOT NULL AND f.{s} IS DISTINCT FROM d.{s})" for s in aus_t0
+        )
         uebernahme = (
             "(SELECT min(f.standort || ' ' || " + quartal_sql("f.datum") + ") FROM befragungen f "
             "JOIN freigaben g ON g.status = 'freigegeben' AND g.standort = f.standort "
             f"AND g.quartal = {quartal_sql('f.datum')} "
-            "WHERE d.welle = 'T0' AND d.migrationshintergrund IS NOT NULL "
-            "AND f.standort = d.standort AND f.code = d.code AND f.welle <> 'T0' "
-            "AND f.migrationshintergrund IS DISTINCT FROM d.migrationshintergrund)"
+            f"WHERE d.welle = 'T0' AND ({anders}) "
+            "AND f.standort = d.standort AND f.code = d.code AND f.welle <> 'T0')"
         )
     sicht = "_freigabe_pruefung"
     cur.register(sicht, daten.reset_index(names="_zeile"))
@@ -353,7 +359,7 @@ def gesperrte_aenderungen(
         elif alt_g:
             gruende.append(("datum", str(datum), alt_s, alt_q, _ALT))
         if uebernahme:
-            gruende.append(("migrationshintergrund", "", *str(uebernahme).split(" ", 1), _MH))
+            gruende.append((aus_t0[0], "", *str(uebernahme).split(" ", 1), _MH))
         befunde += [
             (int(zeile), spalte, wert, _GESPERRT_GRUND.format(standort=s, quartal=q, was=was))
             for spalte, wert, s, q, was in gruende

@@ -566,7 +566,7 @@ def _schreibe(
             uebernommen = uebernimm_migrationshintergrund(cur, sicht)
             if uebernommen:
                 hinweise.append(
-                    f"Migrationshintergrund für {uebernommen} "
+                    f"T0-Angaben (Migrationshintergrund, Vergleichsgruppe) für {uebernommen} "
                     f"{'Fragebogen' if uebernommen == 1 else 'Fragebögen'} (T1/T2) aus T0 "
                     "desselben Codes am selben Standort übernommen."
                 )
@@ -604,20 +604,24 @@ def _schreibe(
 def uebernimm_migrationshintergrund(
     cur: duckdb.DuckDBPyConnection, sicht: str = "befragungen"
 ) -> int:
-    """T1/T2 rows take migrationshintergrund from the T0 row of the same code at the same site
-    (SPEC §3.1).
+    """T1/T2 rows take the T0 answers of the same code at the same site (SPEC §3.1):
+    ``migrationshintergrund`` and ``vergleichsgruppe`` (:data:`monitor.schema.AUS_T0`).
 
     Runs for every (standort, code) in ``sicht`` (the import's staging view; default: all), so
     a later T0 file fills earlier T1/T2 rows as well. Every writer of questionnaires calls this,
     which keeps the invariant the indicator engine relies on: each row carries its code's T0
-    answer. The same code at another site is another person and never touched.
+    answer (its group, and whether it belongs to the comparison group). The same code at another
+    site is another person and never touched. Returns the number of rows changed.
     """
+    setzen = ", ".join(f"{s} = coalesce(t0.{s}, b.{s})" for s in schema.AUS_T0)
+    anders = " OR ".join(
+        f"(t0.{s} IS NOT NULL AND b.{s} IS DISTINCT FROM t0.{s})" for s in schema.AUS_T0
+    )
     zeile = cur.execute(
-        "UPDATE befragungen AS b SET migrationshintergrund = t0.migrationshintergrund "
+        f"UPDATE befragungen AS b SET {setzen} "
         "FROM befragungen AS t0 "
         "WHERE t0.standort = b.standort AND t0.code = b.code AND t0.welle = ? "
-        "AND b.welle <> ? AND t0.migrationshintergrund IS NOT NULL "
-        "AND b.migrationshintergrund IS DISTINCT FROM t0.migrationshintergrund "
+        f"AND b.welle <> ? AND ({anders}) "
         f"AND (b.standort, b.code) IN (SELECT standort, code FROM {sicht})",
         ["T0", "T0"],
     ).fetchall()

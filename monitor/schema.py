@@ -47,6 +47,10 @@ AKTIVITAET_TYPEN: tuple[str, ...] = (
     "sonstiges",
 )
 JA_NEIN: tuple[str, ...] = ("ja", "nein")
+#: Answers given once at T0 that belong to the person, not the questionnaire: every writer copies
+#: them onto the T1/T2 rows of the same (standort, code) (SPEC §3.1), so the engine can group
+#: and filter each row by them without a join.
+AUS_T0: tuple[str, ...] = ("migrationshintergrund", "vergleichsgruppe")
 #: The indicator IDs a Zielwerte file may name (SPEC §4); the indicator registry must match it.
 INDIKATOR_IDS: tuple[str, ...] = (
     *(f"A{i}" for i in range(1, 10)),

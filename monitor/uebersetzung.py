@@ -153,7 +153,7 @@ SEITENTEXTE: tuple[str, ...] = (
 )
 
 #: Codebook variables the page never shows (the link and the server set them).
-_NICHT_GEFRAGT = frozenset({"standort", "welle", "datum"})
+_NICHT_GEFRAGT = frozenset({"standort", "welle", "datum", "vergleichsgruppe"})
 
 
 def codebuchtexte() -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from indikatoren.engine import Basis, Ergebnis, auswerten, basen, nur_zellen, sq
 from indikatoren.filter import Filter, Gruppierung
 from indikatoren.schutzgitter import AuswahlFehler, Schutzgitter, aus_gitter
 from indikatoren.unterdrueckung import GESAMT
+from indikatoren.vergleichsgruppe import vergleichstabelle
 from monitor import bestand as inventar
 from monitor import sicht
 from monitor.benutzer import DEMO_BANNER, Detailstufe, Sitzung, beschraenke_filter
@@ -350,6 +351,39 @@ def reichweite(filter_: Filter) -> pd.DataFrame:
     datenbank()
     filter_, nur_freigegeben = _eigener(filter_)
     return _reichweite(
+        aktueller_pfad(),
+        filter_.standorte,
+        filter_.von,
+        filter_.bis,
+        filter_.formate,
+        nur_freigegeben,
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner="Vergleichsgruppe wird ausgewertet …")
+def _vergleich(
+    pfad: str,
+    standorte: tuple[str, ...],
+    von: date | None,
+    bis: date | None,
+    formate: tuple[str, ...],
+    nur_freigegeben: bool,
+) -> pd.DataFrame:
+    zellen = _freigegeben(pfad) if nur_freigegeben else None
+    filter_ = Filter(standorte, von, bis, formate)
+    return vergleichstabelle(_verbindung(pfad), filter_, zellen=zellen)
+
+
+def vergleich(filter_: Filter) -> pd.DataFrame | None:
+    """Difference-in-differences against the comparison group for the session's selection, or
+    None for aggregated access (funders): the DiD table publishes comparison-group counts per
+    site that are not part of the protected lattice, so it is not offered there at all (no new
+    table a funder could set against the lattice's cells)."""
+    datenbank()
+    if zugang.zugriff().geschuetzt:
+        return None
+    filter_, nur_freigegeben = _eigener(filter_)
+    return _vergleich(
         aktueller_pfad(),
         filter_.standorte,
         filter_.von,

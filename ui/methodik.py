@@ -88,6 +88,21 @@ trennen, was ohnehin geschehen wäre: Zeit und Reifung, Ereignisse außerhalb de
 Rückkehr auffällig hoher oder niedriger Anfangswerte zur Mitte und die Auswahl derer, die bis
 zur zweiten Befragung dabeigeblieben sind. Deshalb heißt es hier durchgehend „Veränderung“.
 
+**Wirkung – nur mit Vergleichsgruppe.** Befragt ein Standort zusätzlich eine Vergleichsgruppe
+(Personen, die nicht am Projekt teilnehmen; in der Importdatei `vergleichsgruppe` = ja, zu T0
+erfasst und auf T1/T2 übertragen), schätzt deren Veränderung, was sich in derselben Zeit ohnehin
+verändert hat. Die **Wirkung** ist dann die Differenz der Differenzen: Veränderung der
+Teilnehmenden minus Veränderung der Vergleichsgruppe – gültig unter der Annahme, dass sich beide
+Gruppen ohne das Projekt gleich entwickelt hätten (parallele Trends). Das 95-%-Intervall folgt
+für Punktwerte Welch (Standardfehler $\\sqrt{se_1^2 + se_2^2}$, Freiheitsgrade nach
+Welch–Satterthwaite), für Ja/Nein-Indikatoren der MOVER-Methode (Zou & Donner 2008) aus den
+Newcombe-Intervallen beider Gruppen. Gezeigt wird sie auf den Zielseiten („Wirkung im Vergleich
+zur Vergleichsgruppe“) und im Excel-Bericht nur, wo beide Gruppen mindestens so viele Paare haben
+wie die Unterdrückungsschwelle verlangt; „gesamt“ fasst die Standorte mit Vergleichsgruppe
+zusammen. Alle anderen Werte – Indikatoren, Zielwerte, Vergleiche – beziehen sich nur auf die
+Teilnehmenden; Personen der Vergleichsgruppe zählen dort nicht mit. In der zusammengefassten
+Ansicht der Fördergeber wird der Vergleich nicht ausgewiesen.
+
 **Vorher-Nachher-Vergleiche (gepaarte Messung).** Verglichen werden nur Personen, die am selben
 Standort sowohl zu Beginn (T0) als auch am Ende (T1) bzw. bei der Nachbefragung (T2) geantwortet
 haben – verbunden über ihren pseudonymen Code. Ausgewiesen werden die Zahl der Paare *n*, der

@@ -27,6 +27,7 @@ from ui import bausteine, daten, diagramme
 from ui.farben import GESAMT_FARBE, gruppe_farbe, standort_farben
 from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, anzahl, intervall, prozent, zahl
 from ui.seitenleiste import aktueller_filter
+from ui.vergleichsgruppe import zeige_wirkung
 
 #: Sites shown in the per-site chart before it goes into a collapsed expander.
 OFFENE_STANDORTE = 12
@@ -92,6 +93,7 @@ def zeige_ziel(ziel: Ziel) -> None:
         with tab:
             zeige_indikator(ind, ergebnis, filter_, namen)
     bausteine.legende_unterdrueckung()
+    zeige_wirkung(ziel, filter_, namen)
 
 
 def zeige_indikator(

@@ -70,6 +70,10 @@ _STANDORT_REGEX = "^[A-Z0-9_]{2,12}$"
 #: would end up in the data): hidden fields in the XLSForm (Enketo ``d[...]`` parameters),
 #: hidden questions in LimeSurvey (URL parameters), pre-printed on paper.
 AUS_DEM_LINK: tuple[str, ...] = ("standort", "welle")
+#: Hidden like those, but optional: a comparison group's own links set ``vergleichsgruppe=ja``;
+#: participants' links leave it empty (empty = participant). Never asked, never printed.
+AUS_DEM_LINK_FREIWILLIG: tuple[str, ...] = ("vergleichsgruppe",)
+_VERSTECKT: tuple[str, ...] = (*AUS_DEM_LINK, *AUS_DEM_LINK_FREIWILLIG)
 LINK_FEHLT = (
     "Dieser Link ist unvollständig (Standort oder Befragungszeitpunkt fehlt). Bitte den Link "
     "oder QR-Code Ihres Standorts verwenden."
@@ -134,7 +138,7 @@ def _listenname(feld: Feld, listen: dict[tuple[tuple[str, str], ...], str]) -> s
 
 
 def _xls_zeile(feld: Feld, listen: dict[tuple[tuple[str, str], ...], str]) -> dict[str, str]:
-    if feld.name in AUS_DEM_LINK:  # filled from the link: d[/form/allgemein/standort]=KOELN
+    if feld.name in _VERSTECKT:  # filled from the link: d[/form/allgemein/standort]=KOELN
         return {"type": "hidden", "name": feld.name}
     zeile = {"name": feld.name, "label": feld.frage}
     if wellen := _nur_wellen(feld):
@@ -290,7 +294,7 @@ def _ls_frage(frage: LsFrage) -> list[list[str]]:
             "max_num_value_n": f"{feld.maximum:g}",
             "num_value_int_only": "1",
         }
-    if feld.name in AUS_DEM_LINK:  # prefilled from the link (?standort=KOELN&welle=T0)
+    if feld.name in _VERSTECKT:  # prefilled from the link (?standort=KOELN&welle=T0)
         frage_zeile |= {"hidden": "1", "mandatory": "N"}
     zeilen = [_ls_zeile(**frage_zeile), *unterfragen]
     zeilen += [
@@ -509,7 +513,7 @@ def fragebogen_html(welle: str, standort: str | None = None) -> str:
     ]
     nummer = 1
     for ziel, felder in _abschnitte():
-        gefragt = [f for f in felder if welle in f.wellen and f.name not in AUS_DEM_LINK]
+        gefragt = [f for f in felder if welle in f.wellen and f.name not in _VERSTECKT]
         if not gefragt:
             continue
         bloecke = []

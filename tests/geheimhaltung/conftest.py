@@ -55,6 +55,8 @@ def _antworten(rng: np.random.Generator, welle: str) -> dict[str, str]:
             continue
         if feld.name in ("welle", "migrationshintergrund", "format", "geschlecht", "altersgruppe"):
             continue
+        if feld.name == "vergleichsgruppe":  # everyone a participant (issue 15)
+            continue
         if feld.werte:
             werte[feld.name] = str(rng.choice(list(feld.werte)))
         elif feld.typ is Typ.JA_NEIN:

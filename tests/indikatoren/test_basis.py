@@ -16,6 +16,9 @@ from indikatoren.filter import Filter, Gruppierung
 from monitor.db import Datenbank, verbinden
 from monitor.demo import lade_demo
 
+#: Indicators count participants only: the demo's comparison group (issue 15) is left out.
+TEILNEHMENDE = "vergleichsgruppe IS NOT TRUE"
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Datenbank:
@@ -39,13 +42,15 @@ def test_quartalszeitraum_aus_basis_gegen_direkte_abfrage(demo: Datenbank) -> No
     )
     zeitraum = ["2025-04-01", "2025-12-31", "digital"]
     t0 = demo.scalar(
-        "SELECT count(*) FROM befragungen WHERE welle = 'T0' AND datum BETWEEN ? AND ? "
+        f"SELECT count(*) FROM befragungen WHERE {TEILNEHMENDE} AND welle = 'T0' "
+        "AND datum BETWEEN ? AND ? "
         "AND format = ?",
         zeitraum,
     )
     ja, alle = demo.rows(
         "SELECT count(*) FILTER (WHERE zufriedenheit >= 4), count(zufriedenheit) "
-        "FROM befragungen WHERE welle = 'T1' AND datum BETWEEN ? AND ? AND format = ?",
+        f"FROM befragungen WHERE {TEILNEHMENDE} AND welle = 'T1' "
+        "AND datum BETWEEN ? AND ? AND format = ?",
         zeitraum,
     )[0]
     assert zeile.loc["A1", "wert"] == t0
@@ -58,7 +63,8 @@ def test_exakte_daten_gehen_an_sql(demo: Datenbank) -> None:
     tabelle = berechne(demo, filter_).indikatoren
     a1 = tabelle.query("indikator == 'A1' and standort == 'gesamt' and gruppe == 'gesamt'")
     t0 = demo.scalar(
-        "SELECT count(*) FROM befragungen WHERE welle = 'T0' AND datum BETWEEN ? AND ?",
+        f"SELECT count(*) FROM befragungen WHERE {TEILNEHMENDE} AND welle = 'T0' "
+        "AND datum BETWEEN ? AND ?",
         ["2025-05-17", "2025-11-03"],
     )
     assert a1["wert"].item() == t0
@@ -79,7 +85,8 @@ def test_standortauswahl_summiert_nur_gewaehlte(demo: Datenbank) -> None:
     werte = dict(zip(a1["standort"], a1["wert"], strict=True))
     assert set(werte) == {"gesamt", "D_BERLIN", "D_LEIPZIG"}
     t0 = demo.scalar(
-        "SELECT count(*) FROM befragungen WHERE welle = 'T0' AND standort IN (?, ?)",
+        f"SELECT count(*) FROM befragungen WHERE {TEILNEHMENDE} AND welle = 'T0' "
+        "AND standort IN (?, ?)",
         ["D_BERLIN", "D_LEIPZIG"],
     )
     assert werte["gesamt"] == werte["D_BERLIN"] + werte["D_LEIPZIG"] == t0

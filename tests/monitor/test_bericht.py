@@ -724,3 +724,62 @@ def test_meta_analyse_blatt_wie_statsmodels(bericht: Bericht) -> None:
         assert zeile["τ²"].value == pytest.approx(referenz.tau2, abs=1e-12)
         assert zeile["I² (%)"].value == pytest.approx(100 * referenz.i2, abs=1e-9)
         assert zeile["Vorhersage unten"].value < zeile["KI unten (ZE)"].value
+
+
+# -- comparison group (issue 15) ----------------------------------------------------------------
+def _aenderungen_roh(db: Datenbank, standort: str, vergleichsgruppe: bool) -> list[float]:
+    """Per-person thermometer change T0→T1 at one site, straight from the stored rows."""
+    return [
+        float(d)
+        for (d,) in db.rows(
+            "SELECT n.a_thermometer - v.a_thermometer FROM befragungen v JOIN befragungen n "
+            "ON n.code = v.code AND n.standort = v.standort AND n.welle = 'T1' "
+            "WHERE v.welle = 'T0' AND v.standort = ? AND coalesce(v.vergleichsgruppe, false) = ? "
+            "AND v.a_thermometer IS NOT NULL AND n.a_thermometer IS NOT NULL",
+            [standort, vergleichsgruppe],
+        )
+    ]
+
+
+def test_blatt_vergleichsgruppe_gegen_scipy(bericht: Bericht) -> None:
+    """The demo's comparison group at D_BERLIN: the sheet's A7 row is Welch's test of the
+    per-person changes (scipy on the raw rows, not the engine)."""
+    from scipy import stats
+
+    ws = bericht.mappe["Vergleichsgruppe"]
+    name = bericht.db.scalar("SELECT name FROM standorte WHERE standort = 'D_BERLIN'")
+    zeilen = [
+        z
+        for z in _zeilen(ws)
+        if z["ID"].value == "A7" and z["Standort"].value == name and z["Welle"].value == "T0→T1"
+    ]
+    assert len(zeilen) == 1
+    z = zeilen[0]
+    teilnehmende = _aenderungen_roh(bericht.db, "D_BERLIN", False)
+    vergleich = _aenderungen_roh(bericht.db, "D_BERLIN", True)
+    test = stats.ttest_ind(teilnehmende, vergleich, equal_var=False)
+    ci = test.confidence_interval(0.95)
+    assert z["Paare Teilnehmende"].value == len(teilnehmende)
+    assert z["Paare Vergleichsgruppe"].value == len(vergleich) >= SCHWELLEN.min_paare
+    assert z["Wirkung (DiD)"].value == pytest.approx(
+        sum(teilnehmende) / len(teilnehmende) - sum(vergleich) / len(vergleich)
+    )
+    assert (z["KI unten"].value, z["KI oben"].value) == pytest.approx((ci.low, ci.high))
+    assert z["p (Welch)"].value == pytest.approx(test.pvalue)
+    # every shown row has enough pairs in both groups
+    for zeile in _zeilen(ws):
+        assert zeile["Paare Teilnehmende"].value >= SCHWELLEN.min_paare
+        assert zeile["Paare Vergleichsgruppe"].value >= SCHWELLEN.min_paare
+
+
+def test_vergleichsgruppe_nicht_fuer_foerdergeber(bericht: Bericht) -> None:
+    """Aggregated access gets no DiD (no table beside the protected lattice to difference)."""
+    from monitor.benutzer import zugriff_fuer
+    from monitor.bericht import TEXT_VERGLEICH_GESCHUETZT
+
+    mappe = load_workbook(
+        io.BytesIO(bericht_bytes(bericht.db, heute=HEUTE, zugriff=zugriff_fuer("foerdergeber")))
+    )
+    ws = mappe["Vergleichsgruppe"]
+    werte = [c for reihe in ws.iter_rows(values_only=True) for c in reihe if c is not None]
+    assert werte == [TEXT_VERGLEICH_GESCHUETZT]

@@ -55,14 +55,17 @@ def test_indikatoren_json_schluessel_und_unterdrueckung(demo_db: Path) -> None:
 
 
 def test_indikatoren_werte_gegen_direkte_abfrage(demo_db: Path) -> None:
-    """A1 and A3 for the whole project, counted independently with plain SQL on the file."""
+    """A1 and A3 for the whole project, counted independently with plain SQL on the file
+    (participants only: the demo's comparison group counts in no indicator)."""
     zeilen = json.loads(monitor("indikatoren", "--format", "json", db=demo_db).stdout)
     wert = {(z["indikator"], z["standort"], z["gruppe"]): z for z in zeilen}
     with duckdb.connect(str(demo_db), read_only=True) as con:
-        t0 = con.execute("SELECT count(*) FROM befragungen WHERE welle = 'T0'").fetchone()[0]
+        t0 = con.execute(
+            "SELECT count(*) FROM befragungen WHERE welle = 'T0' AND vergleichsgruppe IS NOT TRUE"
+        ).fetchone()[0]
         ja, alle = con.execute(
             "SELECT count(*) FILTER (WHERE zufriedenheit >= 4), count(zufriedenheit) "
-            "FROM befragungen WHERE welle = 'T1'"
+            "FROM befragungen WHERE welle = 'T1' AND vergleichsgruppe IS NOT TRUE"
         ).fetchone()
     assert wert[("A1", "gesamt", "gesamt")]["wert"] == t0
     a3 = wert[("A3", "gesamt", "gesamt")]

@@ -94,8 +94,17 @@ def _d_z(paare: pd.DataFrame) -> float:
 def test_zaehlungen_im_erwarteten_bereich(geladen: tuple[Datenbank, DemoErgebnis]) -> None:
     db, ergebnis = geladen
     assert ergebnis.standorte == db.scalar("SELECT count(*) FROM standorte") == 6
-    assert ergebnis.teilnehmende == db.scalar("SELECT count(DISTINCT code) FROM befragungen")
+    assert ergebnis.teilnehmende == db.scalar(
+        "SELECT count(DISTINCT code) FROM befragungen WHERE vergleichsgruppe IS NOT TRUE"
+    )
     assert ergebnis.teilnehmende == 1500
+    # plus a small comparison group (issue 15) at the first two sites, 1/25 of the participants
+    vergleich = db.rows(
+        "SELECT standort, count(DISTINCT code) FROM befragungen WHERE vergleichsgruppe "
+        "GROUP BY ALL ORDER BY ALL"
+    )
+    assert [s for s, _ in vergleich] == ["D_BERLIN", "D_LEIPZIG"]
+    assert sum(n for _, n in vergleich) == 60
     assert ergebnis.befragungen == db.scalar("SELECT count(*) FROM befragungen")
     assert 2500 <= ergebnis.befragungen <= 3600
     assert ergebnis.aktivitaeten == db.scalar("SELECT count(*) FROM aktivitaeten")
@@ -164,9 +173,10 @@ def test_befragungen_halten_das_codebuch_ein(befragungen: pd.DataFrame) -> None:
             assert werte.map(lambda c: bool(CODE_MUSTER.match(c))).all()
             assert werte.str.startswith("demo_").all()
         # Wave-specific items (zufriedenheit only at T1 …) are empty at the other waves; the
-        # migration background is asked at T0 and carried to T1/T2 as the importer does.
+        # migration background and the comparison mark are given at T0 and carried to T1/T2
+        # as the importer does.
         gefuellt_in = set(befragungen.loc[spalte.notna(), "welle"])
-        erwartet = schema.WELLEN if feld.name == "migrationshintergrund" else feld.wellen
+        erwartet = schema.WELLEN if feld.name in schema.AUS_T0 else feld.wellen
         assert gefuellt_in == set(erwartet), feld.name
 
 
@@ -365,7 +375,8 @@ def test_erneutes_laden_dupliziert_nicht(tmp_path: Path) -> None:
     assert db.scalar("SELECT count(*) FROM importe") == 1
     kleiner = lade_demo(db, seed=5, standorte=2, teilnehmende=200)
     assert db.scalar("SELECT count(*) FROM standorte") == 2
-    assert db.scalar("SELECT count(DISTINCT code) FROM befragungen") == kleiner.teilnehmende == 200
+    teilnehmende = "SELECT count(DISTINCT code) FROM befragungen WHERE vergleichsgruppe IS NOT TRUE"
+    assert db.scalar(teilnehmende) == kleiner.teilnehmende == 200
     db.close()
 
 

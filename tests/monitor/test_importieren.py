@@ -236,3 +236,42 @@ def test_gleicher_schluessel_in_zwei_dateien_eines_stapels(
     assert db_mit_standorten.rows(
         "SELECT welle, migrationshintergrund, zufriedenheit FROM befragungen ORDER BY welle"
     ) == [("T0", "nein", None), ("T1", "nein", 5)]
+
+
+def test_vergleichsgruppe_gueltig_und_nach_t1_uebernommen(
+    db_mit_standorten: Datenbank, schreibe
+) -> None:
+    """The comparison mark accepts the yes/no spellings of every yes/no column (ja/nein,
+    wahr/falsch, true/false, any case), is given at T0 and carried to T1 like the migration
+    background; empty = participant."""
+    db = db_mit_standorten
+    kopf = "code;standort;welle;datum;migrationshintergrund;vergleichsgruppe"
+    codes = ("v1", "v2", "v3", "t1", "t2", "t3")
+    werte = ("ja", "TRUE", "Wahr", "nein", "", "false")
+    t0 = "".join(
+        f"vg_{c};KOELN;T0;01.03.2025;nein;{w}\n" for c, w in zip(codes, werte, strict=True)
+    )
+    importiere(db, schreibe("t0.csv", f"{kopf}\n{t0}"))
+    t1 = "".join(f"vg_{c};KOELN;T1;01.06.2025;;\n" for c in codes)
+    ergebnis = importiere(db, schreibe("t1.csv", f"{kopf}\n{t1}"))
+    assert any("aus T0" in h for h in ergebnis.hinweise)
+    erwartet = {"v1": True, "v2": True, "v3": True, "t1": False, "t2": None, "t3": False}
+    assert db.rows(
+        "SELECT code, welle, vergleichsgruppe FROM befragungen ORDER BY code, welle"
+    ) == [(f"vg_{c}", w, erwartet[c]) for c in sorted(codes) for w in ("T0", "T1")]
+
+
+def test_vergleichsgruppe_ungueltig_deutsch_abgelehnt(
+    db_mit_standorten: Datenbank, schreibe, inhalt
+) -> None:
+    db = db_mit_standorten
+    vorher = inhalt(db)
+    text = (
+        "code;standort;welle;datum;migrationshintergrund;vergleichsgruppe\n"
+        "vg_v1;KOELN;T0;01.03.2025;ja;vielleicht\n"
+    )
+    with pytest.raises(ImportAbgelehnt) as abgelehnt:
+        importiere(db, schreibe("vg.csv", text))
+    meldung = str(abgelehnt.value)
+    assert "vergleichsgruppe" in meldung and "nicht erlaubt (erlaubt: ja, nein)" in meldung
+    assert inhalt(db) == vorher

@@ -87,7 +87,14 @@ def test_migration_0006_behaelt_jede_zeile(tmp_path: Path) -> None:
     with verbinden(pfad) as db:
         assert db.schema_version() == max(m.version for m in migrationen())
         nachher = _alles(db, ohne=())
-        assert [s[0] for s in db.rows("DESCRIBE befragungen")] == spalten_alt
+        # 0010 (issue 15) adds vergleichsgruppe after migrationshintergrund, empty everywhere
+        mh = spalten_alt.index("migrationshintergrund") + 1
+        neu = [*spalten_alt[:mh], "vergleichsgruppe", *spalten_alt[mh:]]
+        assert [s[0] for s in db.rows("DESCRIBE befragungen")] == neu
+        assert db.scalar("SELECT count(vergleichsgruppe) FROM befragungen") == 0
+        nachher["befragungen"] = sorted(
+            db.rows("SELECT * EXCLUDE (vergleichsgruppe) FROM befragungen"), key=repr
+        )
         assert db.rows(
             "SELECT constraint_column_names FROM duckdb_constraints() "
             "WHERE table_name = 'befragungen' AND constraint_type = 'PRIMARY KEY'"

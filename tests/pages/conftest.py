@@ -11,6 +11,8 @@ import streamlit as st
 from hilfen_echte_daten import EchteDaten, echte_datenbank
 
 from monitor.benutzer import SCHNELLE_HASHES_VARIABLE
+from monitor.db import verbinden
+from monitor.demo import lade_demo
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +31,22 @@ def db_datei(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pfad = tmp_path / "monitor.duckdb"
     monkeypatch.setenv("MONITOR_DB", str(pfad))
     return pfad
+
+
+@pytest.fixture(scope="module")
+def demo_datei(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default demo (6 sites, 1 500 persons, a small comparison group), once per module."""
+    pfad = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with verbinden(pfad) as db:
+        lade_demo(db)
+    return pfad
+
+
+@pytest.fixture
+def demo_db(demo_datei: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The module's demo database as the dashboard's ``MONITOR_DB``."""
+    monkeypatch.setenv("MONITOR_DB", str(demo_datei))
+    return demo_datei
 
 
 # -- logins ---------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import REGEL_TEXT, ziel_zusammenfassung
 from monitor.bestand import standortliste
 from monitor.db import verbinden
-from monitor.demo import lade_demo
 from monitor.importieren import importiere
 from monitor.schema import FORMAT_LABELS
 from ui.aufbereitung import wert_text
@@ -39,20 +38,6 @@ DASHBOARD = WURZEL / "dashboard.py"
 TIMEOUT_S = 120
 KLEIN = "D_ERFURT"  # the demo's smallest site: every one of its quarters is suppressed
 MITTEL = "D_BERLIN"  # some of its quarters are released, some suppressed
-
-
-@pytest.fixture(scope="module")
-def demo_datei(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pfad = tmp_path_factory.mktemp("analyse") / "demo.duckdb"
-    with verbinden(pfad) as db:
-        lade_demo(db)
-    return pfad
-
-
-@pytest.fixture
-def demo_db(demo_datei: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("MONITOR_DB", str(demo_datei))
-    return demo_datei
 
 
 def _standort_csv(ordner: Path, standort: str = "LEIPZIG") -> Path:

@@ -305,10 +305,13 @@ def test_standort_sieht_nur_den_eigenen_standort(echt_db: Path, echte_daten: Ech
     befragungen = echte_daten.tabellen["befragungen"]
     eigene = befragungen[befragungen["standort"] == EIGENER]
     assert metriken["Standorte"] == "1"
-    assert metriken["Teilnehmende"] == zahl(eigene["code"].nunique())
+    # participants only (issue 15): the demo's comparison group is not counted as such
+    vergleich = eigene["vergleichsgruppe"].astype(str).str.lower().isin(["ja", "true"])
+    assert vergleich.any()
+    assert metriken["Teilnehmende"] == zahl(eigene.loc[~vergleich, "code"].nunique())
     assert metriken["Fragebögen"] == zahl(len(eigene))
     assert metriken["Erreichte Teilnehmende"] == zahl(
-        eigene.loc[eigene["welle"] == "T0", "code"].nunique()
+        eigene.loc[(eigene["welle"] == "T0") & ~vergleich, "code"].nunique()
     )
     aktivitaeten = echte_daten.tabellen["aktivitaeten"]
     anzahl = int((aktivitaeten["standort"] == EIGENER).sum())

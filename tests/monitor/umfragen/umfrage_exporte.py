@@ -46,8 +46,8 @@ def antworten() -> list[Zeile]:
                 zeile = {"code": code, "standort": standort, "welle": welle}
                 zeile["datum"] = datum.isoformat()
                 for feld in FELDER[4:]:
-                    if welle not in feld.wellen:
-                        continue
+                    if welle not in feld.wellen or feld.name == "vergleichsgruppe":
+                        continue  # not asked (everyone here is a participant)
                     if feld.name != "migrationshintergrund" and rng.random() < 0.07:
                         continue  # not answered
                     if feld.werte:
@@ -403,8 +403,8 @@ def sosci_variablen() -> dict[str, str]:
     ergebnis: dict[str, str] = {}
     frage, skala, item = 100, None, 0
     for feld in FELDER:
-        if feld.name in ("welle", "datum"):
-            continue  # wave from QUESTNNR, date from STARTED
+        if feld.name in ("welle", "datum", "vergleichsgruppe"):
+            continue  # wave from QUESTNNR, date from STARTED; the comparison mark not asked
         if feld.skala and feld.skala == skala:
             item += 1
         else:
