@@ -572,13 +572,13 @@ def _daten_erheben(
     schwellen: Schwellen,
     zugriff: Zugriff | None,
     *,
-    mit_qualitaet: bool = True,
+    vollstaendig: bool = True,
 ) -> _Daten:
     """Everything the workbook shows, read within ``zugriff`` (None = everything, the CLI):
     its sites only, approved quarters only when it says so, and no row-level quality lists
-    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`. ``mit_qualitaet=False`` skips the
-    quality checks (``qualitaet`` None) for the PDF, which does not show them: on a national
-    project they cost more than all indicator tables together."""
+    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`. ``vollstaendig=False`` skips the
+    quality checks and the comparison group (``qualitaet`` and ``vergleich`` None) for the PDF,
+    which shows neither: the quality checks alone cost more than all indicator tables."""
     basis = replace(filter_ or Filter(), gruppierung=Gruppierung.MH, nach_quartal=False)
     if zugriff is not None:
         basis = beschraenke_filter(basis, zugriff)
@@ -589,13 +589,13 @@ def _daten_erheben(
         if zugriff is None or zugriff.darf_standort(str(k))
     }
     qualitaet: dq.Datenqualitaet | None = None
-    if mit_qualitaet and (zugriff is None or not zugriff.geschuetzt):
+    if vollstaendig and (zugriff is None or not zugriff.geschuetzt):
         qualitaet = dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen)
     if qualitaet is not None and zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
         qualitaet = replace(qualitaet, ausreisser=qualitaet.ausreisser.iloc[0:0])
     ansehen = sicht.ansicht(db, zugriff, schwellen=schwellen)
     vergleich = None
-    if zugriff is None or not zugriff.geschuetzt:
+    if vollstaendig and (zugriff is None or not zugriff.geschuetzt):
         zellen = freigegebene_quartale(db) if zugriff and zugriff.nur_freigegeben else None
         vergleich = vergleichstabelle(db, basis, schwellen, zellen=zellen)
 
@@ -1354,6 +1354,7 @@ TEXT_VERGLEICH = (
 def _vergleichsgruppe(mappe: _Mappe, d: _Daten) -> None:
     """The DiD cells that are shown, with both groups' pairs and changes; a note otherwise."""
     b = mappe.blatt("Vergleichsgruppe", [6, 34, 14, 22, 7, 10, 13, 10, 13, 13, 10, 10, 9])
+    b.querformat(auf_breite=True)  # also when the sheet holds only a note
     if d.vergleich is None:
         b.schreibe([TEXT_VERGLEICH_GESCHUETZT], "notiz")
         return

@@ -491,7 +491,7 @@ def pdf_bytes(
     import typst
 
     schwellen = Schwellen.aus_umgebung()
-    daten = _daten_erheben(db, filter_, heute, schwellen, zugriff, mit_qualitaet=False)
+    daten = _daten_erheben(db, filter_, heute, schwellen, zugriff, vollstaendig=False)
     quelle = _quelltext(db, daten, projektname, heute or date.today(), zugriff, als)
     zeit = datetime.combine(heute or date.today(), datetime.min.time(), tzinfo=UTC)
     return typst.compile(

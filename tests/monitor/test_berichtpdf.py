@@ -136,7 +136,11 @@ def test_ueberschriften_und_bekannter_wert(projekt: Projekt, tmp_path: Path) -> 
     ):
         assert ueberschrift in text, ueberschrift
     # A1 = distinct persons with a T0 questionnaire, counted here in SQL on the raw rows
-    personen = projekt.db.scalar("SELECT count(DISTINCT code) FROM befragungen WHERE welle='T0'")
+    # (participants only: comparison-group respondents are no reach of the project)
+    personen = projekt.db.scalar(
+        "SELECT count(DISTINCT standort || '/' || code) FROM befragungen "
+        "WHERE welle = 'T0' AND vergleichsgruppe IS NOT TRUE"
+    )
     assert personen == 1466
     assert " 1.466 " in _zeile(text, "A1") + " "
     # status always with its symbol, and every site of the view in the comparison
