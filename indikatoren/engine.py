@@ -914,9 +914,10 @@ def _sperren(
     groesse: np.ndarray,
     schwelle: int,
     schluessel: Sequence[np.ndarray],
+    weitere: Sequence[np.ndarray] = (),
 ) -> np.ndarray:
     """Secondary suppression of a long table from its primary ``flags``, lines kept apart per
-    ``schluessel`` (the indicator)."""
+    ``schluessel`` (the indicator); ``weitere`` are further counts the rows publish."""
     return sekundaer_codes(
         flags,
         np.nan_to_num(groesse, nan=0.0),
@@ -924,6 +925,7 @@ def _sperren(
         [codes[dim] == 0 for dim in _ZELLE],
         schluessel,
         schwelle,
+        weitere,
     )
 
 
@@ -990,8 +992,13 @@ def _vorher_nachher_zeilen(
         return _VorherNachher(leer, {d: np.zeros(0, dtype=np.int64) for d in _ZELLE}, {})
     codes = {dim: lang.spalte(f"_{dim}") for dim in _ZELLE}
     n = lang.spalte("n_paare")
-    erst = primaer(pd.Series(n), schwellen.min_paare).to_numpy()
-    gesperrt = _sperren(erst, codes, n, schwellen.min_paare, [lang.nummer()])
+    erst = primaer(pd.Series(n), schwellen.min_paare).to_numpy().copy()
+    # A yes/no row shows how many said yes before and after (share × pairs): like any share,
+    # never 1–4 persons answering yes or no, and those counts are protected along the lines.
+    marginalen = _ja_nein_zaehlungen(lang, n)
+    for ja, nein in zip(marginalen[::2], marginalen[1::2], strict=True):
+        erst |= anteil_primaer(ja, ja + nein, schwellen.min_personen)
+    gesperrt = _sperren(erst, codes, n, schwellen.min_paare, [lang.nummer()], marginalen)
     tabelle: dict[str, Any] = {
         "indikator": lang.je_indikator([i.id for i in lang.indikatoren]),
         **{dim: achsen.labels[dim].take(codes[dim]) for dim in _ZELLE},
@@ -1021,6 +1028,20 @@ def _vorher_nachher_zeilen(
     return _VorherNachher(
         pd.DataFrame(tabelle)[list(VORHER_NACHHER_SPALTEN)], codes, lang.bloecke()
     )
+
+
+def _ja_nein_zaehlungen(lang: _Lang, n: np.ndarray) -> list[np.ndarray]:
+    """Yes and no counts before and after of yes/no pre/post rows (0 on other rows):
+    ``[ja_vorher, nein_vorher, ja_nachher, nein_nachher]``."""
+    ja_nein = lang.je_indikator(
+        [i.berechnung is Berechnung.VORHER_NACHHER_JA_NEIN for i in lang.indikatoren]
+    ).astype(bool)
+    paare = np.nan_to_num(n, nan=0.0)
+    zaehlungen = []
+    for spalte in ("mittel_vorher", "mittel_nachher"):
+        ja = np.where(ja_nein, np.rint(np.nan_to_num(lang.spalte(spalte)) * paare / 100), 0.0)
+        zaehlungen += [ja, np.where(ja_nein, paare - ja, 0.0)]
+    return zaehlungen
 
 
 def _einfacher_block(ind: Indikator, w: _Wuerfel) -> dict[str, np.ndarray]:
@@ -1103,12 +1124,16 @@ def _indikator_zeilen(
                 schwellen.min_personen,
             )
         )
+        # a share publishes its numerator and complement too: both protected along the lines
+        zaehler = np.where(anteil, np.nan_to_num(lang.spalte("zaehler")), 0.0)
+        komplement = np.where(anteil, np.nan_to_num(lang.spalte("nenner")) - zaehler, 0.0)
         gesperrt[pruefen] = _sperren(
             erst[pruefen],
             {dim: codes[dim][pruefen] for dim in _ZELLE},
             n[pruefen],
             schwellen.min_personen,
             [lang.nummer()[pruefen]],
+            [zaehler[pruefen], komplement[pruefen]],
         )
     tabelle: dict[str, Any] = {
         "indikator": lang.je_indikator([i.id for i in lang.indikatoren]),

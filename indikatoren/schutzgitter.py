@@ -109,7 +109,7 @@ def gewaehltes_quartal(filter_: Filter, quartale: tuple[str, ...] = ()) -> str |
         )
     if quartale and quartal not in quartale:
         raise AuswahlFehler(
-            f"Für das Quartal {quartal[:4]} {quartal[5:]} gibt es in dieser Ansicht keine "
+            f"Für das Quartal {quartal[5:]} {quartal[:4]} gibt es in dieser Ansicht keine "
             "freigegebenen Daten."
         )
     return quartal

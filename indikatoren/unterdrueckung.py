@@ -88,6 +88,7 @@ def sekundaer_codes(
     totale: Sequence[np.ndarray],
     schluessel: Sequence[np.ndarray] = (),
     schwelle: np.ndarray | float = 0.0,
+    weitere: Sequence[np.ndarray] = (),
 ) -> np.ndarray:
     """:func:`sekundaer` on integer codes (the engine has them already; no factorising).
 
@@ -99,11 +100,23 @@ def sekundaer_codes(
     threshold — otherwise "total minus published parts" gives the value of a group smaller than
     the threshold (two hidden cells of 1 and 2 persons: their sum is 3 persons' value). Further
     parts are hidden, smallest first, until the hidden sum reaches it.
+
+    ``weitere`` are further counts each row publishes besides ``groessen`` (a share's
+    numerator and its complement, the yes answers before and after): the same rules hold for
+    each of them — a total's numerator minus the shown parts' numerators must not give a hidden
+    group's 1–4 yes answers — with one flag per row for all, until nothing changes.
     """
     flags = np.asarray(flags, dtype=bool).copy()
     if not len(flags):
         return flags
-    return _sekundaer_linien(flags, groessen, _linien(dimensionen, schluessel), totale, schwelle)
+    linien = _linien(dimensionen, schluessel)
+    zaehlungen = [groessen, *(np.nan_to_num(np.asarray(w, dtype=float), nan=0.0) for w in weitere)]
+    while True:
+        vorher = flags
+        for zaehlung in zaehlungen:
+            flags = _sekundaer_linien(flags, zaehlung, linien, totale, schwelle)
+        if len(zaehlungen) == 1 or (flags == vorher).all():
+            return flags
 
 
 def _linien(

@@ -1,7 +1,9 @@
-"""Bericht: choose sites, quarters and goals; download the Excel and PDF reports and the CSV.
+"""Bericht: the Excel report, the PDF Wirkungsbericht and the indicator CSV for the sidebar's
+selection.
 
 Thin page: the workbook is the one of ``python -m monitor export`` (:mod:`monitor.bericht`), the
-choices and the preview come from :mod:`ui.berichtseite`.
+preview comes from :mod:`ui.berichtseite`. Sites, period and formats are the sidebar's (one set
+of filters per screen); the page only chooses the goals of the preview and the CSV.
 """
 
 import streamlit as st
@@ -23,38 +25,18 @@ st.caption(
 )
 
 db = daten.datenbank()
-quartale = daten.quartale()
-namen = daten.standortnamen()
-seitenleiste = aktueller_filter()
-
-if zugriff.geschuetzt:  # the protected view: exactly the sidebar's lattice selection
-    st.caption(f"Auswahl wie in der Seitenleiste: {bausteine.auswahl_text(seitenleiste, namen)}")
-else:
-    standorte = st.multiselect(
-        "Standorte",
-        list(namen),
-        default=[s for s in seitenleiste.standorte if s in namen],
-        format_func=lambda s: namen.get(s, s),
-        placeholder="alle Standorte",
-    )
-    zeitraum = None
-    if len(quartale) > 1:
-        zeitraum = st.select_slider(
-            "Zeitraum (Quartale)",
-            options=quartale,
-            value=berichtseite.zeitraum_vorgabe(seitenleiste, quartale),
-        )
+# One set of filters per screen: the report covers the sidebar's selection (sites, period,
+# formats), as every other page does — for the protected view that is a lattice selection.
+filter_ = aktueller_filter()
+st.caption(
+    f"Auswahl wie in der Seitenleiste: {bausteine.auswahl_text(filter_, daten.standortnamen())}"
+)
 ziele = st.multiselect(
     "Wirkungsziele (Vorschau und CSV-Tabelle)",
     list(berichtseite.ZIEL_AUSWAHL),
     default=list(berichtseite.ZIEL_AUSWAHL),
     format_func=berichtseite.ZIEL_AUSWAHL.get,
     help="Der Excel-Bericht enthält immer alle drei Wirkungsziele.",
-)
-filter_ = (
-    seitenleiste
-    if zugriff.geschuetzt
-    else berichtseite.bericht_filter(standorte, zeitraum, quartale)
 )
 
 knoepfe = st.container(horizontal=True)

@@ -59,7 +59,11 @@ st.caption(
 )
 
 st.header("Durchmischung, Zufriedenheit und Sichtbarkeit")
-bausteine.diagramm(vergleich.format_anteile(ergebnis, formate))
+bausteine.diagramm_oder_liste(
+    vergleich.format_anteile(ergebnis, formate),
+    vergleich.format_anteile_liste(ergebnis, formate),
+    key="anteile",
+)
 st.caption(
     "A2 Begegnungsquote: Anteil der Aktivitäten, in denen Menschen mit und ohne "
     "Migrationsgeschichte jeweils mindestens 20 % stellen. Die übrigen Anteile beziehen sich "
@@ -67,7 +71,11 @@ st.caption(
 )
 
 st.header("Veränderungen vorher → nachher nach Format")
-bausteine.diagramm(vergleich.format_effekte(ergebnis, formate))
+bausteine.diagramm_oder_liste(
+    vergleich.format_effekte(ergebnis, formate),
+    vergleich.format_effekte_liste(ergebnis, formate),
+    key="effekte",
+)
 st.caption(
     "Mittlere Veränderung von T0 zu T1 bei denselben Personen (gepaarte Messung) mit "
     "95-%-Konfidenzintervall; jede Kachel hat ihre eigene Einheit. C2 und C3 in "

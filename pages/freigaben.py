@@ -74,5 +74,12 @@ if offen and zugriff.darf(Recht.FREIGEBEN):
             "freigaben", f"{anzahl(menge, 'Quartal', 'Quartale')} freigegeben und gesperrt."
         )
 
-st.subheader("Stand aller Quartale")
-st.dataframe(freigabeseite.anzeige(stand, namen), hide_index=True)
+st.subheader("Stand je Standort und Quartal")
+st.dataframe(freigabeseite.matrix(stand, namen), hide_index=True)
+st.caption(
+    "Zeilen: Standorte, Spalten: Quartale. "
+    + " · ".join(f"{freigabeseite.STATUS_SYMBOL[s]} {STATUS_LABEL[s]}" for s in Status)
+    + " · – keine Daten in diesem Quartal."
+)
+with st.expander("Alle Quartale mit Begründung, Fallzahlen und letzter Änderung"):
+    st.dataframe(freigabeseite.anzeige(stand, namen), hide_index=True)

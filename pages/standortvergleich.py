@@ -11,7 +11,7 @@ import streamlit as st
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.zielerreichung import bewertungs_text
 from ui import aufbereitung as auf
-from ui import bausteine, daten, vergleich
+from ui import bausteine, daten, sprung, vergleich
 from ui.farben import standort_farben
 from ui.seitenleiste import aktueller_filter
 
@@ -56,7 +56,11 @@ st.subheader(f"{ind.id} {ind.name} je Standort")
 if not auf.hat_werte(werte.assign(n=werte["n"].fillna(0))):
     st.info(f"Für {ind.id} liegen in dieser Auswahl keine Werte je Standort vor.")
 else:
-    bausteine.diagramm(vergleich.forest(ind, werte, namen, farben))
+    bausteine.diagramm_oder_liste(
+        vergleich.forest(ind, werte, namen, farben),
+        vergleich.forest_liste(werte, namen),
+        key="forest",
+    )
     st.caption(
         "Standorte nach Namen sortiert, nicht nach Rang: Bei den oft kleinen Fallzahlen "
         "überlappen sich die 95-%-Intervalle meist – eine Rangliste würde Unterschiede "
@@ -76,14 +80,20 @@ if karte_ziel is None:
     st.info("Keine Zielwerte oder Werte für diese Auswahl.")
 else:
     # Wide screens and print: the heat map; phones: the same as a list (CSS picks one).
+    # A click on a cell opens that site's goal page (ui.sprung); the list links the same way.
     with st.container(key="wm_breit"):
-        bausteine.diagramm(karte_ziel)
+        sprung.springen(
+            sprung.aus_auswahl(bausteine.diagramm(karte_ziel, key="sv_heatmap", anklickbar=True))
+        )
         st.caption(
             "Zellen: Symbol und Zielerreichung in % des Ziels, Farbe: Status. „○ –“ (grau): "
-            "kein Zielwert oder kein ausgewiesener Wert. " + bausteine.status_legende()
+            "kein Zielwert oder kein ausgewiesener Wert. Eine angeklickte Zelle öffnet die "
+            "Zielseite dieses Standorts beim Indikator. " + bausteine.status_legende()
         )
     with st.container(key="wm_schmal"):
-        st.markdown("\n".join(vergleich.status_liste(ergebnis, namen)))
+        for standort, zeile in vergleich.status_liste(ergebnis, namen):
+            st.markdown(zeile)
+            sprung.ziel_links(standort)
         st.caption(bausteine.status_legende())
     st.caption(bewertungs_text(ergebnis.bewertet_am, bool(filter_.von or filter_.bis)))
 
@@ -103,9 +113,10 @@ else:
 
 st.subheader("Karte der Standorte")
 karte, ohne_koordinaten = vergleich.karte(ind, werte, standorte, namen, farben)
-bausteine.diagramm(karte)
+sprung.springen(sprung.aus_auswahl(bausteine.diagramm(karte, key="sv_karte", anklickbar=True)))
 st.caption(
-    f"Kreisfläche ~ Fallzahl von {ind.id}; Farbe wie in den Diagrammen oben. Umrisse: "
+    f"Kreisfläche ~ Fallzahl von {ind.id}; Farbe wie in den Diagrammen oben; ein angeklickter "
+    f"Standort öffnet seine Zielseite bei {ind.id}. Umrisse: "
     "Natural Earth (gemeinfrei)."
     + (f" Ohne Koordinaten: {', '.join(ohne_koordinaten)}." if ohne_koordinaten else "")
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -36,9 +38,16 @@ RICHTUNG_TEXT: dict[Richtung, str] = {
 
 
 def diagramm(
-    fig: go.Figure, *, key: str | None = None, beschreibung_text: str | None = None
-) -> None:
+    fig: go.Figure,
+    *,
+    key: str | None = None,
+    beschreibung_text: str | None = None,
+    anklickbar: bool = False,
+) -> Mapping[str, Any] | None:
     """Show a plotly figure across the full width, without logo and selection tools.
+
+    ``anklickbar``: a click on a point selects it and reruns the page; the selection
+    (``{"points": [...]}``) is returned — the drill-down of :mod:`ui.sprung` reads it.
 
     Labels get the dashboard's text colours (Streamlit's chart grey #808495 is 3.7:1 on white,
     below WCAG AA), and a text alternative is placed before the chart for screen readers
@@ -48,7 +57,25 @@ def diagramm(
     fig = _gestaltet(fig)
     text = beschreibung_text or alternativtext(fig)
     st.html(f'<p class="wm-sr" role="note">Diagramm: {html.escape(text)}</p>')
-    st.plotly_chart(fig, config=KONFIG, key=key)
+    if not anklickbar:
+        st.plotly_chart(fig, config=KONFIG, key=key)
+        return None
+    ereignis = st.plotly_chart(
+        fig, config=KONFIG, key=key, on_select="rerun", selection_mode="points"
+    )
+    return ereignis.get("selection")
+
+
+def diagramm_oder_liste(fig: go.Figure, zeilen: list[str], *, key: str) -> None:
+    """Wide screens and print: the chart; phones (≤ 640 px): the same values as a list.
+
+    Both are drawn, the stylesheet of :mod:`ui.deutsch` shows one (containers keyed
+    ``wm_breit_…``/``wm_schmal_…``) — Streamlit does not know the screen width on the server.
+    """
+    with st.container(key=f"wm_breit_{key}"):
+        diagramm(fig)
+    with st.container(key=f"wm_schmal_{key}"):
+        st.markdown("\n".join(zeilen))
 
 
 _ACHSE = re.compile(r"[xy]axis\d*")

@@ -24,7 +24,7 @@ from monitor.db import Datenbank
 from monitor.mikrodaten import mikrodaten_bytes
 from ui import webserver
 from ui.aufbereitung import indikator_tabelle
-from ui.seitenleiste import quartal_grenzen
+from ui.seitenleiste import quartal_von
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_CSV = "text/csv"
@@ -32,32 +32,6 @@ MIME_PDF = "application/pdf"
 ZIEL_AUSWAHL: dict[str, str] = {
     ziel.value: f"{ziel.value}) {name}" for ziel, name in ZIEL_NAMEN.items()
 }
-
-
-def quartal(datum: date) -> str:
-    """The quarter of a date as the period filter writes it ("2026-Q3")."""
-    return f"{datum.year}-Q{(datum.month - 1) // 3 + 1}"
-
-
-def zeitraum_vorgabe(filter_: Filter, quartale: Sequence[str]) -> tuple[str, str]:
-    """The sidebar's period as a pair of quarters (the full range when it is not restricted)."""
-    von = quartal(filter_.von) if filter_.von else quartale[0]
-    bis = quartal(filter_.bis) if filter_.bis else quartale[-1]
-    return (von if von in quartale else quartale[0], bis if bis in quartale else quartale[-1])
-
-
-def bericht_filter(
-    standorte: Sequence[str], zeitraum: tuple[str, str] | None, quartale: Sequence[str]
-) -> Filter:
-    """Sites and quarters → the engine filter (no dates when all quarters are chosen)."""
-    alle = zeitraum is None or (tuple(zeitraum) == (quartale[0], quartale[-1]))
-    if alle or zeitraum is None:
-        return Filter(standorte=tuple(standorte))
-    return Filter(
-        standorte=tuple(standorte),
-        von=quartal_grenzen(zeitraum[0])[0],
-        bis=quartal_grenzen(zeitraum[1])[1],
-    )
 
 
 def excel(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Callable[[], bytes]:
@@ -126,7 +100,7 @@ def dateiname(filter_: Filter, endung: str, heute: date | None = None) -> str:
     """``wirkungsbericht_2026-11-27.xlsx`` (or ``.pdf``); with the period when one is chosen."""
     teile = ["wirkungsbericht" if endung in ("xlsx", "pdf") else "indikatoren"]
     if filter_.von and filter_.bis:
-        teile.append(f"{quartal(filter_.von)}_bis_{quartal(filter_.bis)}")
+        teile.append(f"{quartal_von(filter_.von)}_bis_{quartal_von(filter_.bis)}")
     teile.append((heute or date.today()).isoformat())
     return "_".join(teile) + f".{endung}"
 

@@ -206,15 +206,33 @@ def _gitter(pfad: str, zellen: frozenset[tuple[str, str]]) -> Schutzgitter:
     return sicht.gitter(_verbindung(pfad), zellen)
 
 
-def _geschuetzt(filter_: Filter) -> Ergebnis:
-    """Aggregated access: the selection read from the protected lattice; a selection outside
-    it stops the page with the German reason (the sidebar offers none, a URL could)."""
+def _aus_gitter(filter_: Filter) -> Ergebnis:
+    """Aggregated access: the selection read from the protected lattice (raises
+    :class:`AuswahlFehler` for a selection outside it)."""
     pfad = aktueller_pfad()
+    return aus_gitter(_gitter(pfad, _freigegeben(pfad)), filter_)
+
+
+def _geschuetzt(filter_: Filter) -> Ergebnis:
+    """The lattice read for the page's own selection; one outside it stops the page with the
+    German reason (the sidebar offers none, a URL could)."""
     try:
-        return aus_gitter(_gitter(pfad, _freigegeben(pfad)), filter_)
+        return _aus_gitter(filter_)
     except AuswahlFehler as fehler:
         st.warning(str(fehler), icon=":material/shield:")
         st.stop()
+
+
+def ergebnis_oder_nichts(filter_: Filter) -> Ergebnis | None:
+    """:func:`ergebnis` for a selection beside the page's own (e.g. a comparison quarter):
+    None instead of stopping the page when the protected view may not make it."""
+    datenbank()
+    if zugang.zugriff().geschuetzt:
+        try:
+            return _aus_gitter(filter_)
+        except AuswahlFehler:
+            return None
+    return ergebnis(filter_)
 
 
 @st.cache_data(ttl=CACHE_TTL, show_spinner=False)

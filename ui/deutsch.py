@@ -212,10 +212,10 @@ _CSS = """
   clip: rect(0 0 0 0); white-space: nowrap; margin: 0; }
 [data-testid="stElementContainer"]:has(.wm-sr) { position: absolute !important; width: 1px;
   height: 1px; overflow: hidden; }
-.st-key-wm_schmal { display: none !important; }
+[class*="st-key-wm_schmal"] { display: none !important; }
 @media (max-width: 640px) {
-  .st-key-wm_breit { display: none !important; }
-  .st-key-wm_schmal { display: flex !important; }
+  [class*="st-key-wm_breit"] { display: none !important; }
+  [class*="st-key-wm_schmal"] { display: flex !important; }
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   .js-plotly-plot .modebar-container { display: none !important; }
 }

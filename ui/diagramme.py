@@ -606,13 +606,21 @@ def zielerreichung_balken(daten: pd.DataFrame) -> go.Figure:
 
 # -- heat map ---------------------------------------------------------------------------------
 def zielerreichung_heatmap(
-    erreichung: pd.DataFrame, status: pd.DataFrame, *, spalten_text: Mapping[str, str]
+    erreichung: pd.DataFrame,
+    status: pd.DataFrame,
+    *,
+    spalten_text: Mapping[str, str],
+    zeilen_kennung: Sequence[str] | None = None,
 ) -> go.Figure:
     """Attainment (% of target) as a grid rows × indicators, cells in status colours.
 
     ``erreichung`` and ``status`` share index (row labels, e.g. sites) and columns (indicator
     IDs). The colour is the status, the text the attainment; cells without target or value are
     grey and read "–". Text is black or white per cell for contrast.
+
+    ``zeilen_kennung`` (the rows' site IDs) makes the cells clickable: a heat map itself cannot
+    be selected in plotly, so an invisible square marker sits on every cell, carrying
+    ``customdata`` ``[site, indicator]`` for the selection event (:mod:`ui.sprung`).
     """
     reihenfolge = list(STATUS_REIHENFOLGE)
     nummer_von = {str(st): k for k, st in enumerate(reihenfolge)}
@@ -662,7 +670,7 @@ def zielerreichung_heatmap(
             "xgap": 2,
             "ygap": 2,
             "hovertext": hover.tolist(),
-            "hoverinfo": "text",
+            "hoverinfo": "skip" if zeilen_kennung is not None else "text",
         },
         {
             "type": "scatter",
@@ -678,6 +686,30 @@ def zielerreichung_heatmap(
             "showlegend": False,
         },
     ]
+    if zeilen_kennung is not None:
+        # Clickable cells: transparent squares (hover and selection need a point, and a heat
+        # map has none that plotly can select). Hover moves here with a wide hover distance,
+        # so the whole cell answers.
+        kennung = np.array(list(zeilen_kennung), dtype=object)
+        spuren.append(
+            {
+                "type": "scatter",
+                "x": np.array(spalten, dtype=object)[gitter_x.ravel()].tolist(),
+                "y": np.array(zeilen, dtype=object)[gitter_y.ravel()].tolist(),
+                "mode": "markers",
+                "marker": {"symbol": "square", "size": 22, "color": "rgba(0,0,0,0)"},
+                "customdata": np.stack(
+                    [kennung[gitter_y.ravel()], np.array(spalten, dtype=object)[gitter_x.ravel()]],
+                    axis=1,
+                ).tolist(),
+                "hovertext": hover.ravel().tolist(),
+                "hoverinfo": "text",
+                "selected": {"marker": {"opacity": 0}},
+                "unselected": {"marker": {"opacity": 0}},
+                "showlegend": False,
+                "name": "Zelle",
+            }
+        )
     for st in reihenfolge:  # legend: one square per status
         spuren.append(
             {
@@ -696,6 +728,7 @@ def zielerreichung_heatmap(
             "yaxis": {"autorange": "reversed", "type": "category", "showgrid": False},
             "legend": {**layout["legend"], "y": -0.02, "yanchor": "top"},
             "margin": {**layout["margin"], "t": 30, "b": 40},
+            "hoverdistance": 60,
         }
     )
     return _figur(spuren, layout)
@@ -1023,6 +1056,12 @@ def standortkarte(daten: pd.DataFrame, *, beschriften: bool | None = None) -> go
                 ],
                 "hoverinfo": "text",
                 "showlegend": False,
+                # [site, indicator] for a click (selection event) that opens the goal page
+                "customdata": orte[["standort", "indikator"]].to_numpy(dtype=object).tolist()
+                if {"standort", "indikator"} <= set(orte.columns)
+                else None,
+                "selected": {"marker": {"opacity": 0.9}},
+                "unselected": {"marker": {"opacity": 0.9}},
             }
         )
     layout = _grundlayout(620, legende=False)

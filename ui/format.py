@@ -85,7 +85,8 @@ def intervall(unten: float | None, oben: float | None, stellen: int) -> str:
     """A confidence interval as "[0,31; 0,47]"; "–" when there is none (counts, suppressed)."""
     if unten is None or oben is None or pd.isna(unten) or pd.isna(oben):
         return "–"
-    return f"[{zahl(unten, stellen)}; {zahl(oben, stellen)}]"
+    # the true minus sign, as in signed changes ("−0,13", not "-0,13")
+    return f"[{zahl(unten, stellen)}; {zahl(oben, stellen)}]".replace("-", "−")
 
 
 def p_wert(wert: float | None) -> str:

@@ -56,6 +56,23 @@ def alle_freigeben(db: Datenbank, sitzung: Sitzung, zellen: list[tuple[str, str]
     return freigegeben
 
 
+def matrix(stand: pd.DataFrame, namen: dict[str, str]) -> pd.DataFrame:
+    """The states as a site × quarter grid (rows sites by name, columns quarters oldest first),
+    each cell symbol and word — status is never colour alone. "–": the site has neither data
+    nor a state in that quarter."""
+    tabelle = stand.assign(
+        Standort=stand["standort"].map(lambda s: namen.get(s, s)),
+        zelle=[
+            f"{STATUS_SYMBOL[Status(s)]} {label}"
+            for s, label in zip(stand["status"], stand["status_label"], strict=True)
+        ],
+    )
+    gitter = tabelle.pivot(index="Standort", columns="quartal", values="zelle")
+    gitter = gitter.reindex(columns=sorted(gitter.columns)).sort_index()
+    gitter.columns = [quartal_text(q) for q in gitter.columns]
+    return gitter.fillna("–").reset_index()
+
+
 def anzeige(stand: pd.DataFrame, namen: dict[str, str]) -> pd.DataFrame:
     """The state table with German headers, newest quarter first."""
     tabelle = stand.sort_values(["quartal", "standort"], ascending=[False, True])

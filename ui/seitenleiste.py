@@ -15,6 +15,7 @@ import streamlit as st
 from indikatoren.filter import GRUPPIERUNG_LABEL, Filter, Gruppierung
 from monitor.benutzer import Zugriff
 from monitor.schema import FORMAT_LABELS, FORMATE
+from ui import sprung
 from ui.format import quartal
 from ui.zugang import NUR_FREIGEGEBEN
 
@@ -27,6 +28,11 @@ def quartal_grenzen(quartal: str) -> tuple[date, date]:
     anfang = date(jahr, 3 * nummer - 2, 1)
     ende = date(jahr + 1, 1, 1) if nummer == 4 else date(jahr, 3 * nummer + 1, 1)
     return anfang, date.fromordinal(ende.toordinal() - 1)
+
+
+def quartal_von(datum: date) -> str:
+    """The quarter of a date as the filters write it ("2025-Q3")."""
+    return f"{datum.year}-Q{(datum.month - 1) // 3 + 1}"
 
 
 def _aus_url(name: str) -> list[str]:
@@ -59,6 +65,9 @@ def filter_anzeigen(quartale: list[str], standorte: dict[str, str], zugriff: Zug
     funder) it is fixed and said so.
     """
     _anfangswerte(quartale, list(standorte))
+    # A drill-down (a click on a site's cell, :mod:`ui.sprung`) chooses that site — only one
+    # the sidebar offers anyway, and before its widgets are drawn.
+    sprung.uebernehmen(standorte, einzeln=zugriff.geschuetzt)
     if zugriff.geschuetzt:
         return _geschuetzte_filter(quartale, standorte)
     with st.sidebar:

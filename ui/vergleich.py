@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from indikatoren.definitionen import Berechnung, Indikator
 from indikatoren.engine import Ergebnis
-from indikatoren.katalog import INDIKATOREN
+from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.statistik import Metaanalyse, standort_metaanalyse
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import Status
@@ -21,7 +21,7 @@ from monitor.schema import FORMAT_LABELS
 from ui import aufbereitung as auf
 from ui import diagramme
 from ui.farben import FORMAT_FARBE, GESAMT_FARBE, STATUS_SYMBOL, mit_symbol
-from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, zahl
+from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, intervall, zahl
 
 #: The small multiples show at most this many sites (more facets are unreadable and slow).
 MAX_FACETTEN = 24
@@ -77,14 +77,14 @@ def meta_text(ind: Indikator, meta: Metaanalyse) -> str:
     st = ind.dezimalstellen
     text = (
         f"Zufällige Effekte (DerSimonian–Laird) über {meta.k} Standorte: mittlere Veränderung "
-        f"{zahl(meta.mittel, st, vorzeichen=True)} [{zahl(meta.unten, st)}; "
-        f"{zahl(meta.oben, st)}], τ² = {zahl(meta.tau2, 2)}, I² = {zahl(100 * meta.i2, 0)} % "
+        f"{zahl(meta.mittel, st, vorzeichen=True)} {intervall(meta.unten, meta.oben, st)}, "
+        f"τ² = {zahl(meta.tau2, 2)}, I² = {zahl(100 * meta.i2, 0)} % "
         "(Anteil der Streuung zwischen Standorten, der nicht Zufall ist)"
     )
     if pd.notna(meta.vorhersage_unten):
         text += (
-            f"; Vorhersageintervall für einen weiteren Standort [{zahl(meta.vorhersage_unten, st)}"
-            f"; {zahl(meta.vorhersage_oben, st)}]"
+            "; Vorhersageintervall für einen weiteren Standort "
+            f"{intervall(meta.vorhersage_unten, meta.vorhersage_oben, st)}"
         )
     return text + "."
 
@@ -147,6 +147,40 @@ def forest(
     )
 
 
+def werte_liste(punkte: pd.DataFrame, zeilen: list[str]) -> list[str]:
+    """A dot-and-interval chart as a list for phones: one markdown line per row label of
+    ``zeilen`` (order kept) with value, 95 % interval and n — per series (e.g. T0→T1, T0→T2, or
+    the formats) when the chart has several. Readable at 390 px, where a forest plot's labels
+    squeeze the plot to nothing. Each value is written as its indicator's (column
+    ``indikator`` of :func:`ui.aufbereitung.punkte`); suppressed values keep their mark, no n."""
+    liste = []
+    for label in zeilen:
+        teil = punkte[punkte["zeile"] == label]
+        angaben = []
+        for zeile in teil.itertuples(index=False):
+            ind = REGISTER[str(zeile.indikator)]
+            text = auf.wert_text(ind, zeile.wert, unterdrueckt=bool(zeile.unterdrueckt))
+            if not zeile.unterdrueckt and not pd.isna(zeile.wert):
+                if ind.berechnung in auf.MIT_INTERVALL:
+                    text += f" {intervall(zeile.unten, zeile.oben, ind.dezimalstellen)}"
+                if ind.berechnung not in auf.SUMMEN:  # a count is its own n
+                    # ", n = …", not " (n = …)": "] (" after an interval reads like a link
+                    text += f", n = {zahl(zeile.n)}"
+            serie = str(zeile.serie)
+            angaben.append(f"{serie}: {text}" if serie else text)
+        if angaben:
+            liste.append(f"- **{label}**: " + "; ".join(angaben))
+    return liste
+
+
+def forest_liste(werte: pd.DataFrame, namen: dict[str, str]) -> list[str]:
+    """:func:`forest` as a list for phones: the pooled value first, then the sites by name."""
+    orte = _mit_labels(werte, namen)
+    gesamt = auf.standort_label(namen, GESAMT)
+    punkte = werte.assign(zeile=werte["standort"].map(lambda s: auf.standort_label(namen, s)))
+    return werte_liste(punkte, [gesamt, *orte["label"]])
+
+
 def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:
     """Attainment of every indicator at every site (and the total), in status colours."""
     ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
@@ -161,14 +195,19 @@ def heatmap(ergebnis: Ergebnis, namen: dict[str, str]) -> go.Figure | None:
     status = teil.pivot(index="label", columns="indikator", values="status")
     erreichung = erreichung.reindex(index=reihen, columns=spalten)
     status = status.reindex(index=reihen, columns=spalten).fillna("keine Daten")
+    kennung = dict(zip(teil["label"], teil["standort"], strict=True))
     return diagramme.zielerreichung_heatmap(
-        erreichung, status, spalten_text={i.id: f"{i.id} – {i.name}" for i in INDIKATOREN}
+        erreichung,
+        status,
+        spalten_text={i.id: f"{i.id} – {i.name}" for i in INDIKATOREN},
+        zeilen_kennung=[kennung.get(r, GESAMT) for r in reihen],
     )
 
 
-def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
+def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[tuple[str, str]]:
     """The heat map as a list for narrow screens: per site the count of indicators per status
-    (with symbols) and which ones are critical — one markdown line each, readable at 390 px."""
+    (with symbols) and which ones are critical — (site ID, one markdown line) each, readable at
+    390 px; the page puts the links to the site's goal pages under each line."""
     ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
     teil = ganz[ganz["gruppe"] == GESAMT]
     # One pass over the table (100 sites × 21 indicators), not one filter per site.
@@ -197,7 +236,7 @@ def status_liste(ergebnis: Ergebnis, namen: dict[str, str]) -> list[str]:
         )
         kritisch = kritisch_je_ort.get(standort, "")
         zeile = f"- **{auf.standort_label(namen, standort)}**: {zaehlung}"
-        zeilen.append(zeile + (f" — kritisch: {kritisch}" if kritisch else ""))
+        zeilen.append((standort, zeile + (f" — kritisch: {kritisch}" if kritisch else "")))
     return zeilen
 
 
@@ -265,6 +304,8 @@ def karte(
                 "farbe": daten["standort"].map(farben).fillna(GESAMT_FARBE),
                 "groesse": daten["n"].where(~daten["unterdrueckt"].fillna(True).astype(bool)),
                 "info": info,
+                "standort": daten["standort"],
+                "indikator": ind.id,
             }
         )
     )
@@ -329,23 +370,26 @@ def reichweite_tabelle(reichweite: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def format_anteile(ergebnis: Ergebnis, formate: list[str]) -> go.Figure:
-    """Shares (mixing, satisfaction, new contacts, …) per format with Wilson intervals."""
+def _format_anteile_punkte(ergebnis: Ergebnis, formate: list[str]) -> pd.DataFrame:
     ganz = auf.gesamtzeitraum(ergebnis.indikatoren)
     teil = ganz[
         ganz["indikator"].isin(FORMAT_ANTEILE)
         & (ganz["standort"] == GESAMT)
         & ganz["gruppe"].isin(formate)
     ]
-    zeilen = [auf.indikator_auswahl_label(i) for i in FORMAT_ANTEILE]
+    return auf.punkte(
+        teil,
+        zeile=teil["indikator"].map(auf.indikator_auswahl_label),
+        serie=teil["gruppe"].map(FORMAT_LABELS),
+        farbe=teil["gruppe"].map(FORMAT_FARBE),
+    )
+
+
+def format_anteile(ergebnis: Ergebnis, formate: list[str]) -> go.Figure:
+    """Shares (mixing, satisfaction, new contacts, …) per format with Wilson intervals."""
     return diagramme.punkte_intervalle(
-        auf.punkte(
-            teil,
-            zeile=teil["indikator"].map(auf.indikator_auswahl_label),
-            serie=teil["gruppe"].map(FORMAT_LABELS),
-            farbe=teil["gruppe"].map(FORMAT_FARBE),
-        ),
-        zeilen=zeilen,
+        _format_anteile_punkte(ergebnis, formate),
+        zeilen=[auf.indikator_auswahl_label(i) for i in FORMAT_ANTEILE],
         serien=[FORMAT_LABELS[f] for f in formate],
         serien_farben={FORMAT_LABELS[f]: FORMAT_FARBE[f] for f in formate},
         x_titel="Anteil (%)",
@@ -355,21 +399,46 @@ def format_anteile(ergebnis: Ergebnis, formate: list[str]) -> go.Figure:
     )
 
 
-def format_effekte(ergebnis: Ergebnis, formate: list[str], welle: str = "T1") -> go.Figure:
-    """Pre/post change per format, one small dot-and-interval panel per indicator."""
-    indikatoren = [i for i in INDIKATOREN if i.vorher_nachher]
+def format_anteile_liste(ergebnis: Ergebnis, formate: list[str]) -> list[str]:
+    """:func:`format_anteile` as a list for phones: per indicator the value of each format."""
+    return werte_liste(
+        _format_anteile_punkte(ergebnis, formate),
+        [auf.indikator_auswahl_label(i) for i in FORMAT_ANTEILE],
+    )
+
+
+def _format_effekte_teil(ergebnis: Ergebnis, formate: list[str], welle: str) -> pd.DataFrame:
     vn = ergebnis.vorher_nachher
-    teil = vn[
+    return vn[
         (vn["periode"] == GESAMT)
         & (vn["standort"] == GESAMT)
         & (vn["welle"] == welle)
         & vn["gruppe"].isin(formate)
     ]
+
+
+def format_effekte(ergebnis: Ergebnis, formate: list[str], welle: str = "T1") -> go.Figure:
+    """Pre/post change per format, one small dot-and-interval panel per indicator."""
+    teil = _format_effekte_teil(ergebnis, formate, welle)
     return diagramme.effekte_raster(
         auf.punkte(
             teil, zeile=teil["gruppe"].map(FORMAT_LABELS), farbe=teil["gruppe"].map(FORMAT_FARBE)
         ),
-        indikatoren=indikatoren,
+        indikatoren=[i for i in INDIKATOREN if i.vorher_nachher],
         zeilen=[FORMAT_LABELS[f] for f in formate],
         markierung=UNTERDRUECKT_PAARE,
+    )
+
+
+def format_effekte_liste(ergebnis: Ergebnis, formate: list[str], welle: str = "T1") -> list[str]:
+    """:func:`format_effekte` as a list for phones: per indicator the change of each format."""
+    teil = _format_effekte_teil(ergebnis, formate, welle)
+    punkte = auf.punkte(
+        teil,
+        zeile=teil["indikator"].map(auf.indikator_auswahl_label),
+        serie=teil["gruppe"].map(FORMAT_LABELS),
+        farbe="",
+    )
+    return werte_liste(
+        punkte, [auf.indikator_auswahl_label(i.id) for i in INDIKATOREN if i.vorher_nachher]
     )

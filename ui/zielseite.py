@@ -23,7 +23,7 @@ from indikatoren.filter import Filter
 from indikatoren.unterdrueckung import GESAMT
 from indikatoren.zielerreichung import bewertungs_text, ziel_zusammenfassung
 from ui import aufbereitung as auf
-from ui import bausteine, daten, diagramme
+from ui import bausteine, daten, diagramme, periodenvergleich, sprung, vergleich
 from ui.farben import GESAMT_FARBE, gruppe_farbe, standort_farben
 from ui.format import UNTERDRUECKT, UNTERDRUECKT_PAARE, anzahl, intervall, prozent, zahl
 from ui.seitenleiste import aktueller_filter
@@ -81,10 +81,11 @@ def zeige_ziel(ziel: Ziel) -> None:
     if not auf.hat_werte(ganz[ganz["indikator"].isin(ids)]):
         bausteine.keine_daten()
         return
+    periodenvergleich.zeigen(indikatoren, filter_, bezug)
     st.subheader("Indikatoren")
     reiter = st.tabs(
-        [f"{i.id} {i.name}" for i in indikatoren],
-        key=f"ziel_{ziel.value}_reiter",
+        [sprung.reiter_titel(i) for i in indikatoren],
+        key=sprung.reiter_schluessel(ziel),
         on_change="rerun",
     )
     for tab, ind in zip(reiter, indikatoren, strict=True):
@@ -380,6 +381,9 @@ def _je_standort(
                 & (vn["standort"] != GESAMT)
             ]
             vn = vn.assign(label=vn["standort"].map(lambda s: auf.standort_label(namen, s)))
+            punkte = auf.punkte(
+                vn, zeile=vn["label"], serie="T0→" + vn["welle"].astype(str), farbe=GESAMT_FARBE
+            )
             fig = _wellen_punkte(
                 ind,
                 vn,
@@ -391,12 +395,11 @@ def _je_standort(
                 referenz_band=None if gesamt is None else (gesamt["ci_unten"], gesamt["ci_oben"]),
             )
         elif ind.berechnung in auf.MIT_INTERVALL:
+            punkte = auf.punkte(
+                orte, zeile=orte["label"], farbe=orte["standort"].map(farben).fillna(GESAMT_FARBE)
+            )
             fig = diagramme.punkte_intervalle(
-                auf.punkte(
-                    orte,
-                    zeile=orte["label"],
-                    farbe=orte["standort"].map(farben).fillna(GESAMT_FARBE),
-                ),
+                punkte,
                 zeilen=list(orte["label"]),
                 x_titel=auf.achsentitel(ind),
                 einheit=ind.einheit,
@@ -406,6 +409,7 @@ def _je_standort(
                 referenz_band=None if gesamt is None else (gesamt["ci_unten"], gesamt["ci_oben"]),
             )
         else:
+            punkte = auf.punkte(orte, zeile=orte["label"], farbe=GESAMT_FARBE)
             fig = diagramme.balken(
                 pd.DataFrame(
                     {
@@ -419,7 +423,10 @@ def _je_standort(
                 einheit=ind.einheit,
                 stellen=ind.dezimalstellen,
             )
-        bausteine.diagramm(fig)
+        # Phones: the same values as a list (a forest plot of many sites is unreadable there).
+        bausteine.diagramm_oder_liste(
+            fig, vergleich.werte_liste(punkte, list(orte["label"])), key="standorte"
+        )
         st.caption(
             "Nach Standortnamen sortiert, nicht nach Rang. Überlappende Intervalle bedeuten: "
             "Der Unterschied zwischen zwei Standorten ist mit diesen Fallzahlen nicht belegt."

@@ -121,9 +121,14 @@ def google_kopf(feld: Feld, nummer: int) -> str:
     return f"{nummer}. {titel}" + (" *" if feld.pflicht else "")
 
 
+#: Not asked in a form built from the print version: the date (timestamp) and the comparison
+#: group (never asked of respondents; set by the import or a comparison group's link).
+NICHT_IM_FORMULAR = ("datum", "vergleichsgruppe")
+
+
 def google_koepfe() -> dict[str, str]:
     """Variable → the column header of the Google export (no date question)."""
-    fragen = [f for f in FELDER if f.name != "datum"]
+    fragen = [f for f in FELDER if f.name not in NICHT_IM_FORMULAR]
     return {f.name: google_kopf(f, n) for n, f in enumerate(fragen, start=1)}
 
 
@@ -133,7 +138,7 @@ def google_forms_csv(zeilen: list[Zeile], *, aus_forms: bool = False) -> bytes:
     ``aus_forms``: "Download responses (.csv)" straight from Google Forms instead: the header
     is "Timestamp"/"Email Address" and the time reads "2024/03/05 10:19:30 AM GMT+1".
     """
-    fragen = [f for f in FELDER if f.name != "datum"]
+    fragen = [f for f in FELDER if f.name not in NICHT_IM_FORMULAR]
     stempel_kopf = (
         ["Timestamp", "Email Address"] if aus_forms else ["Zeitstempel", "E-Mail-Adresse"]
     )
