@@ -875,28 +875,38 @@ def schritt_foerdergeber(ds: Datensatz, protokoll: Protokoll, wiederholungen: in
 
 
 # ---------------------------------------------------------------------------------------------
-# Step 4: Excel report
+# Step 4: Excel and PDF report
 # ---------------------------------------------------------------------------------------------
 def schritt_bericht(ds: Datensatz, protokoll: Protokoll, wiederholungen: int) -> None:
-    messung = protokoll.neu(
-        "bericht",
-        "Excel-Bericht, alle Standorte",
-        ds.name,
-        budget=BUDGET_BERICHT_S if ds.name == "standard" else None,
-    )
-    ziel = ds.ordner / "bericht.xlsx"
-    with protokoll.schritt(messung):
-        from monitor.bericht import schreibe_bericht
+    """The Excel report and the PDF Wirkungsbericht (issue 16) of all sites, each its own row."""
+    from monitor.bericht import schreibe_bericht
+    from monitor.berichtpdf import schreibe_pdf
 
-        with verbinden(ds.db_pfad) as db:
+    for schluessel, was, datei, anfang, schreiben in (
+        ("bericht", "Excel-Bericht, alle Standorte", "bericht.xlsx", b"PK", schreibe_bericht),
+        (
+            "bericht_pdf",
+            "PDF-Wirkungsbericht (typst), alle Standorte",
+            "bericht.pdf",
+            b"%PDF-",
+            schreibe_pdf,
+        ),
+    ):
+        messung = protokoll.neu(
+            schluessel, was, ds.name, budget=BUDGET_BERICHT_S if ds.name == "standard" else None
+        )
+        ziel = ds.ordner / datei
+        with protokoll.schritt(messung), verbinden(ds.db_pfad) as db:
             messen(
                 messung,
-                lambda: schreibe_bericht(db, ziel, Filter(), heute=STICHTAG),
+                lambda db=db, ziel=ziel, schreiben=schreiben: schreiben(
+                    db, ziel, Filter(), heute=STICHTAG
+                ),
                 wiederholungen,
             )
-        if not ziel.read_bytes().startswith(b"PK"):
-            raise AssertionError("Bericht ist keine XLSX-Datei")
-        messung.details["datei_kib"] = round(ziel.stat().st_size / 1024)
+            if not ziel.read_bytes().startswith(anfang):
+                raise AssertionError(f"{was}: {ziel.name} hat das falsche Format")
+            messung.details["datei_kib"] = round(ziel.stat().st_size / 1024)
 
 
 # ---------------------------------------------------------------------------------------------

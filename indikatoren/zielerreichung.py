@@ -40,13 +40,26 @@ class Status(StrEnum):
     KEINE_DATEN = "keine Daten"
 
 
-#: Colours for status (colour-blind safe enough with the text label always shown next to them).
-STATUS_FARBE: dict[Status, str] = {
-    Status.ERREICHT: "#1a7f37",
-    Status.AUF_KURS: "#4caf50",
-    Status.VERZUG: "#e3a008",
-    Status.KRITISCH: "#c62828",
-    Status.KEINE_DATEN: "#9e9e9e",
+#: Status colours of every output (dashboard, Excel, PDF), safe for red-green colour blindness:
+#: green "erreicht" and red "kritisch" look the same olive with deuteranopia (ΔE ≈ 18), blue –
+#: light blue – amber – red – grey stay apart (ΔE ≥ 34 in the Machado et al. 2009 simulation,
+#: checked by tests/test_barrierefreiheit.py). Here, not in ``ui``, so that the reports in
+#: ``monitor`` use the same palette without importing the dashboard.
+STATUS_FARBEN: dict[Status, str] = {
+    Status.ERREICHT: "#08519C",
+    Status.AUF_KURS: "#6BAED6",
+    Status.VERZUG: "#F2B134",
+    Status.KRITISCH: "#B2182B",
+    Status.KEINE_DATEN: "#D4D4D4",
+}
+#: The second channel next to the colour: status never relies on colour alone (also on grey
+#: print-outs).
+STATUS_SYMBOL: dict[Status, str] = {
+    Status.ERREICHT: "✓",
+    Status.AUF_KURS: "↗",
+    Status.VERZUG: "!",
+    Status.KRITISCH: "✕",
+    Status.KEINE_DATEN: "○",
 }
 STATUS_REIHENFOLGE: tuple[Status, ...] = (
     Status.ERREICHT,

@@ -59,7 +59,7 @@ from indikatoren.definitionen import (
     Richtung,
     Ziel,
 )
-from indikatoren.engine import Ergebnis
+from indikatoren.engine import SEKUNDAER, Ergebnis
 from indikatoren.filter import GRUPPEN_LABEL, Filter, Gruppierung
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.statistik import standort_metaanalyse
@@ -67,14 +67,22 @@ from indikatoren.unterdrueckung import GESAMT, Schwellen
 from indikatoren.vergleichsgruppe import mit_vergleichsgruppe, vergleichstabelle
 from indikatoren.zielerreichung import (
     REGEL_TEXT,
-    STATUS_FARBE,
+    STATUS_FARBEN,
     STATUS_REIHENFOLGE,
+    STATUS_SYMBOL,
+    Status,
     bewertungs_text,
     ziel_zusammenfassung,
 )
 from monitor import sicht
 from monitor.audit import protokolliere
-from monitor.ausgabe import INDIKATOR_JSON, VORHER_NACHHER_JSON, als_csv, markierung
+from monitor.ausgabe import (
+    INDIKATOR_JSON,
+    SEKUNDAER_MARKE,
+    VORHER_NACHHER_JSON,
+    als_csv,
+    markierung,
+)
 from monitor.benutzer import Detailstufe, Zugriff, beschraenke_filter
 from monitor.bestand import hat_demo
 from monitor.db import Datenbank
@@ -362,10 +370,20 @@ class _Blatt:
         self.ws.auto_filter.ref = f"A{kopfzeile}:{_BUCHSTABEN[spalten]}{ende}"
         self.ws.print_title_rows = f"{kopfzeile}:{kopfzeile}"
 
-    def querformat(self, *, auf_breite: bool, nur_tabelle: int = 0, diagramme: str = "") -> None:
-        """Landscape A4; ``auf_breite`` scales to the page width. ``nur_tabelle`` prints that
-        many columns and, on pages of their own, the ``diagramme`` range — charts beside a table
-        would otherwise shrink it unreadably."""
+    def querformat(
+        self,
+        *,
+        auf_breite: bool,
+        nur_tabelle: int = 0,
+        diagramme: str = "",
+        seiten_breit: int = 1,
+        titelspalten: str | None = None,
+    ) -> None:
+        """Landscape A4 scaled to ``seiten_breit`` page widths (``auf_breite``; pages run on
+        downwards). ``titelspalten`` ("A:B") repeat on every continuation page, so a wide table
+        keeps its row labels (site names). ``nur_tabelle`` prints that many columns and, on
+        pages of their own, the ``diagramme`` range — charts beside a table would otherwise
+        shrink it unreadably."""
         if nur_tabelle:
             bereiche = [f"A1:{_BUCHSTABEN[nur_tabelle]}{max(self.zeile, 1)}"]
             self.ws.print_area = [*bereiche, diagramme] if diagramme else bereiche
@@ -373,23 +391,48 @@ class _Blatt:
         self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
         if auf_breite:
             self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-            self.ws.page_setup.fitToWidth = 1
+            self.ws.page_setup.fitToWidth = seiten_breit
             self.ws.page_setup.fitToHeight = 0
+        if titelspalten:
+            self.ws.print_title_cols = titelspalten
+
+    def kopf_und_fuss(self, titel: str) -> None:
+        """Printed header (report title, sheet name) and footer ("Seite 3 von 7", date).
+
+        ``&`` starts a control code in Excel's header text, so a literal one is doubled.
+        """
+        kopf, fuss = self.ws.oddHeader, self.ws.oddFooter
+        kopf.left.text = titel.replace("&", "&&")
+        kopf.right.text = "&A"  # sheet name
+        fuss.center.text = "Seite &P von &N"
+        fuss.right.text = "&D"  # print date
+        for teil in (kopf.left, kopf.right, fuss.center, fuss.right):
+            teil.size = 8
 
     def status_farben(self, bereich: str) -> None:
-        """Colour status cells by their text (zielerreichung.STATUS_FARBE), as Excel rules."""
+        """Colour status cells by their text ("✓ erreicht", :func:`status_text`) in the
+        dashboard's colour-blind-safe palette (zielerreichung.STATUS_FARBEN), as Excel rules."""
         for status in STATUS_REIHENFOLGE:
-            farbe = STATUS_FARBE[status].lstrip("#").upper()
+            farbe = STATUS_FARBEN[status].lstrip("#").upper()
             hell = _helligkeit(farbe) > 150
             self.ws.conditional_formatting.add(
                 bereich,
                 CellIsRule(
                     operator="equal",
-                    formula=[f'"{status}"'],
+                    formula=[f'"{status_text(status)}"'],
                     fill=PatternFill("solid", start_color=farbe, end_color=farbe),
                     font=Font(name=_SCHRIFT, color="000000" if hell else "FFFFFF", bold=True),
                 ),
             )
+
+
+def status_text(status: str) -> str:
+    """ "✓ erreicht": the status with its symbol, so it never relies on colour (also printed
+    in grey). Anything that is not a status stays as it is."""
+    try:
+        return f"{STATUS_SYMBOL[Status(status)]} {status}"
+    except ValueError:
+        return status
 
 
 def _helligkeit(farbe: str) -> float:
@@ -426,6 +469,8 @@ class _Mappe:
         return blatt
 
     def speichern(self) -> bytes:
+        for blatt in self.blaetter:
+            blatt.kopf_und_fuss(self.wb.properties.title or "")
         roh = io.BytesIO()
         self.wb.save(roh)
         blaetter = {b.ws.path.lstrip("/"): b for b in self.blaetter}
@@ -506,7 +551,12 @@ class _Daten:
             return self.gesamt_name
         return self.namen.get(standort, standort)
 
-    def marke(self, indikator: Indikator) -> _Marke:
+    def marke(self, indikator: Indikator, grund: object = "") -> _Marke:
+        """The mark of a suppressed cell by its reason (engine column ``sperrgrund``): "•"
+        for one hidden to protect another (it is not small), else "< 5" / "< 10" — as on the
+        dashboard, so the workbook never calls a cell of 7 persons "< 5"."""
+        if grund == SEKUNDAER:
+            return _Marke(SEKUNDAER_MARKE)
         return _Marke(markierung(self.schwellen, paare=indikator.vorher_nachher))
 
     @property
@@ -521,10 +571,14 @@ def _daten_erheben(
     heute: date | None,
     schwellen: Schwellen,
     zugriff: Zugriff | None,
+    *,
+    vollstaendig: bool = True,
 ) -> _Daten:
     """Everything the workbook shows, read within ``zugriff`` (None = everything, the CLI):
     its sites only, approved quarters only when it says so, and no row-level quality lists
-    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`."""
+    below :attr:`~monitor.benutzer.Detailstufe.ZEILEN`. ``vollstaendig=False`` skips the
+    quality checks and the comparison group (``qualitaet`` and ``vergleich`` None) for the PDF,
+    which shows neither: the quality checks alone cost more than all indicator tables."""
     basis = replace(filter_ or Filter(), gruppierung=Gruppierung.MH, nach_quartal=False)
     if zugriff is not None:
         basis = beschraenke_filter(basis, zugriff)
@@ -535,13 +589,13 @@ def _daten_erheben(
         if zugriff is None or zugriff.darf_standort(str(k))
     }
     qualitaet: dq.Datenqualitaet | None = None
-    if zugriff is None or not zugriff.geschuetzt:
+    if vollstaendig and (zugriff is None or not zugriff.geschuetzt):
         qualitaet = dq.pruefen(db, basis, heute=stichtag, schwellen=schwellen)
     if qualitaet is not None and zugriff is not None and zugriff.detail < Detailstufe.ZEILEN:
         qualitaet = replace(qualitaet, ausreisser=qualitaet.ausreisser.iloc[0:0])
     ansehen = sicht.ansicht(db, zugriff, schwellen=schwellen)
     vergleich = None
-    if zugriff is None or not zugriff.geschuetzt:
+    if vollstaendig and (zugriff is None or not zugriff.geschuetzt):
         zellen = freigegebene_quartale(db) if zugriff and zugriff.nur_freigegeben else None
         vergleich = vergleichstabelle(db, basis, schwellen, zellen=zellen)
 
@@ -666,7 +720,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
             f"Werte, die auf weniger als {s.min_personen} Personen beruhen, erscheinen als "
             f"„< {s.min_personen}“ (Vorher-Nachher-Effekte: weniger als {s.min_paare} Paare, "
             f"„< {s.min_paare}“) und nie als 0; ließe sich ein solcher Wert aus einer Summe "
-            "zurückrechnen, wird ein zweiter mit unterdrückt.",
+            "zurückrechnen, werden weitere mit unterdrückt (Zeichen „•“).",
             "umbruch",
         ),
     ]
@@ -689,7 +743,7 @@ def _deckblatt(mappe: _Mappe, db: Datenbank, d: _Daten, projektname: str, heute:
             [
                 _ziel_label(stand.ziel),
                 stand.zielerreichung,
-                str(stand.status),
+                status_text(stand.status),
                 *(stand.anzahl[x] for x in STATUS_REIHENFOLGE),
             ],
             ["text", "z0", "text", *["z0"] * len(STATUS_REIHENFOLGE)],
@@ -762,20 +816,28 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
     q = d.quartale.indikatoren
     q = q[(q["gruppe"] == GESAMT) & (q["periode"] != GESAMT)]
     quartalswerte = {
-        (i, s, p): (w, u)
-        for i, s, p, w, u in zip(
-            q["indikator"], q["standort"], q["periode"], q["wert"], q["unterdrueckt"], strict=True
+        (i, s, p): (w, u, g)
+        for i, s, p, w, u, g in zip(
+            q["indikator"],
+            q["standort"],
+            q["periode"],
+            q["wert"],
+            q["unterdrueckt"],
+            q["sperrgrund"],
+            strict=True,
         )
     }
     for zeile in pd.concat([projekt, standorte]).to_dict("records"):
         ind = REGISTER[zeile["indikator"]]
-        marke = d.marke(ind)
+        marke = d.marke(ind, zeile["sperrgrund"])
         zahl = _zahl_stil(ind.dezimalstellen)
         aus = bool(zeile["unterdrueckt"])
         quartale = []
         for periode in perioden:
-            wert, verdeckt = quartalswerte.get((ind.id, zeile["standort"], periode), (None, False))
-            quartale.append(_freigegeben(wert, bool(verdeckt), marke))
+            wert, verdeckt, grund = quartalswerte.get(
+                (ind.id, zeile["standort"], periode), (None, False, "")
+            )
+            quartale.append(_freigegeben(wert, bool(verdeckt), d.marke(ind, grund)))
         b.schreibe(
             [
                 ind.id,
@@ -790,7 +852,7 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
                 zeile["stichtag"] if pd.notna(zeile["stichtag"]) else None,
                 _freigegeben(zeile["wert"], aus, marke),
                 _wert(zeile["zielerreichung"]),
-                zeile["status"],
+                status_text(zeile["status"]),
                 _freigegeben(zeile["zaehler"], aus, marke, ind.berechnung in _HAT_ZAEHLER),
                 _freigegeben(zeile["nenner"], aus, marke, ind.berechnung in _HAT_NENNER),
                 _freigegeben(zeile["n"], aus, marke),
@@ -818,9 +880,8 @@ def _zielerreichung(mappe: _Mappe, d: _Daten) -> None:
         )
     b.tabelle_einrichten(1, len(kopf), "D2")
     b.status_farben(f"M2:M{max(b.zeile, 2)}")
-    b.querformat(auf_breite=True)
-    b.ws.page_setup.fitToWidth = 2  # one page would shrink the quarter columns unreadably
-    b.ws.print_title_cols = "A:C"
+    # one page would shrink the quarter columns unreadably: two widths, the indicator on each
+    b.querformat(auf_breite=True, seiten_breit=2, titelspalten="A:C")
 
 
 @dataclass(frozen=True, slots=True)
@@ -897,6 +958,7 @@ def _diagrammdaten(mappe: _Mappe, d: _Daten) -> _Diagrammquellen:
                 ["text", *[_zahl_stil(ind.dezimalstellen)] * len(FORMATE)],
             )
         format_bloecke[name] = (kopfzeile, b.zeile)
+    b.querformat(auf_breite=True, seiten_breit=3, titelspalten="A:A")
     return _Diagrammquellen(b.ws, quartal_zeilen, standort_zeilen, spalte, format_bloecke)
 
 
@@ -988,7 +1050,7 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
     ids = [i.id for i in INDIKATOREN if i.ziel is ziel]
     t = d.haupt.indikatoren
     t = t[t["indikator"].isin(ids) & (t["periode"] == GESAMT)]
-    for ind_id, standort, gruppe, wert, n, unten, oben, zaehler, nenner, aus in zip(
+    for ind_id, standort, gruppe, wert, n, unten, oben, zaehler, nenner, aus, grund in zip(
         t["indikator"],
         t["standort"],
         t["gruppe"],
@@ -999,10 +1061,11 @@ def _ziel_blatt(mappe: _Mappe, d: _Daten, ziel: Ziel, quellen: _Diagrammquellen)
         t["zaehler"],
         t["nenner"],
         t["unterdrueckt"],
+        t["sperrgrund"],
         strict=True,
     ):
         ind = REGISTER[ind_id]
-        marke = d.marke(ind)
+        marke = d.marke(ind, grund)
         zahl = _zahl_stil(ind.dezimalstellen)
         aus = bool(aus)
         ki = ind.berechnung in _HAT_KI
@@ -1078,6 +1141,7 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         "d_av",
         "d_av_unten",
         "d_av_oben",
+        "sperrgrund",
     ]
     for (
         ind_id,
@@ -1101,9 +1165,10 @@ def _vorher_nachher(mappe: _Mappe, d: _Daten) -> None:
         dav,
         dav_unten,
         dav_oben,
+        grund,
     ) in zip(*(t[s] for s in spalten), strict=True):
         ind = REGISTER[ind_id]
-        marke = d.marke(ind)
+        marke = d.marke(ind, grund)
         zahl = _zahl_stil(ind.dezimalstellen)
         aus, match_aus = bool(aus), bool(match_aus)
         effekt = ind.berechnung is Berechnung.VORHER_NACHHER
@@ -1161,9 +1226,14 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     t = d.haupt.indikatoren
     t = t[(t["gruppe"] == GESAMT) & (t["periode"] == GESAMT)]
     werte = {
-        (s, i): (w, u)
-        for s, i, w, u in zip(
-            t["standort"], t["indikator"], t["wert"], t["unterdrueckt"], strict=True
+        (s, i): (w, u, g)
+        for s, i, w, u, g in zip(
+            t["standort"],
+            t["indikator"],
+            t["wert"],
+            t["unterdrueckt"],
+            t["sperrgrund"],
+            strict=True,
         )
     }
     orte = sorted(set(t["standort"]) - {GESAMT})
@@ -1171,8 +1241,8 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     for standort in [GESAMT, *orte]:
         zeile: list[Any] = [standort, d.name(standort)]
         for ind in INDIKATOREN:
-            wert, aus = werte.get((standort, ind.id), (None, False))
-            zeile.append(_freigegeben(wert, bool(aus), d.marke(ind)))
+            wert, aus, grund = werte.get((standort, ind.id), (None, False, ""))
+            zeile.append(_freigegeben(wert, bool(aus), d.marke(ind, grund)))
         b.schreibe(zeile, stile)
     b.tabelle_einrichten(1, len(kopf), "C2")
     balken = _balken(quellen, REGISTER["A1"])
@@ -1181,7 +1251,14 @@ def _standortvergleich(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> N
     if balken is not None:
         b.ws.add_chart(balken, f"{links}2")
         diagramme = f"{links}1:{rechts}{math.ceil(balken.height / _ZEILE_CM) + 3}"
-    b.querformat(auf_breite=False, nur_tabelle=len(kopf), diagramme=diagramme)
+    # 23 columns cannot fit one page width readably: three widths, site columns on each
+    b.querformat(
+        auf_breite=True,
+        nur_tabelle=len(kopf),
+        diagramme=diagramme,
+        seiten_breit=3,
+        titelspalten="A:B",
+    )
 
 
 def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
@@ -1211,7 +1288,6 @@ def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
     for ind in INDIKATOREN:
         if not ind.vorher_nachher:
             continue
-        marke = d.marke(ind)
         zahl = _zahl_stil(ind.dezimalstellen)
         for welle in sorted(set(t["welle"])):
             teil = t[(t["indikator"] == ind.id) & (t["welle"] == welle)]
@@ -1219,7 +1295,7 @@ def _meta_analyse(mappe: _Mappe, d: _Daten) -> None:
             gesamt = teil[teil["standort"] == GESAMT]
             aus = gesamt.empty or bool(gesamt.iloc[0]["unterdrueckt"])
             roh = [None] * 3 if gesamt.empty else [
-                _freigegeben(gesamt.iloc[0][s], aus, marke)
+                _freigegeben(gesamt.iloc[0][s], aus, d.marke(ind, gesamt.iloc[0]["sperrgrund"]))
                 for s in ("differenz", "ci_unten", "ci_oben")
             ]  # fmt: skip
             meta = standort_metaanalyse(
@@ -1278,6 +1354,7 @@ TEXT_VERGLEICH = (
 def _vergleichsgruppe(mappe: _Mappe, d: _Daten) -> None:
     """The DiD cells that are shown, with both groups' pairs and changes; a note otherwise."""
     b = mappe.blatt("Vergleichsgruppe", [6, 34, 14, 22, 7, 10, 13, 10, 13, 13, 10, 10, 9])
+    b.querformat(auf_breite=True)  # also when the sheet holds only a note
     if d.vergleich is None:
         b.schreibe([TEXT_VERGLEICH_GESCHUETZT], "notiz")
         return
@@ -1331,17 +1408,23 @@ def _formate(mappe: _Mappe, d: _Daten, quellen: _Diagrammquellen) -> None:
     t = d.formate.indikatoren
     t = t[(t["standort"] == GESAMT) & (t["periode"] == GESAMT)]
     werte = {
-        (i, g): (w, n, u)
-        for i, g, w, n, u in zip(
-            t["indikator"], t["gruppe"], t["wert"], t["n"], t["unterdrueckt"], strict=True
+        (i, g): (w, n, u, s)
+        for i, g, w, n, u, s in zip(
+            t["indikator"],
+            t["gruppe"],
+            t["wert"],
+            t["n"],
+            t["unterdrueckt"],
+            t["sperrgrund"],
+            strict=True,
         )
     }
     for ind in INDIKATOREN:
-        marke = d.marke(ind)
         zeile: list[Any] = [ind.id, ind.name, ind.einheit]
         stile = ["text", "text", "text"]
         for x in (*FORMATE, GESAMT):
-            wert, n, aus = werte.get((ind.id, x), (None, None, False))
+            wert, n, aus, grund = werte.get((ind.id, x), (None, None, False, ""))
+            marke = d.marke(ind, grund)
             zeile += [_freigegeben(wert, bool(aus), marke), _freigegeben(n, bool(aus), marke)]
             stile += [_zahl_stil(ind.dezimalstellen), "z0"]
         b.schreibe(zeile, stile)
@@ -1412,6 +1495,7 @@ def _datenqualitaet(mappe: _Mappe, d: _Daten) -> None:
     if q is None:
         b.schreibe(["Datenqualität"], "titel", hoehe=24)
         b.schreibe([TEXT_OHNE_QUALITAET], "hinweis", hoehe=_zeilenhoehe(TEXT_OHNE_QUALITAET, 60))
+        b.querformat(auf_breite=True)
         return
     marke = _Marke(markierung(d.schwellen))
     breite = sum(_DQ_BREITEN)
@@ -1639,7 +1723,8 @@ def _methodik(mappe: _Mappe, d: _Daten) -> None:
             f"ausgewiesen und erscheint als „< {s.min_personen}“ (grau), nie als 0. "
             f"Vorher-Nachher-Effekte brauchen mindestens {s.min_paare} Paare („< {s.min_paare}“). "
             "Stehen eine Summe und ihre Teile nebeneinander und ist genau ein Teil unterdrückt, "
-            "wird ein zweiter unterdrückt, damit sich der erste nicht zurückrechnen lässt. Das "
+            "werden weitere unterdrückt (Zeichen „•“), damit sich der erste nicht zurückrechnen "
+            "lässt. Das "
             "geschieht in der Berechnung, daher gilt es für Dashboard, Kommandozeile und Bericht "
             "gleich.",
         ),

@@ -742,22 +742,22 @@ def _export_argumente(parser: argparse.ArgumentParser) -> None:
     _als_argument(parser)
 
 
-@befehl(
-    "export", "Excel-Bericht für die Evaluation schreiben (wie im Dashboard)", _export_argumente
-)
-def _export(args: argparse.Namespace) -> int:
-    from monitor.audit import KOMMANDOZEILE
-    from monitor.bericht import indikator_csv, protokolliere_export, schreibe_bericht
-
-    ziel = Path(args.datei)
-    if ziel.suffix.lower() != ".xlsx":
-        raise CliFehler(
-            f"Der Bericht wird als Excel-Datei geschrieben: '{ziel}' muss auf .xlsx enden."
-        )
-    args.gruppierung = "mh"
+@contextmanager
+def _bericht_auswahl(
+    args: argparse.Namespace, endung: str, art: str
+) -> Iterator[tuple[Datenbank, Filter, Zugriff | None, Path]]:
+    """What the report commands share: the target's ending, the database (opened writable for
+    the audit entry, never created), the selection, ``--als`` (a selection that user may not
+    make exits 2) and a German error when the file cannot be written."""
     from monitor.cli_betrieb import datenbank_muss_existieren
 
-    datenbank_muss_existieren(args)  # opened writable below (audit entry), but never created here
+    ziel = Path(args.datei)
+    if ziel.suffix.lower() != endung:
+        raise CliFehler(
+            f"Der Bericht wird als {art} geschrieben: '{ziel}' muss auf {endung} enden."
+        )
+    args.gruppierung = "mh"
+    datenbank_muss_existieren(args)
     with datenbank(args) as db:
         assert db is not None
         filter_ = _engine_filter(args, db)
@@ -765,21 +765,53 @@ def _export(args: argparse.Namespace) -> int:
         if zugriff is not None:
             _sicht(args, db, filter_)  # refuses a selection this user may not make (exit 2)
         try:
-            schreibe_bericht(db, ziel, filter_, zugriff=zugriff)
-            protokolliere_export(db, KOMMANDOZEILE, "excel", filter_, str(ziel))
-            if args.csv:
-                Path(args.csv).write_bytes(
-                    indikator_csv(db, filter_, deutsch=True, zugriff=zugriff)
-                )
-                protokolliere_export(db, KOMMANDOZEILE, "csv", filter_, str(args.csv))
+            yield db, filter_, zugriff, ziel
         except OSError as fehler:
             raise CliFehler(
                 f"Der Bericht kann nicht nach '{fehler.filename or ziel}' geschrieben werden: "
                 f"{fehler.strerror}."
             ) from None
+
+
+@befehl(
+    "export", "Excel-Bericht für die Evaluation schreiben (wie im Dashboard)", _export_argumente
+)
+def _export(args: argparse.Namespace) -> int:
+    from monitor.audit import KOMMANDOZEILE
+    from monitor.bericht import indikator_csv, protokolliere_export, schreibe_bericht
+
+    with _bericht_auswahl(args, ".xlsx", "Excel-Datei") as (db, filter_, zugriff, ziel):
+        schreibe_bericht(db, ziel, filter_, zugriff=zugriff)
+        protokolliere_export(db, KOMMANDOZEILE, "excel", filter_, str(ziel))
+        if args.csv:
+            Path(args.csv).write_bytes(indikator_csv(db, filter_, deutsch=True, zugriff=zugriff))
+            protokolliere_export(db, KOMMANDOZEILE, "csv", filter_, str(args.csv))
     print(f"Excel-Bericht geschrieben: {ziel}")
     if args.csv:
         print(f"Indikatortabelle (CSV für deutsches Excel) geschrieben: {args.csv}")
+    return 0
+
+
+def _bericht_pdf_argumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("datei", metavar="DATEI.pdf", help="Zieldatei des PDF-Wirkungsberichts")
+    auswahl_argumente(parser)
+    _als_argument(parser)
+
+
+@befehl(
+    "bericht-pdf",
+    "PDF-Wirkungsbericht für Projektleitung und Fördergeber schreiben (wie im Dashboard)",
+    _bericht_pdf_argumente,
+)
+def _bericht_pdf(args: argparse.Namespace) -> int:
+    from monitor.audit import KOMMANDOZEILE
+    from monitor.bericht import protokolliere_export
+    from monitor.berichtpdf import schreibe_pdf
+
+    with _bericht_auswahl(args, ".pdf", "PDF-Datei") as (db, filter_, zugriff, ziel):
+        schreibe_pdf(db, ziel, filter_, zugriff=zugriff, als=args.als)
+        protokolliere_export(db, KOMMANDOZEILE, "pdf", filter_, str(ziel))
+    print(f"PDF-Wirkungsbericht geschrieben: {ziel}")
     return 0
 
 

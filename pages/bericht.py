@@ -1,4 +1,5 @@
-"""Bericht: the Excel report and the indicator CSV for the sidebar's selection.
+"""Bericht: the Excel report, the PDF Wirkungsbericht and the indicator CSV for the sidebar's
+selection.
 
 Thin page: the workbook is the one of ``python -m monitor export`` (:mod:`monitor.bericht`), the
 preview comes from :mod:`ui.berichtseite`. Sites, period and formats are the sidebar's (one set
@@ -19,7 +20,8 @@ st.title("Bericht")
 st.caption(
     "Excel-Bericht für Projektleitung, Fördergeber und Evaluation: Zielerreichung, "
     "Wirkungsziele mit Diagrammen, Vorher-Nachher, Standorte, Formate, Datenqualität und "
-    "Methodik. Kleine Zellen sind wie im Dashboard unterdrückt."
+    "Methodik. Der PDF-Wirkungsbericht fasst Zielstand, Standortvergleich und Methodik zum "
+    "Lesen und Weitergeben zusammen. Kleine Zellen sind in beiden wie im Dashboard unterdrückt."
 )
 
 db = daten.datenbank()
@@ -45,6 +47,14 @@ knoepfe.download_button(
     mime=berichtseite.MIME_XLSX,
     type="primary",
     icon=":material/download:",
+    on_click="ignore",
+)
+knoepfe.download_button(
+    "PDF-Wirkungsbericht herunterladen",
+    berichtseite.pdf(db, filter_, zugriff, zugang.akteur()),
+    file_name=berichtseite.dateiname(filter_, "pdf"),
+    mime=berichtseite.MIME_PDF,
+    icon=":material/picture_as_pdf:",
     on_click="ignore",
 )
 ergebnis = daten.ergebnis(filter_)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from indikatoren.zielerreichung import STATUS_FARBE, Status
+from indikatoren.zielerreichung import Status
 from ui.diagramme import GRAU
 from ui.farben import NEBENTEXT, STATUS_FARBEN, STATUS_SYMBOL, TEXTFARBE
 
@@ -96,8 +96,9 @@ def test_statusfarben_bleiben_bei_deuteranopie_unterscheidbar() -> None:
 
 
 def test_alte_gruen_rot_palette_faellt_durch() -> None:
-    """The simulation bites: the Excel report's green/red turn alike (the issue's ΔE ≈ 18)."""
-    alt = delta_e_deuteranopie(STATUS_FARBE[Status.ERREICHT], STATUS_FARBE[Status.KRITISCH])
+    """The simulation bites: the old green/red of the Excel report (erreicht #1a7f37, kritisch
+    #c62828) turn alike (the issue's ΔE ≈ 18)."""
+    alt = delta_e_deuteranopie("#1a7f37", "#c62828")
     assert alt == pytest.approx(18.3, abs=0.5)
 
 

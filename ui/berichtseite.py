@@ -19,6 +19,7 @@ from indikatoren.unterdrueckung import GESAMT
 from monitor.ausgabe import INDIKATOR_JSON, als_csv
 from monitor.benutzer import Sitzung, Zugriff
 from monitor.bericht import bericht_bytes, protokolliere_export
+from monitor.berichtpdf import pdf_bytes
 from monitor.db import Datenbank
 from monitor.mikrodaten import mikrodaten_bytes
 from ui import webserver
@@ -27,6 +28,7 @@ from ui.seitenleiste import quartal_von
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME_CSV = "text/csv"
+MIME_PDF = "application/pdf"
 ZIEL_AUSWAHL: dict[str, str] = {
     ziel.value: f"{ziel.value}) {name}" for ziel, name in ZIEL_NAMEN.items()
 }
@@ -39,6 +41,18 @@ def excel(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Call
     def erzeugen() -> bytes:
         inhalt = bericht_bytes(db, filter_, zugriff=zugriff)
         protokolliere_export(db, akteur, "excel", filter_, dateiname(filter_, "xlsx"))
+        return inhalt
+
+    return webserver.fuer_diese_anmeldung(erzeugen)
+
+
+def pdf(db: Datenbank, filter_: Filter, zugriff: Zugriff, akteur: str) -> Callable[[], bytes]:
+    """The PDF Wirkungsbericht within the session's access — built from the same protected
+    tables as the workbook (:func:`monitor.berichtpdf.pdf_bytes`) — and audited, on click."""
+
+    def erzeugen() -> bytes:
+        inhalt = pdf_bytes(db, filter_, zugriff=zugriff, als=akteur)
+        protokolliere_export(db, akteur, "pdf", filter_, dateiname(filter_, "pdf"))
         return inhalt
 
     return webserver.fuer_diese_anmeldung(erzeugen)
@@ -83,8 +97,8 @@ def csv(
 
 
 def dateiname(filter_: Filter, endung: str, heute: date | None = None) -> str:
-    """``wirkungsbericht_2026-11-27.xlsx``; with the period when one is chosen."""
-    teile = ["wirkungsbericht" if endung == "xlsx" else "indikatoren"]
+    """``wirkungsbericht_2026-11-27.xlsx`` (or ``.pdf``); with the period when one is chosen."""
+    teile = ["wirkungsbericht" if endung in ("xlsx", "pdf") else "indikatoren"]
     if filter_.von and filter_.bis:
         teile.append(f"{quartal_von(filter_.von)}_bis_{quartal_von(filter_.bis)}")
     teile.append((heute or date.today()).isoformat())

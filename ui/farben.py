@@ -9,11 +9,12 @@ Every colour meant for lines and markers has a contrast of at least 3:1 against 
 background (WCAG 2.1, 1.4.11 non-text contrast); text on a coloured cell is black or white,
 whichever contrasts more (:func:`textfarbe`).
 
-Status colours are the dashboard's own (:data:`STATUS_FARBEN`), not the green/red of the Excel
-report: green "erreicht" and red "kritisch" look the same olive to people with deuteranopia
-(ΔE ≈ 18). Blue – light blue – amber – red – grey stay apart (ΔE ≥ 34 in the Machado et al. 2009
-simulation, checked by a test), and status never relies on colour alone: every status text
-carries its symbol (:data:`STATUS_SYMBOL`, :func:`mit_symbol`).
+Status colours (:data:`STATUS_FARBEN`, defined in :mod:`indikatoren.zielerreichung` so the
+Excel and PDF reports share them) are not the old green/red: green "erreicht" and red "kritisch"
+look the same olive to people with deuteranopia (ΔE ≈ 18). Blue – light blue – amber – red – grey
+stay apart (ΔE ≥ 34 in the Machado et al. 2009 simulation, checked by a test), and status never
+relies on colour alone: every status text carries its symbol (:data:`STATUS_SYMBOL`,
+:func:`mit_symbol`).
 """
 
 from __future__ import annotations
@@ -22,24 +23,8 @@ from collections.abc import Iterable
 
 from indikatoren.filter import GRUPPEN_LABEL
 from indikatoren.unterdrueckung import GESAMT
-from indikatoren.zielerreichung import Status
+from indikatoren.zielerreichung import STATUS_FARBEN, STATUS_SYMBOL, Status
 
-#: Status colours on screen, safe for red-green colour blindness (see the module docstring).
-STATUS_FARBEN: dict[Status, str] = {
-    Status.ERREICHT: "#08519C",
-    Status.AUF_KURS: "#6BAED6",
-    Status.VERZUG: "#F2B134",
-    Status.KRITISCH: "#B2182B",
-    Status.KEINE_DATEN: "#D4D4D4",
-}
-#: The second channel next to the colour: a symbol per status (also on grey print-outs).
-STATUS_SYMBOL: dict[Status, str] = {
-    Status.ERREICHT: "✓",
-    Status.AUF_KURS: "↗",
-    Status.VERZUG: "!",
-    Status.KRITISCH: "✕",
-    Status.KEINE_DATEN: "○",
-}
 #: Body text (theme ``textColor``) and secondary text (captions, chart labels): both ≥ 4.5:1 on
 #: white and on the sidebar.
 TEXTFARBE = "#2F2D2B"

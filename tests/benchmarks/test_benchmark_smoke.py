@@ -41,6 +41,7 @@ FESTE_MESSUNGEN = {
     "pandas_zu_engine",
     "pandas_zu_engine_drei",
     "bericht",
+    "bericht_pdf",  # the PDF Wirkungsbericht (issue 16)
     "dashboard_speicher",
     "dashboard_speicher_spitze",
     # the funder's Übersicht read from the protected lattice (issue 12)

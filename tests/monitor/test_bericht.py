@@ -29,12 +29,22 @@ from indikatoren.engine import Ergebnis, berechne
 from indikatoren.filter import GRUPPEN_LABEL, Filter
 from indikatoren.katalog import INDIKATOREN, REGISTER
 from indikatoren.unterdrueckung import Schwellen
-from indikatoren.zielerreichung import REGEL_TEXT, STATUS_FARBE
+from indikatoren.zielerreichung import REGEL_TEXT
+from monitor.benutzer import zugriff_fuer
 from monitor.bericht import BLATT_NAMEN, bericht_bytes, indikator_csv, schreibe_bericht
 from monitor.db import Datenbank, verbinden
 from monitor.demo import lade_demo
 
 HEUTE = date(2026, 11, 27)
+#: The dashboard's status colours and symbols (issue 16), written out here by hand: blue – light
+#: blue – amber – red – grey, never green/red, each with its symbol in the cell text.
+STATUS_ERWARTET = {
+    "erreicht": ("✓ erreicht", "08519C"),
+    "auf Kurs": ("↗ auf Kurs", "6BAED6"),
+    "Verzug": ("! Verzug", "F2B134"),
+    "kritisch": ("✕ kritisch", "B2182B"),
+    "keine Daten": ("○ keine Daten", "D4D4D4"),
+}
 SCHWELLEN = Schwellen.aus_umgebung()
 INJEKTIONEN = ('=HYPERLINK("http://x","y")', "=1+2", "@SUMME(A1:A2)", "+49 170", "-5")
 DATENBLAETTER = (
@@ -128,7 +138,11 @@ def _zeilen(ws: Worksheet, kopfzeile: int = 1) -> list[dict[str, Any]]:
     return zeilen
 
 
-def _marke(indikator_id: str) -> str:
+def _marke(indikator_id: str, grund: str = "") -> str:
+    """The mark a suppressed cell must show: "•" when it is hidden to protect another one
+    (engine ``sperrgrund`` "sekundaer"), else "< 5" (effects "< 10")."""
+    if grund == "sekundaer":
+        return "•"
     paare = REGISTER[indikator_id].vorher_nachher
     return f"< {SCHWELLEN.min_paare if paare else SCHWELLEN.min_personen}"
 
@@ -279,7 +293,7 @@ def test_ziel_blaetter_zeigen_genau_die_freigegebenen_werte(bericht: Bericht) ->
         assert len(zellen) == len(teil)
         for r in teil.itertuples(index=False):
             zeile = zellen[(r.indikator, r.standort, GRUPPEN_LABEL[r.gruppe])]
-            marke = _marke(r.indikator)
+            marke = _marke(r.indikator, r.sperrgrund)
             _pruefe_zelle(zeile["Wert"], r.wert, r.unterdrueckt, marke)
             _pruefe_zelle(zeile["n"], r.n, r.unterdrueckt, marke)
             unterdrueckte += bool(r.unterdrueckt)
@@ -310,7 +324,7 @@ def test_zahlen_sind_zahlen_mit_deutschen_formaten(bericht: Bericht) -> None:
     for z in vn:
         for spalte in ("n Paare", "Differenz", "Match-Quote (%)"):
             wert = z[spalte].value
-            assert wert is None or isinstance(wert, int | float) or wert in ("< 5", "< 10")
+            assert wert is None or isinstance(wert, int | float) or wert in ("< 5", "< 10", "•")
 
 
 def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Bericht) -> None:
@@ -321,8 +335,8 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
     assert [z["ID"].value for z in zeilen[: len(INDIKATOREN)]] == [i.id for i in INDIKATOREN]
     q = bericht.quartale.indikatoren
     for zeile, r in zip(zeilen, projekt.itertuples(index=False), strict=False):
-        _pruefe_zelle(zeile["Ist"], r.wert, r.unterdrueckt, _marke(r.indikator))
-        assert zeile["Status"].value == r.status
+        _pruefe_zelle(zeile["Ist"], r.wert, r.unterdrueckt, _marke(r.indikator, r.sperrgrund))
+        assert zeile["Status"].value == STATUS_ERWARTET[r.status][0]
         if not math.isnan(r.zielerreichung):
             assert zeile["Zielerreichung (%)"].value == pytest.approx(r.zielerreichung)
         for periode in sorted(set(q["periode"]) - {"gesamt"}):
@@ -333,7 +347,8 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
                 & (q["periode"] == periode)
             ].iloc[0]
             zelle = zeile[f"{periode[5:]} {periode[:4]}"]
-            _pruefe_zelle(zelle, quelle["wert"], bool(quelle["unterdrueckt"]), _marke(r.indikator))
+            marke = _marke(r.indikator, quelle["sperrgrund"])
+            _pruefe_zelle(zelle, quelle["wert"], bool(quelle["unterdrueckt"]), marke)
     # site rows: only sites with a target, each with its own status
     standorte = {z["Standort"].value for z in zeilen[len(INDIKATOREN) :]}
     assert "Zusammenhalt digital Berlin" in standorte and INJEKTIONEN[0] not in standorte
@@ -342,7 +357,7 @@ def test_zielerreichung_wie_engine_mit_quartalen_und_statusfarben(bericht: Beric
         for bereich in ws.conditional_formatting
         for regel in bereich.rules
     }
-    assert regeln == {str(s): farbe.lstrip("#").upper() for s, farbe in STATUS_FARBE.items()}
+    assert regeln == dict(STATUS_ERWARTET.values())
 
 
 def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
@@ -357,14 +372,15 @@ def test_vorher_nachher_alle_zeilen_wie_engine(bericht: Bericht) -> None:
     unterdrueckt = 0
     for r in vn.itertuples(index=False):
         zeile = zellen[(r.indikator, r.standort, GRUPPEN_LABEL[r.gruppe], r.welle)]
-        _pruefe_zelle(zeile["n Paare"], r.n_paare, r.unterdrueckt, "< 10")
-        _pruefe_zelle(zeile["Differenz"], r.differenz, r.unterdrueckt, "< 10")
+        paare = "•" if r.sperrgrund == "sekundaer" else "< 10"
+        _pruefe_zelle(zeile["n Paare"], r.n_paare, r.unterdrueckt, paare)
+        _pruefe_zelle(zeile["Differenz"], r.differenz, r.unterdrueckt, paare)
         _pruefe_zelle(zeile["Match-Quote (%)"], r.match_quote, r.match_unterdrueckt, "< 5")
-        _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, "< 10")
+        _pruefe_zelle(zeile["p (Holm)"], r.p_holm, r.unterdrueckt, paare)
         if REGISTER[r.indikator].berechnung.value == "vorher_nachher":
-            _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, "< 10")
-            _pruefe_zelle(zeile["d_av"], r.d_av, r.unterdrueckt, "< 10")
-            _pruefe_zelle(zeile["d_av KI oben"], r.d_av_oben, r.unterdrueckt, "< 10")
+            _pruefe_zelle(zeile["g_z"], r.g_z, r.unterdrueckt, paare)
+            _pruefe_zelle(zeile["d_av"], r.d_av, r.unterdrueckt, paare)
+            _pruefe_zelle(zeile["d_av KI oben"], r.d_av_oben, r.unterdrueckt, paare)
         unterdrueckt += bool(r.unterdrueckt)
     assert unterdrueckt > 0
 
@@ -383,6 +399,39 @@ def test_unterdrueckte_zellen_nie_null(bericht: Bericht) -> None:
         if z["Standort-ID"].value == "INJ" and z["ID"].value == "A1"
     ]
     assert ziel_a and all(z["Wert"].value == "< 5" for z in ziel_a)
+
+
+def test_sekundaer_verborgene_zellen_zeigen_punkt(bericht: Bericht) -> None:
+    """Cells hidden to protect others read "•" as on the dashboard, not "< 5" (issue 12, 6).
+
+    Expected from the raw rows: INJ has 3 T0 persons (SQL), so its A1 is a primary small
+    cell; the project total is released, so total minus the other sites would give INJ's
+    count unless at least one more site's A1 is hidden — that one must be marked "•".
+    """
+    personen = dict(
+        bericht.db.rows(
+            "SELECT standort, count(DISTINCT code) FROM befragungen WHERE welle = 'T0' "
+            "GROUP BY standort"
+        )
+    )
+    assert personen["INJ"] == 3 and all(n >= 5 for s, n in personen.items() if s != "INJ")
+    vergleich = {z["Standort-ID"].value: z for z in _zeilen(bericht.mappe["Standortvergleich"])}
+    spalte = "A1 Erreichte Teilnehmende (Personen)"
+    assert vergleich["INJ"][spalte].value == "< 5"
+    assert isinstance(vergleich["gesamt"][spalte].value, int | float)
+    punkte = [s for s, z in vergleich.items() if z[spalte].value == "•"]
+    assert punkte and "INJ" not in punkte
+    for standort in punkte:  # a large site, hidden only to protect INJ
+        assert personen[standort] >= 5
+        assert vergleich[standort][spalte].font.color.rgb.endswith("808080")
+    # and no sheet calls such a cell "< 5": the Ziel a rows of those sites say "•" as well
+    ziel_a = [
+        z
+        for z in _zeilen(bericht.mappe["Ziel a"])
+        if z["Standort-ID"].value in punkte and z["ID"].value == "A1"
+        and z["Gruppe"].value == GRUPPEN_LABEL["gesamt"]
+    ]  # fmt: skip
+    assert ziel_a and all(z["Wert"].value == "•" for z in ziel_a)
 
 
 def test_formeln_aus_importen_bleiben_text(bericht: Bericht) -> None:
@@ -436,7 +485,8 @@ def test_gefilterter_bericht_wie_engine_fuer_denselben_filter(bericht: Bericht) 
             & (t["standort"] == z["Standort-ID"].value)
             & (t["gruppe"] == gruppe)
         ].iloc[0]
-        _pruefe_zelle(z["Wert"], r["wert"], bool(r["unterdrueckt"]), _marke(r["indikator"]))
+        marke = _marke(r["indikator"], r["sperrgrund"])
+        _pruefe_zelle(z["Wert"], r["wert"], bool(r["unterdrueckt"]), marke)
     deckblatt = {z[0].value: z[1].value for z in mappe["Deckblatt"].iter_rows(max_col=2)}
     assert deckblatt["Zeitraum"] == "01.04.2025 bis 30.06.2026"
 
@@ -542,6 +592,61 @@ def test_libreoffice_oeffnet_und_konvertiert_zu_pdf(bericht: Bericht, tmp_path: 
     pdf = tmp_path / "bericht.pdf"
     assert pdf.exists(), ergebnis.stdout + ergebnis.stderr
     assert pdf.stat().st_size > 10_000 and pdf.read_bytes().startswith(b"%PDF")
+    # printed as set up: every page has "Seite n von m" and its sheet's name in the header;
+    # each page of the Standortvergleich (three page widths) repeats the site names
+    seiten = _pdf_seiten(pdf)
+    assert all(re.search(r"Seite \d+ von \d+", s) for s in seiten)
+    vergleich = [  # the table's pages (the chart's page has no unit headers)
+        s
+        for s in seiten
+        if "Standortvergleich" in s.splitlines()[0] and re.search(r"\((%|Punkte|Personen)\)", s)
+    ]
+    assert len(vergleich) >= 3, [s.splitlines()[0] for s in seiten]
+    assert all("Zusammenhalt digital Berlin" in s for s in vergleich)
+    assert any(re.search(r"\bC6\b", s) for s in vergleich)  # the last column, too
+
+
+def _pdf_seiten(pdf: Path) -> list[str]:
+    """The text of each page of a PDF (poppler's pdftotext; pages split at form feeds)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [s.strip("\n") for s in text.split("\f") if s.strip()]
+
+
+@pytest.mark.parametrize("rolle", [None, "foerdergeber"])
+def test_druckeinrichtung_jedes_blatts(bericht: Bericht, rolle: str | None) -> None:
+    """Every sheet prints on A4 landscape scaled to the page width (wide tables to a few
+    widths with their label columns repeated), with header and page numbers — also in the
+    funder's protected workbook (whose Datenqualität sheet is a note only)."""
+    breiten = {"Zielerreichung": 2, "Standortvergleich": 3, "Diagrammdaten": 3}
+    titelspalten = {"Zielerreichung": "$A:$C", "Standortvergleich": "$A:$B"}
+    mappe = bericht.mappe
+    if rolle is not None:
+        inhalt = bericht_bytes(
+            bericht.db, projektname="Projekt =1+2", heute=HEUTE, zugriff=zugriff_fuer(rolle)
+        )
+        mappe = load_workbook(io.BytesIO(inhalt))
+    assert mappe.sheetnames == list(BLATT_NAMEN)
+    for ws in mappe.worksheets:
+        ps = ws.page_setup
+        assert ps.orientation == "landscape" and int(ps.paperSize) == 9, ws.title  # 9 = A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert int(ps.fitToWidth) == breiten.get(ws.title, 1), ws.title
+        assert int(ps.fitToHeight) == 0, ws.title  # as many pages down as needed
+        assert ws.oddFooter.center.text == "Seite &P von &N", ws.title
+        assert ws.oddHeader.right.text == "&A", ws.title
+        assert ws.oddHeader.left.text == "Projekt =1+2 – Bericht", ws.title
+        if ws.title in titelspalten:
+            assert ws.print_title_cols == titelspalten[ws.title]
+        if ws.title in DATENBLAETTER:
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_kaufmanns_und_in_kopfzeile_bleibt_text(bericht: Bericht) -> None:
+    """ "&" starts a control code in Excel's header text: a project name with it is doubled."""
+    mappe = load_workbook(io.BytesIO(bericht_bytes(bericht.db, projektname="A & B", heute=HEUTE)))
+    assert mappe["Methodik"].oddHeader.left.text == "A && B – Bericht"
 
 
 def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
@@ -561,7 +666,7 @@ def test_bericht_eines_standorts_mit_dessen_zielen(bericht: Bericht) -> None:
     assert len(zeilen) == 3
     for name, erreichung, status in zeilen:
         stand = erwartet[name[0]]
-        assert status == str(stand.status) != "keine Daten"
+        assert status == STATUS_ERWARTET[str(stand.status)][0] != "○ keine Daten"
         assert erreichung == pytest.approx(stand.zielerreichung)
     texte = [c for r in mappe["Deckblatt"].iter_rows(values_only=True) for c in r if c]
     assert any(str(t).startswith("Stand der Wirkungsziele (Standort") for t in texte)

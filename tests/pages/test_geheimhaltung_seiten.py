@@ -7,10 +7,13 @@ and from the approval list — not from the page.
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hilfen_anmeldung import TEST_PASSWORT, anmelden, konto
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from monitor import benutzer, freigabe
@@ -78,3 +81,35 @@ def test_bericht_nutzt_die_auswahl_der_seitenleiste(app: AppTest) -> None:
     )
     assert not bericht.main.select_slider
     assert any("Auswahl wie in der Seitenleiste" in c.value for c in bericht.caption)
+
+
+def test_pdf_bericht_der_seite_ist_geschuetzt(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The page's PDF download (clicked: its deferred file is generated as the browser would
+    ask for it) is the funder's protected report of the sidebar's selection."""
+    erzeugt: dict[str, Callable[[], bytes]] = {}
+    original = MediaFileManager.add_deferred
+
+    def merken(self: MediaFileManager, daten: Callable[[], bytes], *args, **kwargs) -> str:
+        name = kwargs.get("file_name") or (args[2] if len(args) > 2 else "")
+        erzeugt[str(name)] = daten
+        return original(self, daten, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", merken)
+    app.sidebar.selectbox(key="f_standort").set_value("BERLIN").run()
+    bericht = app.switch_page("pages/bericht.py").run()
+    assert not bericht.exception
+    assert "PDF-Wirkungsbericht herunterladen" in [k.label for k in bericht.get("download_button")]
+    (name,) = [n for n in erzeugt if n.endswith(".pdf")]
+    pdf = erzeugt[name]()
+    assert pdf.startswith(b"%PDF-")
+    (tmp_path / "b.pdf").write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "b.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "geschützte, zusammengefasste Sicht (geldgeber)" in text
+    assert "BERLIN" in text and "LEIPZIG" not in text  # the chosen site only

@@ -59,6 +59,7 @@ NEUE_PERSONEN = 20
 #: The Bericht page's downloads for a role with every right (admin, the demo guest).
 BERICHT_DOWNLOADS = (
     "Excel-Bericht herunterladen",
+    "PDF-Wirkungsbericht herunterladen",
     "Indikatoren als CSV (Excel, deutsch)",
     "Pseudonymisierte Mikrodaten (CSV)",
 )
