@@ -19,7 +19,7 @@ def test_seite_aendert_nur_ihre_kopie() -> None:
     seite = _kopie(geteilt)
     seite.indikatoren["status"] = "erreicht"
     seite.indikatoren.loc[0, "wert"] = 99.0
-    seite.vorher_nachher.drop(index=0, inplace=True)
+    seite.vorher_nachher.loc[0, "n_paare"] = 99
     pd.testing.assert_frame_equal(geteilt.indikatoren, vorher[0])
     pd.testing.assert_frame_equal(geteilt.vorher_nachher, vorher[1])
     assert seite.indikatoren.loc[0, "wert"] == 99.0
