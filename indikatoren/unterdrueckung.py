@@ -110,12 +110,31 @@ def sekundaer_codes(
     if not len(flags):
         return flags
     linien = _linien(dimensionen, schluessel)
-    zaehlungen = [groessen, *(np.nan_to_num(np.asarray(w, dtype=float), nan=0.0) for w in weitere)]
+    flags = _sekundaer_linien(flags, groessen, linien, totale, schwelle)
+    if not weitere:
+        return flags
+    schwellen = np.broadcast_to(np.asarray(schwelle, dtype=float), flags.shape)
+    # Each further count only where it is > 0: a row without it is "empty" for that count
+    # (nothing to protect, nothing to sacrifice), and a line whose total is 0 has only empty
+    # parts — so leaving those rows out changes no decision and saves most of the work.
+    teile = []
+    for zaehlung in weitere:
+        zaehlung = np.nan_to_num(np.asarray(zaehlung, dtype=float), nan=0.0)
+        auswahl = np.flatnonzero(zaehlung > 0)
+        teile.append((auswahl, zaehlung[auswahl], [lin[auswahl] for lin in linien]))
     while True:
-        vorher = flags
-        for zaehlung in zaehlungen:
-            flags = _sekundaer_linien(flags, zaehlung, linien, totale, schwelle)
-        if len(zaehlungen) == 1 or (flags == vorher).all():
+        vorher = flags.copy()
+        for auswahl, zaehlung, teil_linien in teile:
+            if len(auswahl):
+                flags[auswahl] = _sekundaer_linien(
+                    flags[auswahl],
+                    zaehlung,
+                    teil_linien,
+                    [t[auswahl] for t in totale],
+                    schwellen[auswahl],
+                )
+        flags = _sekundaer_linien(flags, groessen, linien, totale, schwelle)
+        if (flags == vorher).all():
             return flags
 
 
